@@ -1,9 +1,259 @@
 /**
  * The AwsReader port: every AWS read a check makes goes through it and returns plain
  * objects. Adapters: sdk (real clients), recorded (replay from a file).
- * Extended by the live AWS checks.
+ * The shapes are ours, not the SDK's, so fixtures and recordings stay small and stable.
  */
+
+export interface LoadBalancer {
+  arn: string;
+  name: string;
+  dnsName: string;
+  scheme: string;
+  /** `application`, `network`, `gateway`. */
+  type: string;
+  state: string;
+  vpcId: string;
+  azs: { zone: string; subnetId: string }[];
+  securityGroups: string[];
+  createdAt?: string;
+}
+
+export interface Action {
+  /** `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, … */
+  type: string;
+  order?: number;
+  /** Every target group a forward action can send to (single or weighted). */
+  targetGroupArns: string[];
+  fixedResponse?: { statusCode: string; contentType?: string };
+  redirect?: { protocol?: string; host?: string; port?: string; path?: string; statusCode?: string };
+}
+
+export interface Listener {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  defaultActions: Action[];
+}
+
+export interface Rule {
+  arn: string;
+  /** `default` for the listener's default rule, else a number as text. */
+  priority: string;
+  isDefault: boolean;
+  conditions: { field: string; values: string[] }[];
+  actions: Action[];
+}
+
+export interface HealthCheck {
+  enabled: boolean;
+  protocol?: string;
+  /** `traffic-port` or a number as text. */
+  port?: string;
+  path?: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  /** HTTP codes (`200`, `200-399`) or gRPC codes. */
+  matcher?: string;
+}
+
+export interface TargetGroup {
+  arn: string;
+  name: string;
+  protocol?: string;
+  protocolVersion?: string;
+  port?: number;
+  /** `instance`, `ip`, `lambda`, `alb`. */
+  targetType: string;
+  vpcId?: string;
+  loadBalancerArns: string[];
+  healthCheck: HealthCheck;
+}
+
+export interface TargetHealth {
+  id: string;
+  port?: number;
+  az?: string;
+  healthCheckPort?: string;
+  /** `initial`, `healthy`, `unhealthy`, `unused`, `draining`, `unavailable`, … */
+  state: string;
+  reason?: string;
+  description?: string;
+}
+
+export interface Instance {
+  id: string;
+  /** `running`, `stopped`, `pending`, … */
+  state: string;
+  stateReason?: string;
+  az?: string;
+  subnetId?: string;
+  vpcId?: string;
+  privateIp?: string;
+  securityGroups: string[];
+  instanceType?: string;
+}
+
+export interface InstanceStatus {
+  id: string;
+  state: string;
+  az?: string;
+  /** `ok`, `impaired`, `insufficient-data`, `not-applicable`, `initializing`. */
+  systemStatus?: string;
+  instanceStatus?: string;
+  events: { code: string; description?: string; notBefore?: string }[];
+}
+
+export interface SgRule {
+  /** `-1` means all protocols. */
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrs: string[];
+  ipv6Cidrs: string[];
+  groupIds: string[];
+  prefixListIds: string[];
+  description?: string;
+}
+
+export interface SecurityGroup {
+  id: string;
+  name: string;
+  vpcId?: string;
+  ingress: SgRule[];
+  egress: SgRule[];
+}
+
+export interface NaclEntry {
+  ruleNumber: number;
+  /** `-1` all, `6` tcp, `17` udp, … */
+  protocol: string;
+  action: 'allow' | 'deny';
+  egress: boolean;
+  cidr?: string;
+  ipv6Cidr?: string;
+  portRange?: { from: number; to: number };
+}
+
+export interface NetworkAcl {
+  id: string;
+  vpcId: string;
+  isDefault: boolean;
+  subnetIds: string[];
+  entries: NaclEntry[];
+}
+
+export interface Subnet {
+  id: string;
+  vpcId: string;
+  az: string;
+  cidr: string;
+}
+
+export interface Route {
+  destination: string;
+  /** Gateway, NAT, peering, instance, … id; `local` for the VPC route. */
+  target: string;
+  state?: string;
+}
+
+export interface RouteTable {
+  id: string;
+  vpcId: string;
+  main: boolean;
+  subnetIds: string[];
+  routes: Route[];
+}
+
+export interface MetricQuery {
+  /** Must match ^[a-z][a-zA-Z0-9_]*$ (CloudWatch rule). */
+  id: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  stat: string;
+}
+
+export interface MetricResult {
+  id: string;
+  label?: string;
+  /** ISO timestamps, oldest first. */
+  timestamps: string[];
+  values: number[];
+  statusCode?: string;
+}
+
+export interface MetricDataRequest {
+  queries: MetricQuery[];
+  start: string;
+  end: string;
+  periodSeconds: number;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+export interface LoadBalancerQuery {
+  names?: string[];
+  arns?: string[];
+}
+
+export interface TargetGroupQuery {
+  loadBalancerArn?: string;
+  arns?: string[];
+  names?: string[];
+}
+
+export interface SubnetScope {
+  subnetIds?: string[];
+  vpcId?: string;
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
+  /** All load balancers when the query is empty (paged). */
+  describeLoadBalancers(query?: LoadBalancerQuery): Promise<LoadBalancer[]>;
+  describeLoadBalancerAttributes(loadBalancerArn: string): Promise<Record<string, string>>;
+  describeListeners(loadBalancerArn: string): Promise<Listener[]>;
+  describeRules(listenerArn: string): Promise<Rule[]>;
+  describeTargetGroups(query: TargetGroupQuery): Promise<TargetGroup[]>;
+  describeTargetGroupAttributes(targetGroupArn: string): Promise<Record<string, string>>;
+  describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
+  describeInstances(instanceIds: string[]): Promise<Instance[]>;
+  describeInstanceStatus(instanceIds: string[]): Promise<InstanceStatus[]>;
+  describeSecurityGroups(groupIds: string[]): Promise<SecurityGroup[]>;
+  describeNetworkAcls(scope: SubnetScope): Promise<NetworkAcl[]>;
+  describeSubnets(scope: SubnetScope): Promise<Subnet[]>;
+  describeRouteTables(scope: SubnetScope): Promise<RouteTable[]>;
+  getMetricData(request: MetricDataRequest): Promise<MetricResult[]>;
+  getCallerIdentity(): Promise<CallerIdentity>;
 }
+
+export type ReaderMethod = Exclude<keyof AwsReader, 'region'>;
+
+/** The IAM action each reader method needs; sources and "missing permission" messages use it. */
+export const READER_ACTIONS: Record<ReaderMethod, string> = {
+  describeLoadBalancers: 'elasticloadbalancing:DescribeLoadBalancers',
+  describeLoadBalancerAttributes: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  describeListeners: 'elasticloadbalancing:DescribeListeners',
+  describeRules: 'elasticloadbalancing:DescribeRules',
+  describeTargetGroups: 'elasticloadbalancing:DescribeTargetGroups',
+  describeTargetGroupAttributes: 'elasticloadbalancing:DescribeTargetGroupAttributes',
+  describeTargetHealth: 'elasticloadbalancing:DescribeTargetHealth',
+  describeInstances: 'ec2:DescribeInstances',
+  describeInstanceStatus: 'ec2:DescribeInstanceStatus',
+  describeSecurityGroups: 'ec2:DescribeSecurityGroups',
+  describeNetworkAcls: 'ec2:DescribeNetworkAcls',
+  describeSubnets: 'ec2:DescribeSubnets',
+  describeRouteTables: 'ec2:DescribeRouteTables',
+  getMetricData: 'cloudwatch:GetMetricData',
+  getCallerIdentity: 'sts:GetCallerIdentity',
+};
+
+export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

@@ -1,0 +1,62 @@
+import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { profileRegion } from './profile-region.js';
+
+export interface SdkOptions {
+  profile?: string;
+  region?: string;
+  /** Overrides AWS_ENDPOINT_URL (tests point this at moto). */
+  endpoint?: string;
+  /** Explicit credentials (tests, assumed roles); otherwise profile or the default chain. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  maxAttempts?: number;
+}
+
+/** The one config every client is built from, so all services agree on who and where. */
+export interface SharedClientConfig {
+  region: string;
+  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: 'standard';
+}
+
+export const DEFAULT_REGION_HINT = 'pass --region, set region in the profile, or set AWS_REGION';
+
+export class RegionMissingError extends Error {
+  override readonly name = 'RegionMissingError';
+  constructor() {
+    super(`No AWS region: ${DEFAULT_REGION_HINT}`);
+  }
+}
+
+export function resolveRegion(opts: Pick<SdkOptions, 'profile' | 'region'>): string | undefined {
+  const profile = opts.profile ?? process.env.AWS_PROFILE;
+  return opts.region
+    ?? (profile ? profileRegion(profile) : undefined)
+    ?? process.env.AWS_REGION
+    ?? process.env.AWS_DEFAULT_REGION
+    ?? (profile ? undefined : profileRegion('default'));
+}
+
+export function resolveClientConfig(opts: SdkOptions = {}): SharedClientConfig {
+  const region = resolveRegion(opts);
+  if (!region) throw new RegionMissingError();
+  const credentials = opts.credentials
+    ?? (opts.profile ? fromIni({ profile: opts.profile }) : fromNodeProviderChain());
+  const endpoint = opts.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  return {
+    region,
+    credentials,
+    ...(endpoint ? { endpoint } : {}),
+    // Standard mode retries throttling with backoff; 4 attempts keeps a 3 a.m. run from
+    // failing on one burst without hiding a real outage for minutes.
+    maxAttempts: opts.maxAttempts ?? 4,
+    retryMode: 'standard',
+  };
+}
+
+/** S3 against moto or any custom endpoint needs path-style addressing. */
+export function s3ClientConfig(config: SharedClientConfig): SharedClientConfig & { forcePathStyle: boolean } {
+  return { ...config, forcePathStyle: Boolean(config.endpoint) };
+}

@@ -1,0 +1,53 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Source } from '../../checks/types.js';
+import type { AwsReader } from '../reader.js';
+import { tapReader } from '../tap-reader.js';
+import { resolveClientConfig, type SdkOptions, type SharedClientConfig } from './client-config.js';
+import * as cw from './cloudwatch-reads.js';
+import * as ec2 from './ec2-reads.js';
+import * as elb from './elbv2-reads.js';
+
+export interface SdkReaderOptions extends SdkOptions {
+  /** Every call, as the Source a check cites. */
+  onCall?(source: Source): void;
+}
+
+export interface SdkReader extends AwsReader {
+  readonly profile?: string;
+  readonly config: SharedClientConfig;
+}
+
+/** The real adapter: one shared config, four clients, plain objects out. */
+export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
+  const config = resolveClientConfig(opts);
+  const elbv2 = new ElasticLoadBalancingV2Client(config);
+  const ec2Client = new EC2Client(config);
+  const cloudwatch = new CloudWatchClient(config);
+  const sts = new STSClient(config);
+  const base: AwsReader = {
+    region: config.region,
+    describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
+    describeLoadBalancerAttributes: (arn) => elb.describeLoadBalancerAttributes(elbv2, arn),
+    describeListeners: (arn) => elb.describeListeners(elbv2, arn),
+    describeRules: (arn) => elb.describeRules(elbv2, arn),
+    describeTargetGroups: (q) => elb.describeTargetGroups(elbv2, q),
+    describeTargetGroupAttributes: (arn) => elb.describeTargetGroupAttributes(elbv2, arn),
+    describeTargetHealth: (arn) => elb.describeTargetHealth(elbv2, arn),
+    describeInstances: (ids) => ec2.describeInstances(ec2Client, ids),
+    describeInstanceStatus: (ids) => ec2.describeInstanceStatus(ec2Client, ids),
+    describeSecurityGroups: (ids) => ec2.describeSecurityGroups(ec2Client, ids),
+    describeNetworkAcls: (scope) => ec2.describeNetworkAcls(ec2Client, scope),
+    describeSubnets: (scope) => ec2.describeSubnets(ec2Client, scope),
+    describeRouteTables: (scope) => ec2.describeRouteTables(ec2Client, scope),
+    getMetricData: (req) => cw.getMetricData(cloudwatch, req),
+    getCallerIdentity: async () => {
+      const res = await sts.send(new GetCallerIdentityCommand({}));
+      return { account: res.Account ?? '', arn: res.Arn ?? '', userId: res.UserId ?? '' };
+    },
+  };
+  const reader = opts.onCall ? tapReader(base, { onCall: (s) => opts.onCall?.(s) }) : base;
+  return Object.assign(reader, { config, ...(opts.profile ? { profile: opts.profile } : {}) });
+}
