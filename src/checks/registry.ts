@@ -1,0 +1,20 @@
+import { awsChecks } from './aws.js';
+import { localPortListening } from './local-port-listening.js';
+import { logsChecks } from './logs.js';
+import { netChecks } from './net.js';
+import type { Check, CheckMeta } from './types.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks differ in evidence type; callers go through collect → evaluate of the same check
+export type AnyCheck = Check<any>;
+
+export const allChecks: readonly AnyCheck[] = [...awsChecks, ...netChecks, ...logsChecks, localPortListening];
+
+const byId = new Map(allChecks.map((c) => [c.meta.id, c]));
+
+export function getCheck(id: string): AnyCheck | undefined {
+  return byId.get(id);
+}
+
+export function checkMetas(): ReadonlyMap<string, CheckMeta> {
+  return new Map(allChecks.map((c) => [c.meta.id, c.meta]));
+}

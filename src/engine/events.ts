@@ -1,0 +1,36 @@
+import type { CheckResult, Confidence, Facts } from '../checks/types.js';
+
+export type SessionMode = 'live' | 'manual' | 'replay' | 'drill';
+
+export interface SessionContext {
+  mode: SessionMode;
+  lb?: string;
+  url?: string;
+  region?: string;
+  profile?: string;
+  since?: string;
+  /** Set for drills and replays: where the environment came from. */
+  source?: string;
+}
+
+interface Base {
+  seq: number;
+  /** ISO time in UTC. */
+  at: string;
+}
+
+export type JournalEvent = Base & (
+  | { type: 'start'; sessionId: string; flow: string; flowTitle: string; version: 1; start: string; context: SessionContext; facts?: Facts }
+  | { type: 'answer'; node: string; value: string; label: string; set?: Facts; note?: string; next: string }
+  | { type: 'check'; node: string; check: string; params: Record<string, string>; result: CheckResult; next: string }
+  | { type: 'finding'; node: string; cause: string; confidence: Confidence; evidence: string[]; via: 'check' | 'finding' | 'answer' }
+  | { type: 'branch'; node: string; next: string; set?: Facts }
+  | { type: 'note'; text: string; node?: string }
+  | { type: 'back'; from: string; to: string }
+  | { type: 'end'; node: string; outcome?: string }
+  | { type: 'report'; path: string }
+);
+
+export type EventType = JournalEvent['type'];
+/** An event before the journal stamps it with seq and time. */
+export type NewEvent = JournalEvent extends infer E ? (E extends JournalEvent ? Omit<E, 'seq' | 'at'> : never) : never;

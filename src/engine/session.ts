@@ -1,0 +1,211 @@
+import type { CheckResult, Confidence, Facts } from '../checks/types.js';
+import { evaluateCondition } from './conditions.js';
+import type { JournalEvent, NewEvent, SessionContext } from './events.js';
+import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';
+import { parseInput } from './inputs.js';
+import { interpolate } from './template.js';
+
+export interface FindingEntry {
+  cause: string;
+  confidence: Confidence;
+  evidence: string[];
+  node: string;
+  at: string;
+  via: 'check' | 'finding' | 'answer';
+}
+
+export interface CheckEntry {
+  node: string;
+  check: string;
+  params: Record<string, string>;
+  result: CheckResult;
+  at: string;
+}
+
+export interface AnswerEntry {
+  node: string;
+  value: string;
+  label: string;
+  note?: string;
+  at: string;
+}
+
+/** What `b` restores: the state just before an answer. */
+interface Frame {
+  node: string | null;
+  facts: Facts;
+  findings: FindingEntry[];
+  checks: CheckEntry[];
+  answers: AnswerEntry[];
+  path: string[];
+}
+
+export interface SessionState extends Frame {
+  sessionId: string;
+  flowId: string;
+  flowTitle: string;
+  context: SessionContext;
+  startedAt: string;
+  notes: { text: string; at: string; node?: string }[];
+  ended: { node: string; outcome?: string; at: string } | null;
+  reports: string[];
+  undo: Frame[];
+  events: number;
+}
+
+function frameOf(s: SessionState): Frame {
+  return { node: s.node, facts: s.facts, findings: s.findings, checks: s.checks, answers: s.answers, path: s.path };
+}
+
+/** The state a journal describes. Pure; every screen is a function of it. */
+export function replay(events: readonly JournalEvent[]): SessionState {
+  const [first, ...rest] = events;
+  if (!first || first.type !== 'start') throw new Error('a journal must begin with a start event');
+  return rest.reduce(reduce, initialState(first));
+}
+
+export function initialState(e: Extract<JournalEvent, { type: 'start' }>): SessionState {
+  return {
+    sessionId: e.sessionId, flowId: e.flow, flowTitle: e.flowTitle, context: e.context, startedAt: e.at,
+    node: e.start, facts: { ...(e.facts ?? {}) }, findings: [], checks: [], answers: [], path: [e.start],
+    notes: [], ended: null, reports: [], undo: [], events: 1,
+  };
+}
+
+export function reduce(s: SessionState, e: JournalEvent): SessionState {
+  const n = { ...s, events: s.events + 1 };
+  switch (e.type) {
+    case 'start':
+      return n;
+    case 'answer':
+      return {
+        ...n, undo: [...s.undo, frameOf(s)], node: e.next, path: [...s.path, e.next],
+        facts: { ...s.facts, ...(e.set ?? {}) },
+        answers: [...s.answers, { node: e.node, value: e.value, label: e.label, note: e.note, at: e.at }],
+      };
+    case 'check':
+      return {
+        ...n, node: e.next, path: [...s.path, e.next], facts: { ...s.facts, ...(e.result.facts ?? {}) },
+        checks: [...s.checks, { node: e.node, check: e.check, params: e.params, result: e.result, at: e.at }],
+      };
+    case 'finding':
+      return { ...n, findings: [...s.findings, { cause: e.cause, confidence: e.confidence, evidence: e.evidence, node: e.node, at: e.at, via: e.via }] };
+    case 'branch':
+      return { ...n, node: e.next, path: [...s.path, e.next], facts: e.set ? { ...s.facts, ...e.set } : s.facts };
+    case 'note':
+      return { ...n, notes: [...s.notes, { text: e.text, at: e.at, node: e.node }] };
+    case 'back': {
+      const frame = s.undo[s.undo.length - 1];
+      if (!frame) return n;
+      return { ...n, ...frame, undo: s.undo.slice(0, -1), ended: null };
+    }
+    case 'end':
+      return { ...n, ended: { node: e.node, outcome: e.outcome, at: e.at } };
+    case 'report':
+      return { ...n, reports: [...s.reports, e.path] };
+  }
+}
+
+export type Pending =
+  | { kind: 'ask'; node: QuestionNode | StepNode }
+  | { kind: 'check'; node: CheckNode; params: Record<string, string> }
+  | { kind: 'auto'; events: NewEvent[] }
+  | { kind: 'done' };
+
+export function nodeById(flow: Flow, id: string): FlowNode {
+  const node = flow.nodes.find((n) => n.id === id);
+  if (!node) throw new Error(`flow ${flow.id} has no node "${id}"`);
+  return node;
+}
+
+/** Fills a check's `with:` from facts; a missing fact becomes an empty string. */
+export function checkParams(node: CheckNode, facts: Readonly<Facts>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(node.with ?? {})) {
+    const filled = interpolate(v, facts);
+    out[k] = /<[\w.]+>/.test(filled) && filled.replace(/<[\w.]+>/g, '').trim() === '' ? '' : filled;
+  }
+  return out;
+}
+
+/** What the session waits for now. Automatic nodes come back as events to append. */
+export function pending(flow: Flow, s: SessionState): Pending {
+  if (s.ended || s.node === null) return { kind: 'done' };
+  const node = nodeById(flow, s.node);
+  switch (node.kind) {
+    case 'question':
+    case 'step':
+      return { kind: 'ask', node };
+    case 'check':
+      return { kind: 'check', node, params: checkParams(node, s.facts) };
+    case 'finding':
+      return {
+        kind: 'auto',
+        events: [
+          { type: 'finding', node: node.id, cause: node.cause, confidence: node.confidence, evidence: [interpolate(node.evidence, s.facts)], via: 'finding' },
+          { type: 'branch', node: node.id, next: node.next },
+        ],
+      };
+    case 'branch': {
+      const hit = node.cases.find((c) => evaluateCondition(c.if, s.facts));
+      return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: hit ? hit.next : node.default, set: hit?.set }] };
+    }
+    case 'end':
+      return { kind: 'auto', events: [{ type: 'end', node: node.id, outcome: node.outcome }] };
+  }
+}
+
+export type AnswerResult = { ok: true; events: NewEvent[] } | { ok: false; error: string };
+
+/** Turns what the responder chose or typed at the current node into events. */
+export function answer(flow: Flow, s: SessionState, value: string, now: Date, note?: string): AnswerResult {
+  const p = pending(flow, s);
+  if (p.kind !== 'ask') return { ok: false, error: 'nothing is being asked right now' };
+  const node = p.node;
+  const trimmedNote = note?.trim() || undefined;
+  if (node.choices) {
+    const c = node.choices.find((x) => x.value === value);
+    if (!c) return { ok: false, error: `"${value}" is not one of: ${node.choices.map((x) => x.value).join(', ')}` };
+    const next = c.next ?? node.next!;
+    const events: NewEvent[] = [{ type: 'answer', node: node.id, value: c.value, label: c.label, set: c.set, note: trimmedNote, next }];
+    if (c.finding) {
+      events.push({ type: 'finding', node: node.id, cause: c.finding.cause, confidence: c.finding.confidence, evidence: [interpolate(c.finding.evidence, s.facts)], via: 'answer' });
+    }
+    return { ok: true, events };
+  }
+  if (node.kind === 'question' && node.input) {
+    if (value.trim() === '' && node.input.optional) {
+      return { ok: true, events: [{ type: 'answer', node: node.id, value: '', label: '(skipped)', note: trimmedNote, next: node.next! }] };
+    }
+    const parsed = parseInput(node.input.type, value, now);
+    if (!parsed.ok) return parsed;
+    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.value, set: { [node.input.fact]: parsed.value }, note: trimmedNote, next: node.next! }] };
+  }
+  return { ok: true, events: [{ type: 'answer', node: node.id, value: 'done', label: 'done', note: trimmedNote, next: node.next! }] };
+}
+
+/** First matching outcome wins; the last entry (no `when`) is the default. */
+export function outcomeNext(node: CheckNode, outcome: string): string {
+  const hit = node.outcomes.find((o) => o.when === undefined || [o.when].flat().includes(outcome));
+  return (hit ?? node.outcomes[node.outcomes.length - 1]).next;
+}
+
+export function checkEvents(node: CheckNode, params: Record<string, string>, result: CheckResult): NewEvent[] {
+  return [
+    { type: 'check', node: node.id, check: node.run, params, result, next: outcomeNext(node, result.outcome) },
+    ...(result.findings ?? []).map((f): NewEvent => ({ type: 'finding', node: node.id, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check' })),
+  ];
+}
+
+export function backEvent(s: SessionState): NewEvent | undefined {
+  const frame = s.undo[s.undo.length - 1];
+  if (!frame || frame.node === null || s.node === null) return undefined;
+  return { type: 'back', from: s.node, to: frame.node };
+}
+
+/** The headless answer for a node: a `--answer` override, else the flow's default. */
+export function headlessValue(node: QuestionNode | StepNode, facts: Readonly<Facts>, answers: Readonly<Record<string, string>>): string {
+  if (node.id in answers) return answers[node.id];
+  if (node.default !== undefined) return interpolate(node.default, facts).replace(/<[\w.]+>/g, '');
+  return node.choices ? node.choices[0].value : 'done';
+}
