@@ -1,5 +1,24 @@
+import { cloudwatchWhoMade502 } from './cloudwatch-who-made-502.js';
+import { ec2Instances } from './ec2-instances.js';
+import { ec2NetworkPath } from './ec2-network-path.js';
+import { elbv2LbAttributes } from './elbv2-lb-attributes.js';
+import { elbv2Resolve } from './elbv2-resolve.js';
+import { elbv2TargetGroupConfig } from './elbv2-target-group-config.js';
+import { elbv2TargetHealth } from './elbv2-target-health.js';
+import { stsWhoami } from './sts-whoami.js';
+import { timeoutChain } from './timeout-chain.js';
 import type { Check } from './types.js';
 
 /** The aws checks, registered by id in ./registry.ts. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each check has its own evidence type; the registry only needs the shape
-export const awsChecks: Check<any>[] = [];
+export const awsChecks: Check<any>[] = [
+  stsWhoami,
+  elbv2Resolve,
+  elbv2TargetHealth,
+  ec2Instances,
+  ec2NetworkPath,
+  elbv2LbAttributes,
+  elbv2TargetGroupConfig,
+  timeoutChain,
+  cloudwatchWhoMade502,
+];

@@ -1,0 +1,99 @@
+import { mapLimit } from '../aws/batch.js';
+import type { Instance, InstanceStatus } from '../aws/reader.js';
+import { factList, loadBalancerFor, plural, table, targetGroupsFor } from './elbv2-common.js';
+import { requireAws } from './run-check.js';
+import type { Check, CheckResult, Finding } from './types.js';
+
+export interface InstancesEvidence {
+  /** Availability zones enabled on the load balancer. */
+  lbAzs: string[];
+  requestedIds: string[];
+  instances: Instance[];
+  statuses: InstanceStatus[];
+}
+
+function evaluate(ev: InstancesEvidence): CheckResult {
+  if (!ev.requestedIds.length) {
+    return { status: 'pass', outcome: 'ok', summary: 'No instance targets (IP or Lambda targets, or none registered): nothing to check here', facts: { 'instances.total': 0 } };
+  }
+  const status = new Map(ev.statuses.map((s) => [s.id, s]));
+  const missing = ev.requestedIds.filter((id) => !ev.instances.some((i) => i.id === id));
+  const notRunning = ev.instances.filter((i) => i.state !== 'running');
+  const impaired = ev.instances.filter((i) => {
+    const s = status.get(i.id);
+    return i.state === 'running' && s && (s.systemStatus === 'impaired' || s.instanceStatus === 'impaired');
+  });
+  const lbAzs = new Set(ev.lbAzs);
+  const offAz = lbAzs.size ? ev.instances.filter((i) => i.az && !lbAzs.has(i.az)) : [];
+  const details = table(['instance', 'state', 'az', 'system', 'instance check', 'events', 'ip'], ev.instances.map((i) => {
+    const s = status.get(i.id);
+    return [i.id, i.state + (i.stateReason ? ` (${i.stateReason})` : ''), i.az ?? '', s?.systemStatus ?? '', s?.instanceStatus ?? '', (s?.events ?? []).map((e) => e.code).join(',') , i.privateIp ?? ''];
+  }));
+  if (missing.length) details.push(`Not found (terminated and gone?): ${missing.join(', ')}`);
+  if (lbAzs.size) details.push(`Load balancer AZs: ${[...lbAzs].join(', ')}`);
+  const findings: Finding[] = [];
+  const facts = {
+    'instances.total': ev.instances.length,
+    'instances.running': ev.instances.filter((i) => i.state === 'running').length,
+    'instances.stopped': notRunning.map((i) => i.id).join(','),
+    'instances.impaired': impaired.map((i) => i.id).join(','),
+  };
+  if (notRunning.length || missing.length) {
+    const gone = [...notRunning.map((i) => `${i.id} is ${i.state}`), ...missing.map((id) => `${id} not found`)];
+    if (notRunning.length + missing.length === ev.requestedIds.length) {
+      findings.push({ cause: 'all-targets-unhealthy', confidence: 'likely', evidence: gone });
+    } else {
+      findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: gone });
+    }
+    return {
+      status: 'fail', outcome: 'stopped', details, facts, findings,
+      summary: `${plural(notRunning.length + missing.length, 'target instance')} not running: ${gone.slice(0, 3).join('; ')}`,
+    };
+  }
+  if (impaired.length) {
+    findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'likely', evidence: impaired.map((i) => `${i.id}: system ${status.get(i.id)?.systemStatus}, instance ${status.get(i.id)?.instanceStatus}`) });
+    return { status: 'fail', outcome: 'impaired', details, facts, findings, summary: `${plural(impaired.length, 'instance')} failing EC2 status checks: ${impaired.map((i) => i.id).join(', ')}` };
+  }
+  if (offAz.length) {
+    return {
+      status: 'warn', outcome: 'az-mismatch', details, facts,
+      summary: `${plural(offAz.length, 'instance')} in an AZ the load balancer does not serve (${[...new Set(offAz.map((i) => i.az))].join(', ')}): they get no traffic (Target.NotInUse)`,
+      findings: [{ cause: 'all-targets-unhealthy', confidence: offAz.length === ev.instances.length ? 'likely' : 'suspected', evidence: offAz.map((i) => `${i.id} in ${i.az}; LB AZs ${[...lbAzs].join(', ')}`) }],
+    };
+  }
+  return { status: 'pass', outcome: 'ok', details, facts, summary: `All ${plural(ev.instances.length, 'instance')} running, status checks passing, in the load balancer's AZs` };
+}
+
+export const ec2Instances: Check<InstancesEvidence> = {
+  meta: {
+    id: 'ec2.instances',
+    title: 'Target instances: state, EC2 status checks and availability zones',
+    docs: 'https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-system-instance-status-check.html',
+    apis: [
+      'ec2:DescribeInstances', 'ec2:DescribeInstanceStatus',
+      'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
+    ],
+    params: {
+      lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' },
+      targetGroup: { description: 'Only this target group (name or ARN)' },
+    },
+    outcomes: ['ok', 'stopped', 'impaired', 'az-mismatch'],
+    facts: ['instances.total', 'instances.running', 'instances.stopped', 'instances.impaired'],
+  },
+  async collect(ctx) {
+    const aws = requireAws(ctx);
+    let ids = factList(ctx.facts['targets.ids']).filter((id) => id.startsWith('i-'));
+    if (!ctx.facts['targets.ids']) {
+      const groups = (await targetGroupsFor(aws, ctx)).filter((tg) => tg.targetType === 'instance');
+      const health = await mapLimit(groups, 4, (tg) => aws.describeTargetHealth(tg.arn));
+      ids = [...new Set(health.flat().map((t) => t.id))];
+    }
+    let lbAzs = factList(ctx.facts['lb.azs']);
+    if (!lbAzs.length && (ctx.facts['lb.arn'] || ctx.params.lb)) lbAzs = (await loadBalancerFor(aws, ctx)).azs.map((a) => a.zone);
+    if (!ids.length) return { lbAzs, requestedIds: [], instances: [], statuses: [] };
+    ctx.progress(`DescribeInstances (${plural(ids.length, 'id')})`);
+    const [instances, statuses] = await Promise.all([aws.describeInstances(ids), aws.describeInstanceStatus(ids)]);
+    return { lbAzs, requestedIds: ids, instances, statuses };
+  },
+  evaluate: (ev) => evaluate(ev),
+};

@@ -1,0 +1,258 @@
+import { resolveCname } from 'node:dns/promises';
+import { mapLimit } from '../aws/batch.js';
+import type { Action, AwsReader, Listener, LoadBalancer, Rule, TargetGroup } from '../aws/reader.js';
+import { isLbArn, plural, table } from './elbv2-common.js';
+import { requireAws } from './run-check.js';
+import type { Check, CheckResult, Facts } from './types.js';
+
+export interface ResolveEvidence {
+  query?: string;
+  /** The host and every name its CNAME chain passed through, when `lb` was a URL/hostname. */
+  hostnames: string[];
+  /** Load balancers offered to the responder when the choice was not unique. */
+  candidates: LoadBalancer[];
+  lb?: LoadBalancer;
+  listeners: Listener[];
+  /** Rules per listener ARN. */
+  rules: Record<string, Rule[]>;
+  targetGroups: TargetGroup[];
+}
+
+export interface LoadBalancerChoice {
+  name: string;
+  arn: string;
+  type: string;
+  scheme: string;
+  state: string;
+  dnsName: string;
+}
+
+/** Every load balancer in the region, for a picker. */
+export async function listLoadBalancers(reader: AwsReader): Promise<LoadBalancerChoice[]> {
+  const all = await reader.describeLoadBalancers();
+  return all.map((lb) => ({ name: lb.name, arn: lb.arn, type: lb.type, scheme: lb.scheme, state: lb.state, dnsName: lb.dnsName }));
+}
+
+function hostOf(query: string): string | undefined {
+  if (/^[a-z]+:\/\//i.test(query)) {
+    try {
+      return new URL(query).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+  }
+  return query.includes('.') ? query.toLowerCase().replace(/\.$/, '').split(/[/:]/)[0] : undefined;
+}
+
+/** Follows CNAMEs (a CDN or vanity name in front of the ALB); alias A records end the chain. */
+async function cnameChain(host: string, max = 8): Promise<string[]> {
+  const chain = [host];
+  let current = host;
+  for (let i = 0; i < max; i++) {
+    try {
+      const [next] = await resolveCname(current);
+      if (!next || chain.includes(next.toLowerCase())) break;
+      current = next.toLowerCase().replace(/\.$/, '');
+      chain.push(current);
+    } catch {
+      break;
+    }
+  }
+  return chain;
+}
+
+function normalizeDns(name: string): string {
+  return name.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
+}
+
+async function findLoadBalancer(aws: AwsReader, query: string | undefined): Promise<Pick<ResolveEvidence, 'lb' | 'candidates' | 'hostnames'>> {
+  if (!query) {
+    const all = await aws.describeLoadBalancers();
+    const albs = all.filter((lb) => lb.type === 'application');
+    if (albs.length === 1) return { lb: albs[0], candidates: [], hostnames: [] };
+    return { candidates: albs.length ? albs : all, hostnames: [] };
+  }
+  if (isLbArn(query)) {
+    const found = await lookup(aws, { arns: [query] });
+    return { ...(found ? { lb: found } : {}), candidates: [], hostnames: [] };
+  }
+  const host = hostOf(query);
+  if (host) {
+    const hostnames = await cnameChain(host);
+    const all = await aws.describeLoadBalancers();
+    const names = new Set(hostnames.map(normalizeDns));
+    const lb = all.find((l) => names.has(normalizeDns(l.dnsName)));
+    return { ...(lb ? { lb } : {}), candidates: lb ? [] : all, hostnames };
+  }
+  const byName = await lookup(aws, { names: [query] });
+  if (byName) return { lb: byName, candidates: [], hostnames: [] };
+  return { candidates: await aws.describeLoadBalancers(), hostnames: [] };
+}
+
+/** Not-found is an answer here, not an error: the responder may have mistyped the name. */
+async function lookup(aws: AwsReader, q: { arns?: string[]; names?: string[] }): Promise<LoadBalancer | undefined> {
+  try {
+    return (await aws.describeLoadBalancers(q))[0];
+  } catch (err) {
+    if (/LoadBalancerNotFound/.test((err as Error).name ?? '')) return undefined;
+    throw err;
+  }
+}
+
+function describeAction(a: Action, tgName: (arn: string) => string): string {
+  if (a.type === 'forward') return `forward → ${a.targetGroupArns.map(tgName).join(' + ') || '(no target group)'}`;
+  if (a.type === 'fixed-response') return `fixed-response ${a.fixedResponse?.statusCode ?? '?'}${a.fixedResponse?.contentType ? ` (${a.fixedResponse.contentType})` : ''}`;
+  if (a.type === 'redirect') {
+    const r = a.redirect ?? {};
+    return `redirect ${r.statusCode ?? ''} → ${r.protocol ?? '#{protocol}'}://${r.host ?? '#{host}'}:${r.port ?? '#{port}'}${r.path ?? '/#{path}'}`;
+  }
+  return a.type;
+}
+
+function describeActions(actions: Action[], tgName: (arn: string) => string): string {
+  return [...actions].sort((a, b) => (a.order ?? 0) - (b.order ?? 0)).map((a) => describeAction(a, tgName)).join(', then ');
+}
+
+/** The listener a typical request hits: HTTPS:443, then HTTP:80, then the lowest port. */
+function primaryListeners(listeners: Listener[]): Listener[] {
+  const rank = (l: Listener) => (l.port === 443 ? 0 : l.port === 80 ? 1 : 2);
+  return [...listeners].sort((a, b) => rank(a) - rank(b) || a.port - b.port);
+}
+
+function primaryTargetGroup(ev: ResolveEvidence): TargetGroup | undefined {
+  const byArn = new Map(ev.targetGroups.map((tg) => [tg.arn, tg]));
+  for (const l of primaryListeners(ev.listeners)) {
+    // A redirect on :80 usually hands the request to :443, so keep looking past it.
+    const forward = l.defaultActions.find((a) => a.targetGroupArns.length);
+    const tg = forward && byArn.get(forward.targetGroupArns[0]);
+    if (tg) return tg;
+  }
+  for (const l of primaryListeners(ev.listeners)) {
+    for (const r of ev.rules[l.arn] ?? []) {
+      const tg = r.actions.flatMap((a) => a.targetGroupArns).map((arn) => byArn.get(arn)).find(Boolean);
+      if (tg) return tg;
+    }
+  }
+  return ev.targetGroups[0];
+}
+
+function evaluate(ev: ResolveEvidence): CheckResult {
+  const lb = ev.lb;
+  if (!lb) {
+    const listing = table(['name', 'type', 'scheme', 'state', 'dns'], ev.candidates.map((c) => [c.name, c.type, c.scheme, c.state, c.dnsName]));
+    if (!ev.query && ev.candidates.length > 1) {
+      return {
+        status: 'warn',
+        outcome: 'ambiguous',
+        summary: `${plural(ev.candidates.length, 'load balancer')} in this region: pick one with --lb NAME`,
+        details: listing,
+      };
+    }
+    const searched = ev.hostnames.length > 1 ? ` (followed ${ev.hostnames.join(' → ')})` : '';
+    return {
+      status: 'warn',
+      outcome: 'not-found',
+      summary: ev.query ? `No load balancer matches ${ev.query}${searched}` : 'No load balancer in this region',
+      details: [
+        ...(ev.hostnames.length ? ['A Route 53 alias record does not show up as a CNAME: pass the load balancer name or ARN instead.'] : []),
+        ...(ev.candidates.length ? ['Load balancers in this region:', ...listing] : ['Check --region: load balancers are per region.']),
+      ],
+    };
+  }
+  const tgByArn = new Map(ev.targetGroups.map((tg) => [tg.arn, tg]));
+  const tgName = (arn: string) => {
+    const tg = tgByArn.get(arn);
+    return tg ? `${tg.name} (${tg.protocol ?? tg.targetType}:${tg.port ?? '-'}, ${tg.targetType})` : arn;
+  };
+  const details: string[] = [`${lb.name}: ${lb.type}, ${lb.scheme}, ${lb.state}, ${lb.dnsName}`];
+  const notes: string[] = [];
+  for (const l of [...ev.listeners].sort((a, b) => a.port - b.port)) {
+    details.push(`${l.protocol}:${l.port} default → ${describeActions(l.defaultActions, tgName)}`);
+    const rules = (ev.rules[l.arn] ?? []).filter((r) => !r.isDefault).sort((a, b) => Number(a.priority) - Number(b.priority));
+    for (const r of rules) {
+      const when = r.conditions.map((c) => `${c.field}=${c.values.join('|')}`).join(' and ') || '(always)';
+      details.push(`  rule ${r.priority}: ${when} → ${describeActions(r.actions, tgName)}`);
+    }
+    for (const a of [...l.defaultActions, ...rules.flatMap((r) => r.actions)]) {
+      if (a.type === 'fixed-response' && a.fixedResponse?.statusCode.startsWith('5')) {
+        notes.push(`${l.protocol}:${l.port} answers some requests with a fixed-response ${a.fixedResponse.statusCode} itself: those are not target errors`);
+      }
+    }
+  }
+  if (!ev.listeners.length) notes.push('No listeners: nothing reaches this load balancer.');
+  const unused = ev.targetGroups.filter((tg) => !ev.listeners.some((l) => [...l.defaultActions, ...(ev.rules[l.arn] ?? []).flatMap((r) => r.actions)].some((a) => a.targetGroupArns.includes(tg.arn))));
+  for (const tg of unused) notes.push(`Target group ${tg.name} is attached but no listener rule forwards to it`);
+  const primary = primaryTargetGroup(ev);
+  const facts: Facts = {
+    'lb.name': lb.name,
+    'lb.arn': lb.arn,
+    'lb.dns': lb.dnsName,
+    'lb.scheme': lb.scheme,
+    'lb.type': lb.type,
+    'lb.state': lb.state,
+    'lb.vpcId': lb.vpcId,
+    'lb.azs': lb.azs.map((a) => a.zone).join(','),
+    'lb.subnets': lb.azs.map((a) => a.subnetId).join(','),
+    'lb.securityGroups': lb.securityGroups.join(','),
+    'lb.targetGroupArns': ev.targetGroups.map((tg) => tg.arn).join(','),
+    'lb.listenerPorts': [...new Set(ev.listeners.map((l) => l.port))].sort((a, b) => a - b).join(','),
+  };
+  if (primary) {
+    facts['tg.arn'] = primary.arn;
+    facts['tg.name'] = primary.name;
+    if (primary.port !== undefined) facts['tg.port'] = primary.port;
+    if (primary.protocol) facts['tg.protocol'] = primary.protocol;
+    facts['tg.targetType'] = primary.targetType;
+  }
+  return {
+    status: 'pass',
+    outcome: 'found',
+    summary: `${lb.name} (${lb.scheme} ${lb.type}): ${plural(ev.listeners.length, 'listener')}, ${plural(ev.targetGroups.length, 'target group')}${primary ? `, default → ${primary.name}` : ''}`,
+    details: [...details, ...notes],
+    facts,
+  };
+}
+
+export const elbv2Resolve: Check<ResolveEvidence> = {
+  meta: {
+    id: 'elbv2.resolve',
+    title: 'Find the load balancer and map its listeners, rules and target groups',
+    docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html',
+    apis: [
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeTargetGroups',
+    ],
+    params: {
+      lb: { description: 'Load balancer name, ARN, DNS name, or a URL/hostname whose CNAME chain points at it; empty picks the only ALB' },
+    },
+    outcomes: ['found', 'not-found', 'ambiguous'],
+    facts: [
+      'lb.name', 'lb.arn', 'lb.dns', 'lb.scheme', 'lb.type', 'lb.state', 'lb.vpcId', 'lb.azs', 'lb.subnets',
+      'lb.securityGroups', 'lb.targetGroupArns', 'lb.listenerPorts',
+      'tg.arn', 'tg.name', 'tg.port', 'tg.protocol', 'tg.targetType',
+    ],
+  },
+  async collect(ctx) {
+    const aws = requireAws(ctx);
+    const query = ctx.params.lb?.trim() || undefined;
+    ctx.progress(query ? `DescribeLoadBalancers ${query}` : 'DescribeLoadBalancers (all)');
+    const found = await findLoadBalancer(aws, query);
+    const ev: ResolveEvidence = { ...(query ? { query } : {}), ...found, listeners: [], rules: {}, targetGroups: [] };
+    if (!found.lb) return ev;
+    const lbArn = found.lb.arn;
+    ctx.progress(`DescribeListeners ${found.lb.name}`);
+    const [listeners, targetGroups] = await Promise.all([
+      aws.describeListeners(lbArn),
+      aws.describeTargetGroups({ loadBalancerArn: lbArn }),
+    ]);
+    ev.listeners = listeners;
+    ev.targetGroups = targetGroups;
+    ctx.progress(`DescribeRules (${plural(listeners.length, 'listener')})`);
+    const rules = await mapLimit(listeners, 4, (l) => aws.describeRules(l.arn));
+    listeners.forEach((l, i) => { ev.rules[l.arn] = rules[i]; });
+    return ev;
+  },
+  evaluate: (ev) => evaluate(ev),
+};

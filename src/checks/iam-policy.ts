@@ -1,0 +1,88 @@
+import { awsChecks } from './aws.js';
+import { logsChecks } from './logs.js';
+import { netChecks } from './net.js';
+import type { Check } from './types.js';
+
+export interface IamStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+export interface IamPolicy {
+  Version: '2012-10-17';
+  Statement: IamStatement[];
+}
+
+/** Every check any registry holds: the policy must cover whatever a flow may run. */
+export function registeredChecks(): Check<unknown>[] {
+  return [...awsChecks, ...netChecks, ...logsChecks];
+}
+
+/** IAM actions the checks declare; `probe:*` entries are network probes, not IAM actions. */
+export function declaredActions(checks: Pick<Check<unknown>, 'meta'>[]): string[] {
+  return [...new Set(checks.flatMap((c) => c.meta.apis).filter((a) => /^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a) && !a.startsWith('probe:')))].sort();
+}
+
+const SIDS: Record<string, string> = {
+  elasticloadbalancing: 'ElbDescribe',
+  ec2: 'NetworkDescribe',
+  cloudwatch: 'Metrics',
+  logs: 'Logs',
+  athena: 'Athena',
+  glue: 'GlueCatalog',
+  sts: 'Identity',
+  lambda: 'LambdaTargets',
+  acm: 'Certificates',
+  cloudfront: 'CloudFront',
+  cloudtrail: 'CloudTrail',
+};
+
+/** Actions scoped to resources where IAM allows it (reference §8); everything else is `*`. */
+const S3_LIST = new Set(['s3:ListBucket', 's3:GetBucketLocation']);
+
+/**
+ * The least-privilege, read-only policy for every registered check, generated from their
+ * declared `apis` so it can never drift from what the code calls.
+ * Placeholders: LOG_BUCKET, LOG_PREFIX, ACCOUNT_ID.
+ */
+export function buildIamPolicy(checks: Pick<Check<unknown>, 'meta'>[] = registeredChecks()): IamPolicy {
+  const actions = declaredActions(checks);
+  const byService = new Map<string, string[]>();
+  for (const a of actions) {
+    const service = a.split(':')[0];
+    byService.set(service, [...(byService.get(service) ?? []), a]);
+  }
+  const statements: IamStatement[] = [];
+  for (const [service, list] of byService) {
+    if (service === 's3') {
+      const listActions = list.filter((a) => S3_LIST.has(a));
+      const objectActions = list.filter((a) => !S3_LIST.has(a));
+      if (listActions.length) {
+        statements.push({
+          Sid: 'AccessLogList', Effect: 'Allow', Action: listActions, Resource: 'arn:aws:s3:::LOG_BUCKET',
+          Condition: { StringLike: { 's3:prefix': ['LOG_PREFIX/AWSLogs/*'] } },
+        });
+      }
+      if (objectActions.length) statements.push({ Sid: 'AccessLogRead', Effect: 'Allow', Action: objectActions, Resource: 'arn:aws:s3:::LOG_BUCKET/LOG_PREFIX/AWSLogs/*' });
+      continue;
+    }
+    const sid = SIDS[service] ?? `${service.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Read`;
+    const resource = service === 'lambda' ? 'arn:aws:lambda:*:ACCOUNT_ID:function:*' : '*';
+    statements.push({ Sid: sid, Effect: 'Allow', Action: list, Resource: resource });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Read-only by name: Describe*, Get*, List*, plus the query APIs badgate runs when asked. */
+export const QUERY_ACTIONS = new Set([
+  'athena:StartQueryExecution', 'athena:GetQueryResults', 'athena:GetQueryExecution',
+  'logs:StartQuery', 'logs:GetQueryResults', 'logs:FilterLogEvents',
+]);
+
+export function isReadOnlyAction(action: string): boolean {
+  const op = action.split(':')[1] ?? '';
+  return /^(Describe|Get|List)/.test(op) || QUERY_ACTIONS.has(action);
+}
