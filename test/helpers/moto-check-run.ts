@@ -1,0 +1,35 @@
+// Runs the aws check set in flow order, feeding facts forward like the engine driver does.
+import type { AwsReader } from '../../src/aws/reader.js';
+import { awsChecks } from '../../src/checks/aws.js';
+import { runCheck } from '../../src/checks/run-check.js';
+import type { CheckResult, Facts } from '../../src/checks/types.js';
+
+export const CHECK_ORDER = [
+  'sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'ec2.instances', 'ec2.network-path',
+  'elbv2.lb-attributes', 'elbv2.target-group-config', 'timeout.chain', 'cloudwatch.who-made-502',
+];
+
+export interface CheckRun {
+  results: Record<string, CheckResult>;
+  facts: Facts;
+}
+
+export async function runAwsChecks(aws: AwsReader | undefined, params: Record<string, Record<string, string>> = {}, now = new Date()): Promise<CheckRun> {
+  const facts: Facts = {};
+  const results: Record<string, CheckResult> = {};
+  for (const id of CHECK_ORDER) {
+    const check = awsChecks.find((c) => c.meta.id === id);
+    if (!check) throw new Error(`check ${id} is not registered`);
+    const result = await runCheck(check, {
+      params: params[id] ?? {},
+      facts: { ...facts },
+      ...(aws ? { aws } : {}),
+      signal: new AbortController().signal,
+      progress: () => {},
+      now: () => now,
+    });
+    results[id] = result;
+    Object.assign(facts, result.facts ?? {});
+  }
+  return { results, facts };
+}

@@ -1,0 +1,153 @@
+// Builds realistic (and realistically broken) ALB setups in moto from SDK write calls.
+// Test-only: src/ must stay read-only, and the read-only scan only looks at src/aws/sdk.
+import {
+  AuthorizeSecurityGroupIngressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand,
+  CreateNetworkAclCommand, CreateNetworkAclEntryCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand,
+  CreateSubnetCommand, CreateVpcCommand, DescribeNetworkAclsCommand, EC2Client, ReplaceNetworkAclAssociationCommand,
+  RunInstancesCommand, StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand, ModifyTargetGroupAttributesCommand, RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { MotoAccount } from './moto-server.js';
+
+export interface SeedAlbConfig {
+  name?: string;
+  /** Target groups (each gets a path rule after the first, which is the default). */
+  targetGroups?: number;
+  instancesPerGroup?: number;
+  port?: number;
+  /** false leaves out the app SG rule that lets the ALB reach the targets. */
+  allowLbToTarget?: boolean;
+  /** A custom NACL on the target subnets that denies outbound ephemeral ports (the reply path). */
+  naclDenyEphemeral?: boolean;
+  /** How many instances of the first group to stop. */
+  stopInstances?: number;
+  lbAttributes?: Record<string, string>;
+  tgAttributes?: Record<string, string>;
+  healthCheck?: { path?: string; timeoutSeconds?: number; intervalSeconds?: number; matcher?: string };
+  /** Health overrides for the first group by instance index: `state|Reason|description`. */
+  health?: Record<number, string>;
+}
+
+export interface SeededAlb {
+  lbArn: string;
+  lbName: string;
+  lbDns: string;
+  tgArns: string[];
+  instanceIds: string[][];
+  vpcId: string;
+  lbSubnets: string[];
+  appSubnets: string[];
+  lbSg: string;
+  appSg: string;
+  naclId?: string;
+}
+
+export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Promise<SeededAlb> {
+  const ec2 = new EC2Client(account.clientConfig);
+  const elb = new ElasticLoadBalancingV2Client(account.clientConfig);
+  const name = cfg.name ?? 'web';
+  const port = cfg.port ?? 8080;
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId as string;
+  const subnet = async (cidr: string, az: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }))).Subnet?.SubnetId as string;
+  const lbSubnets = [await subnet('10.0.1.0/24', 'us-east-1a'), await subnet('10.0.2.0/24', 'us-east-1b')];
+  const appSubnets = [await subnet('10.0.11.0/24', 'us-east-1a'), await subnet('10.0.12.0/24', 'us-east-1b')];
+  const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId as string;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
+  const rt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId as string;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: rt, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw }));
+  for (const s of lbSubnets) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: rt, SubnetId: s }));
+
+  const lbSg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-alb`, Description: 'ALB', VpcId: vpcId }))).GroupId as string;
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: lbSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const appSg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-app`, Description: 'app', VpcId: vpcId }))).GroupId as string;
+  // SSH from the office stays, so the group is not empty when the ALB rule is missing.
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }));
+  if (cfg.allowLbToTarget !== false) {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: lbSg }] }] }));
+  }
+
+  let naclId: string | undefined;
+  if (cfg.naclDenyEphemeral) {
+    naclId = (await ec2.send(new CreateNetworkAclCommand({ VpcId: vpcId }))).NetworkAcl?.NetworkAclId as string;
+    const entry = (n: number, egress: boolean, action: 'allow' | 'deny', protocol: string, range?: [number, number]) =>
+      ec2.send(new CreateNetworkAclEntryCommand({
+        NetworkAclId: naclId, RuleNumber: n, Egress: egress, RuleAction: action, Protocol: protocol, CidrBlock: '0.0.0.0/0',
+        ...(range ? { PortRange: { From: range[0], To: range[1] } } : {}),
+      }));
+    await entry(100, false, 'allow', '-1');
+    await entry(90, true, 'deny', '6', [1024, 65535]);
+    await entry(100, true, 'allow', '-1');
+    const acls = await ec2.send(new DescribeNetworkAclsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+    for (const s of appSubnets) {
+      const assoc = acls.NetworkAcls?.flatMap((a) => a.Associations ?? []).find((a) => a.SubnetId === s);
+      if (assoc?.NetworkAclAssociationId) await ec2.send(new ReplaceNetworkAclAssociationCommand({ AssociationId: assoc.NetworkAclAssociationId, NetworkAclId: naclId }));
+    }
+  }
+
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: `${name}-alb`, Subnets: lbSubnets, SecurityGroups: [lbSg], Scheme: 'internet-facing', Type: 'application' }))).LoadBalancers?.[0];
+  const lbArn = lb?.LoadBalancerArn as string;
+  if (cfg.lbAttributes) {
+    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn, Attributes: Object.entries(cfg.lbAttributes).map(([Key, Value]) => ({ Key, Value })) }));
+  }
+  const groups = cfg.targetGroups ?? 1;
+  const perGroup = cfg.instancesPerGroup ?? 2;
+  const tgArns: string[] = [];
+  const instanceIds: string[][] = [];
+  let listenerArn = '';
+  for (let g = 0; g < groups; g++) {
+    const tgName = groups === 1 ? `${name}-tg` : `${name}-tg${g}`;
+    const tg = (await elb.send(new CreateTargetGroupCommand({
+      Name: tgName, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance',
+      HealthCheckProtocol: 'HTTP', HealthCheckPath: cfg.healthCheck?.path ?? '/health',
+      HealthCheckTimeoutSeconds: cfg.healthCheck?.timeoutSeconds ?? 5, HealthCheckIntervalSeconds: cfg.healthCheck?.intervalSeconds ?? 30,
+      Matcher: { HttpCode: cfg.healthCheck?.matcher ?? '200' },
+    }))).TargetGroups?.[0];
+    const tgArn = tg?.TargetGroupArn as string;
+    tgArns.push(tgArn);
+    if (cfg.tgAttributes) {
+      await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: Object.entries(cfg.tgAttributes).map(([Key, Value]) => ({ Key, Value })) }));
+    }
+    const ids: string[] = [];
+    // Spread instances over both AZs, one RunInstances call per subnet.
+    for (const [i, s] of appSubnets.entries()) {
+      const count = Math.floor(perGroup / 2) + (i < perGroup % 2 ? 1 : 0);
+      if (!count) continue;
+      const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-760aaa0f', InstanceType: 't3.micro', MinCount: count, MaxCount: count, SubnetId: s, SecurityGroupIds: [appSg] }));
+      ids.push(...(run.Instances ?? []).map((x) => x.InstanceId as string));
+    }
+    instanceIds.push(ids);
+    if (ids.length) await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: ids.map((Id) => ({ Id, Port: port })) }));
+    if (g === 0) {
+      listenerArn = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] }))).Listeners?.[0]?.ListenerArn as string;
+    } else {
+      await elb.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: g, Conditions: [{ Field: 'path-pattern', Values: [`/svc${g}/*`] }], Actions: [{ Type: 'forward', TargetGroupArn: tgArn }] }));
+    }
+  }
+  if (cfg.stopInstances) await ec2.send(new StopInstancesCommand({ InstanceIds: instanceIds[0].slice(0, cfg.stopInstances) }));
+  if (cfg.health && Object.keys(cfg.health).length) {
+    await elb.send(new AddTagsCommand({
+      ResourceArns: [tgArns[0]],
+      Tags: Object.entries(cfg.health).map(([i, value]) => ({ Key: `moto:health:${instanceIds[0][Number(i)]}`, Value: value })),
+    }));
+  }
+  return { lbArn, lbName: `${name}-alb`, lbDns: lb?.DNSName as string, tgArns, instanceIds, vpcId, lbSubnets, appSubnets, lbSg, appSg, ...(naclId ? { naclId } : {}) };
+}
+
+/** Per-minute metric points (Sum) for the ALB, as CloudWatch would hold them. */
+export async function seedMetrics(account: MotoAccount, dims: Record<string, string>, metrics: Record<string, number[]>, end: Date): Promise<void> {
+  const cw = new CloudWatchClient(account.clientConfig);
+  for (const [MetricName, values] of Object.entries(metrics)) {
+    const data = values.map((Value, i) => ({
+      MetricName, Value, Unit: 'Count' as const,
+      Timestamp: new Date(end.getTime() - (values.length - i) * 60_000),
+      Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
+    }));
+    for (let i = 0; i < data.length; i += 500) {
+      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: data.slice(i, i + 500) }));
+    }
+  }
+}
