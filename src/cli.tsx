@@ -1,0 +1,102 @@
+import meow from 'meow';
+import { buildIamPolicy } from './checks/iam-policy.js';
+import { checkCommand } from './commands/check.js';
+import { flowsCommand } from './commands/flows.js';
+import { fail, processIo } from './commands/io.js';
+import { reportCommand } from './commands/report.js';
+import { homeCommand, resumeCommand, runCommand } from './commands/run.js';
+import { sessionsCommand } from './commands/sessions.js';
+import { runProbeCommand } from './net/probe-command.js';
+
+const HELP = `
+  Usage
+    $ badgate                         start, resume or replay an investigation (interactive)
+    $ badgate run <flow>              walk a flow interactively (flow: alb)
+    $ badgate check <flow>            headless: run every automatic check, print causes
+    $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
+    $ badgate resume [session]        continue an unfinished session
+    $ badgate sessions                list sessions
+    $ badgate report <session>        write the markdown postmortem of a session
+    $ badgate flows lint [files]      validate flow files
+    $ badgate flows schema            print the JSON schema of flow files
+    $ badgate iam-policy              print the read-only IAM policy badgate needs
+
+  Targeting (run, check)
+    --lb NAME|ARN|DNS     the load balancer        --url URL        an affected URL
+    --profile P           AWS profile (SSO ok)     --region R       AWS region
+    --since 2h            incident window for metrics and logs (default 3h)
+    --replay FILE         answer AWS calls from a recording (no network)
+    --record FILE         record every AWS answer of this run to FILE (credentials never stored)
+
+  check:   --answer id=value (repeatable)  --json  --report FILE
+  report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
+  probe:   --keepalive  --count N  --idle-timeout S  --json
+  run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
+
+  Sessions are journals under $XDG_STATE_HOME/badgate (or ~/.local/state/badgate);
+  set BADGATE_STATE_DIR to use another folder.
+`;
+
+async function main(): Promise<number> {
+  const cli = meow(HELP, {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      lb: { type: 'string' },
+      url: { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      since: { type: 'string' },
+      replay: { type: 'string' },
+      record: { type: 'string' },
+      answer: { type: 'string', isMultiple: true },
+      json: { type: 'boolean' },
+      report: { type: 'string' },
+      redact: { type: 'boolean' },
+      out: { type: 'string' },
+      keepalive: { type: 'boolean' },
+      count: { type: 'number' },
+      idleTimeout: { type: 'number' },
+    },
+  });
+  const [command, ...args] = cli.input;
+  const f = cli.flags;
+  const io = processIo;
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record };
+  switch (command) {
+    case undefined:
+      return homeCommand({ ...target, out: f.out }, io);
+    case 'run':
+      return runCommand(args[0] ?? 'alb', { ...target, out: f.out }, io);
+    case 'resume':
+      return resumeCommand(args[0], { ...target, out: f.out }, io);
+    case 'check':
+      return checkCommand(args[0], { ...target, answer: f.answer, json: f.json, report: f.report }, io);
+    case 'sessions':
+      return sessionsCommand(io, { json: f.json });
+    case 'report':
+      return reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out }, io);
+    case 'flows':
+      return flowsCommand(args[0], args.slice(1), io);
+    case 'iam-policy':
+      io.out(JSON.stringify(buildIamPolicy(), null, 2));
+      return 0;
+    case 'probe': {
+      const ac = new AbortController();
+      process.once('SIGINT', () => ac.abort());
+      return runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
+    }
+    default:
+      return fail(io, '', `unknown command "${command}"`, '`badgate --help` lists the commands');
+  }
+}
+
+main().then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    // Last resort: an unexpected bug still gets one line, not a stack trace (BADGATE_DEBUG=1 shows it).
+    process.stderr.write(`badgate: unexpected error: ${(err as Error)?.message ?? String(err)}\n  next: re-run with BADGATE_DEBUG=1 and report it\n`);
+    if (process.env.BADGATE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    process.exitCode = 2;
+  },
+);

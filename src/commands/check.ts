@@ -1,0 +1,107 @@
+import { standingCauses, board } from '../engine/board.js';
+import type { Flow } from '../engine/flow-schema.js';
+import { replay } from '../engine/session.js';
+import { HeadlessAnswerError, walkHeadless } from '../engine/walk.js';
+import { loadCatalog, loadFlow } from '../flow-files.js';
+import { makeCheckRunner, setupAws, SetupError, targetFacts, type TargetFlags } from '../run-context.js';
+import { JournalError } from '../sessions/journal.js';
+import { fail, type Io } from './io.js';
+import { renderReport, writeReportFile } from './report.js';
+import { startSession } from './start-session.js';
+
+export interface CheckFlags extends TargetFlags {
+  answer?: string[];
+  json?: boolean;
+  report?: string;
+}
+
+export function parseAnswers(list: string[] | undefined, flow: Flow): Record<string, string> | string {
+  const out: Record<string, string> = {};
+  for (const a of list ?? []) {
+    const eq = a.indexOf('=');
+    if (eq < 1) return `--answer "${a}" is not id=value`;
+    const id = a.slice(0, eq);
+    if (!flow.nodes.some((n) => n.id === id && (n.kind === 'question' || n.kind === 'step'))) {
+      const ids = flow.nodes.filter((n) => n.kind === 'question').map((n) => n.id);
+      return `--answer ${id}: the flow has no question "${id}" (questions: ${ids.slice(0, 8).join(', ')}…)`;
+    }
+    out[id] = a.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * Headless: walks the flow with defaults and --answer values, runs every automatic
+ * check, prints a verdict. Exit 0 no cause, 1 causes found, 2 usage or setup error.
+ */
+export async function checkCommand(flowId: string | undefined, flags: CheckFlags, io: Io): Promise<number> {
+  if (!flowId) return fail(io, 'check', 'which flow?', 'badgate check alb --lb my-alb');
+  let flow: Flow;
+  try {
+    flow = loadFlow(flowId);
+    loadCatalog();
+  } catch (e) {
+    return fail(io, 'check', (e as Error).message);
+  }
+  const answers = parseAnswers(flags.answer, flow);
+  if (typeof answers === 'string') return fail(io, 'check', answers, 'see `badgate flows lint` output or flows/alb.yaml for question ids');
+  let aws;
+  try {
+    aws = await setupAws(flags, (m) => io.err(`… ${m}`));
+  } catch (e) {
+    if (e instanceof SetupError) return fail(io, 'check', e.message);
+    throw e;
+  }
+  io.err(aws.banner);
+  let journal;
+  try {
+    journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
+  } catch (e) {
+    if (e instanceof JournalError) return fail(io, 'check', e.message);
+    throw e;
+  }
+  const runner = makeCheckRunner(aws, { profile: flags.profile });
+  let state;
+  try {
+    state = await walkHeadless(flow, replay(journal.events), answers, {
+      append: (e) => journal.append(e),
+      now: () => new Date(),
+      runCheck: (node, params, s) => {
+        if (!flags.json) io.err(`… ${node.title}`);
+        return runner(node, params, s, () => {});
+      },
+    });
+  } catch (e) {
+    if (e instanceof HeadlessAnswerError) return fail(io, 'check', e.message);
+    throw e;
+  } finally {
+    journal.close();
+    await aws.flushRecording().catch(() => undefined);
+  }
+  const catalog = loadCatalog();
+  const titles = new Map(catalog.causes.map((c) => [c.id, c.title]));
+  const causes = standingCauses(state).map((b) => ({ id: b.cause, title: titles.get(b.cause) ?? b.cause, confidence: b.confidence, evidence: b.evidence }));
+  const ruledOut = board(state).filter((b) => b.confidence === 'ruled-out').map((b) => ({ id: b.cause, evidence: b.evidence }));
+  const checks = state.checks.map((c) => ({ id: c.check, node: c.node, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary }));
+  if (flags.report) {
+    const w = writeReportFile(flags.report, renderReport(journal.events, flow, {}));
+    io.err(w.fallback ?? `Postmortem written to ${w.path}`);
+  }
+  if (flags.json) {
+    io.out(JSON.stringify({
+      flow: flow.id, session: state.sessionId,
+      target: { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
+      checks, causes, ruledOut,
+    }, null, 2));
+  } else {
+    for (const c of checks) io.out(`${c.status.toUpperCase().padEnd(7)} ${c.id.padEnd(26)} ${c.summary}`);
+    io.out('');
+    if (!causes.length) io.out('No cause found.');
+    for (const c of causes) {
+      io.out(`${c.confidence.toUpperCase()}: ${c.title} (${c.id})`);
+      for (const e of c.evidence) io.out(`  - ${e}`);
+    }
+    io.out(`\nSession ${state.sessionId}: \`badgate report ${state.sessionId}\` writes the postmortem.`);
+  }
+  return causes.length ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseCatalog } from '../engine/catalog.js';
+import { FlowSchema } from '../engine/flow-schema.js';
+import { formatMessage, type LintMessage } from '../engine/load-flow.js';
+import { enumeratePaths } from '../engine/paths.js';
+import { checkMetas } from '../checks/registry.js';
+import { CATALOG_FILE, lintFlowText, shippedFlowFiles } from '../flow-files.js';
+import { fail, type Io } from './io.js';
+
+/** The JSON schema editors use to complete flow files; generated from the zod schema. */
+export function flowJsonSchema(): string {
+  return `${JSON.stringify(z.toJSONSchema(FlowSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
+}
+
+export function lintFiles(files: string[]): LintMessage[] {
+  const catalogText = readFileSync(CATALOG_FILE, 'utf8');
+  const { catalog, messages } = parseCatalog(catalogText, CATALOG_FILE);
+  const out: LintMessage[] = [...messages];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      out.push({ file, line: 1, col: 1, message: `cannot read (${(e as NodeJS.ErrnoException).code})` });
+      continue;
+    }
+    if (file === CATALOG_FILE || file.endsWith('/causes.yaml')) {
+      out.push(...parseCatalog(text, file).messages);
+      continue;
+    }
+    const r = lintFlowText(text, file, catalog ?? { causes: [] });
+    out.push(...r.messages);
+    if (r.flow && !r.messages.length) {
+      const e = enumeratePaths(r.flow, checkMetas(), 20_000);
+      for (const rv of e.revisits.slice(0, 3)) out.push({ file, line: 1, col: 1, message: `node "${rv.node}" can be reached twice on one path (via ${rv.via.slice(-3).join(' → ')}): a loop the responder could not leave` });
+    }
+  }
+  return out;
+}
+
+export function flowsCommand(sub: string | undefined, files: string[], io: Io): number {
+  if (sub === 'schema') {
+    io.out(flowJsonSchema());
+    return 0;
+  }
+  if (sub !== 'lint') return fail(io, 'flows', sub ? `unknown subcommand "${sub}"` : 'missing subcommand', '`badgate flows lint [files]` or `badgate flows schema`');
+  const targets = files.length ? files : [...shippedFlowFiles(), CATALOG_FILE];
+  const messages = lintFiles(targets);
+  for (const m of messages) io.out(formatMessage(m));
+  if (messages.length) {
+    io.err(`${messages.length} problem${messages.length === 1 ? '' : 's'} in ${new Set(messages.map((m) => m.file)).size} file(s)`);
+    return 1;
+  }
+  io.err(`${targets.length} file(s) clean`);
+  return 0;
+}

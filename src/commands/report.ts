@@ -1,0 +1,58 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { JournalEvent } from '../engine/events.js';
+import type { Flow } from '../engine/flow-schema.js';
+import { loadCatalog, loadFlow } from '../flow-files.js';
+import { buildPostmortem, postmortemJson, renderPostmortem } from '../report/postmortem.js';
+import { findSession, readJournal, sessionsDir, stateDir } from '../sessions/journal.js';
+import { fail, type Io } from './io.js';
+
+export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: { json?: boolean; redact?: boolean }): string {
+  const p = buildPostmortem(events, flow, loadCatalog());
+  return opts.json ? `${postmortemJson(p, opts)}\n` : renderPostmortem(p, opts);
+}
+
+/** Writes a report file; on an unwritable path, says so and where it went instead. */
+export function writeReportFile(path: string, content: string): { path: string; fallback?: string } {
+  try {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileSync(path, content);
+    return { path: resolve(path) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    const fallback = join(stateDir(), 'reports', path.replace(/^.*[/\\]/, ''));
+    mkdirSync(dirname(fallback), { recursive: true });
+    writeFileSync(fallback, content);
+    return { path: fallback, fallback: `cannot write ${path} (${code}); wrote ${fallback} instead` };
+  }
+}
+
+export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string }, io: Io): number {
+  if (!query) return fail(io, 'report', 'which session?', '`badgate sessions` lists them; then `badgate report <id>`');
+  let events: JournalEvent[];
+  try {
+    events = readJournal(findSession(sessionsDir(), query).path).events;
+  } catch (e) {
+    return fail(io, 'report', (e as Error).message);
+  }
+  const start = events[0] as Extract<JournalEvent, { type: 'start' }>;
+  let flow: Flow;
+  try {
+    flow = loadFlow(start.flow);
+  } catch (e) {
+    return fail(io, 'report', `cannot load flow "${start.flow}" for this session:\n${(e as Error).message}`);
+  }
+  const content = renderReport(events, flow, flags);
+  if (!flags.out) {
+    io.out(content);
+    return 0;
+  }
+  try {
+    mkdirSync(dirname(resolve(flags.out)), { recursive: true });
+    writeFileSync(flags.out, content);
+  } catch (e) {
+    return fail(io, 'report', `cannot write ${flags.out} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'choose a writable path with --out, or leave --out off to print to the terminal');
+  }
+  io.err(`Postmortem written to ${resolve(flags.out)}`);
+  return 0;
+}

@@ -1,0 +1,142 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { render } from 'ink';
+import React from 'react';
+import type { JournalEvent } from '../engine/events.js';
+import type { Flow } from '../engine/flow-schema.js';
+import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
+import { makeCheckRunner, setupAws, SetupError, targetFacts, type AwsSetup, type TargetFlags } from '../run-context.js';
+import { findSession, Journal, JournalError, listSessions, sessionsDir } from '../sessions/journal.js';
+import { HomeApp, type HomeChoice } from '../ui/home-app.js';
+import { WizardApp } from '../ui/wizard-app.js';
+import { fail, type Io } from './io.js';
+import { renderReport, writeReportFile } from './report.js';
+import { startSession } from './start-session.js';
+
+export interface RunFlags extends TargetFlags {
+  out?: string;
+}
+
+const NOT_A_TTY = 'needs an interactive terminal (stdin is not a TTY)';
+const NOT_A_TTY_NEXT = 'for scripts and CI use `badgate check alb --json` (headless)';
+
+function recordings(): string[] {
+  const dir = join(FLOWS_DIR, 'recordings');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)).sort() : [];
+}
+
+async function runWizard(flow: Flow, journal: Journal, aws: AwsSetup | undefined, flags: RunFlags, io: Io): Promise<number> {
+  const catalog = loadCatalog();
+  const runCheck = makeCheckRunner(aws, { profile: flags.profile });
+  const id = (journal.events[0] as Extract<JournalEvent, { type: 'start' }>).sessionId;
+  let how: 'quit' | 'done' | undefined;
+  const writeReport = () => {
+    const content = renderReport(journal.events, flow, {});
+    const w = writeReportFile(flags.out ?? `postmortem-${id}.md`, content);
+    journal.append({ type: 'report', path: w.path });
+    if (w.fallback) throw new Error(w.fallback);
+    return w.path;
+  };
+  if (aws) io.err(aws.banner);
+  const app = render(
+    <WizardApp flow={flow} catalog={catalog} journal={journal} runCheck={runCheck} writeReport={writeReport} onExit={(h) => { how = h; }} />,
+    { exitOnCtrlC: true },
+  );
+  await app.waitUntilExit();
+  journal.close();
+  await aws?.flushRecording().catch(() => undefined);
+  if (how !== 'done') io.err(`Session ${id} saved. Continue with: badgate resume ${id}`);
+  return 0;
+}
+
+export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promise<number> {
+  if (!process.stdin.isTTY) return fail(io, 'run', NOT_A_TTY, NOT_A_TTY_NEXT);
+  let flow: Flow;
+  try {
+    flow = loadFlow(flowId);
+    loadCatalog();
+  } catch (e) {
+    return fail(io, 'run', (e as Error).message);
+  }
+  let aws: AwsSetup;
+  try {
+    io.err('Checking AWS access…');
+    aws = await setupAws(flags);
+  } catch (e) {
+    if (e instanceof SetupError) return fail(io, 'run', e.message);
+    throw e;
+  }
+  let journal: Journal;
+  try {
+    journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
+  } catch (e) {
+    return fail(io, 'run', (e as Error).message);
+  }
+  return runWizard(flow, journal, aws, flags, io);
+}
+
+export async function resumeCommand(query: string | undefined, flags: RunFlags, io: Io): Promise<number> {
+  if (!process.stdin.isTTY) return fail(io, 'resume', NOT_A_TTY, NOT_A_TTY_NEXT);
+  let summary;
+  try {
+    if (!query) {
+      const open = listSessions(sessionsDir()).filter((s) => !s.ended);
+      if (!open.length) return fail(io, 'resume', 'no unfinished sessions', 'start one with `badgate`');
+      summary = await pick(open.map((s) => ({ value: s.id, label: `${s.title}`, hint: `${s.id} · ${s.flow} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })), 'Unfinished sessions');
+      if (!summary) return 0;
+      summary = findSession(sessionsDir(), summary);
+    } else {
+      summary = findSession(sessionsDir(), query);
+    }
+  } catch (e) {
+    return fail(io, 'resume', (e as Error).message);
+  }
+  let journal: Journal;
+  let flow: Flow;
+  try {
+    journal = Journal.open(summary.path);
+    flow = loadFlow(summary.flow);
+  } catch (e) {
+    return fail(io, 'resume', (e as Error).message);
+  }
+  const start = journal.events[0] as Extract<JournalEvent, { type: 'start' }>;
+  let aws: AwsSetup | undefined;
+  try {
+    aws = await setupAws({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    io.err(e.message);
+  }
+  return runWizard(flow, journal, aws, flags, io);
+}
+
+function pick(choices: HomeChoice[], banner?: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let chosen: string | undefined;
+    const app = render(<HomeApp choices={choices} banner={banner} onChoose={(v) => { chosen = v; }} />);
+    void app.waitUntilExit().then(() => resolve(chosen));
+  });
+}
+
+/** Bare `badgate`: start a new investigation, resume one, or replay a recorded incident. */
+export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
+  if (!process.stdin.isTTY) return fail(io, '', NOT_A_TTY, NOT_A_TTY_NEXT);
+  let open: ReturnType<typeof listSessions> = [];
+  try {
+    open = listSessions(sessionsDir()).filter((s) => !s.ended).slice(0, 3);
+  } catch (e) {
+    if (!(e instanceof JournalError)) throw e;
+  }
+  const recs = recordings();
+  const choices: HomeChoice[] = [
+    { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
+    ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
+    ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),
+    { value: 'quit', label: 'Quit' },
+  ];
+  const chosen = await pick(choices);
+  if (!chosen || chosen === 'quit') return 0;
+  if (chosen === 'new') return runCommand('alb', flags, io);
+  if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
+  return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);
+}

@@ -1,0 +1,39 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { Phase } from '../engine/flow-schema.js';
+import { color, elapsed, truncate } from './theme.js';
+
+export interface HeaderProps {
+  title: string;
+  incidentStart?: string;
+  now: Date;
+  phases: readonly Phase[];
+  current?: Phase;
+  answered: number;
+  width: number;
+}
+
+/** Incident title, time since it started, and the phase breadcrumb with progress. */
+export function Header({ title, incidentStart, now, phases, current, answered, width }: HeaderProps) {
+  const idx = current ? phases.indexOf(current) : phases.length - 1;
+  const clock = incidentStart ? `⏱ ${elapsed(incidentStart, now)} since start` : '';
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1} width={Math.min(width, 100)}>
+      <Box justifyContent="space-between">
+        <Text bold>{truncate(`badgate · ${title}`, Math.max(20, Math.min(width, 100) - clock.length - 6))}</Text>
+        <Text color={color('yellow')}>{clock}</Text>
+      </Box>
+      <Text wrap="truncate-end">
+        {phases.map((p, i) => (
+          <Text key={p}>
+            {i > 0 ? <Text dimColor> › </Text> : null}
+            {i === idx
+              ? <Text bold underline>{`[${p}]`}</Text>
+              : <Text dimColor={i > idx} color={i < idx ? color('green') : undefined}>{i < idx ? `✓${p}` : p}</Text>}
+          </Text>
+        ))}
+        <Text dimColor>{`  phase ${idx + 1}/${phases.length} · ${answered} answered`}</Text>
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,56 @@
+import { Box, Text } from 'ink';
+import { Spinner } from '@inkjs/ui';
+import React from 'react';
+import type { Facts } from '../checks/types.js';
+import type { QuestionNode, StepNode } from '../engine/flow-schema.js';
+import { interpolate } from '../engine/template.js';
+import type { Running } from './use-session.js';
+import { color } from './theme.js';
+
+export function RunningView({ running }: { running: Running }) {
+  return (
+    <Box marginTop={1}>
+      <Spinner label={`${running.title}: ${running.message}`} />
+    </Box>
+  );
+}
+
+export interface NodeViewProps {
+  node: QuestionNode | StepNode;
+  facts: Readonly<Facts>;
+  cursor: number;
+  text: string;
+  error?: string;
+}
+
+/** The current question or manual step: its text, the commands to copy, and the answer widget. */
+export function NodeView({ node, facts, cursor, text, error }: NodeViewProps) {
+  const input = node.kind === 'question' ? node.input : undefined;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold color={color('cyan')}>{`${node.kind === 'step' ? '▶ ' : '? '}${interpolate(node.title, facts)}`}</Text>
+      {node.body ? <Text>{interpolate(node.body, facts).trimEnd()}</Text> : null}
+      {node.kind === 'step' && node.commands?.length ? (
+        <Box flexDirection="column" marginTop={1} paddingX={1} borderStyle="single" borderColor={color('gray')}>
+          {node.commands.map((c, i) => <Text key={i}>{`$ ${interpolate(c, facts)}`}</Text>)}
+        </Box>
+      ) : null}
+      <Box flexDirection="column" marginTop={1}>
+        {node.choices?.map((c, i) => (
+          <Text key={c.value} color={i === cursor ? color('cyan') : undefined} bold={i === cursor}>
+            {`${i === cursor ? '›' : ' '} ${i < 9 ? `${i + 1}.` : '  '} ${c.label}`}
+          </Text>
+        ))}
+        {input ? (
+          <Text>
+            <Text color={color('cyan')}>{'› '}</Text>
+            {text ? <Text>{text}</Text> : <Text dimColor>{input.placeholder ?? ''}{input.optional ? ' (enter to skip)' : ''}</Text>}
+            <Text inverse>{' '}</Text>
+          </Text>
+        ) : null}
+        {!node.choices && !input ? <Text color={color('cyan')}>{'› press enter when done'}</Text> : null}
+        {error ? <Text color={color('red')}>{`✘ ${error}`}</Text> : null}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,145 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import React, { useEffect, useMemo, useReducer, useState } from 'react';
+import { board } from '../engine/board.js';
+import type { Catalog } from '../engine/causes.js';
+import type { Flow } from '../engine/flow-schema.js';
+import { nodeById, pending, type SessionState } from '../engine/session.js';
+import { BoardView } from './board-view.js';
+import { CheckLog } from './check-log.js';
+import { Header } from './header.js';
+import { HelpView } from './help-view.js';
+import { NodeView, RunningView } from './node-view.js';
+import { color } from './theme.js';
+import { useSession, type JournalSink, type RunCheck } from './use-session.js';
+import { initialUi, uiReducer } from './wizard-state.js';
+
+export interface WizardProps {
+  flow: Flow;
+  catalog: Catalog;
+  journal: JournalSink;
+  runCheck: RunCheck;
+  /** Writes the postmortem when the flow ends; returns the path written or throws. */
+  writeReport(state: SessionState): string;
+  now?: () => Date;
+  /** Tells the caller how the app ended, so it can print the resume hint. */
+  onExit?(how: 'quit' | 'done'): void;
+}
+
+function useNow(now: () => Date, everyMs: number): Date {
+  const [t, setT] = useState(now());
+  useEffect(() => {
+    const id = setInterval(() => setT(now()), everyMs);
+    return () => clearInterval(id);
+  }, [now, everyMs]);
+  return t;
+}
+
+export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit }: WizardProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
+  const session = useSession(flow, journal, runCheck, now);
+  const { state, running } = session;
+  const [ui, dispatch] = useReducer(uiReducer, initialUi);
+  const clock = useNow(now, 1000);
+  const [report, setReport] = useState<{ path?: string; error?: string } | null>(null);
+  const titles = useMemo(() => new Map(catalog.causes.map((c) => [c.id, c.title])), [catalog]);
+
+  const p = pending(flow, state);
+  const asking = p.kind === 'ask' ? p.node : undefined;
+  const typing = Boolean(asking && asking.kind === 'question' && asking.input) && ui.overlay === 'none';
+  const choiceCount = asking?.choices?.length ?? 0;
+
+  useEffect(() => {
+    if (p.kind !== 'done' || report) return;
+    try {
+      setReport({ path: writeReport(state) });
+    } catch (e) {
+      setReport({ error: (e as Error).message });
+    }
+  }, [p.kind, report, state, writeReport]);
+
+  const quit = (how: 'quit' | 'done') => {
+    onExit?.(how);
+    exit();
+  };
+
+  useInput((input, key) => {
+    if (p.kind === 'done') {
+      if (key.return || input === 'q' || key.escape) quit('done');
+      return;
+    }
+    if (ui.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
+    if (ui.overlay === 'note') {
+      if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
+      else if (key.return) { session.note(ui.note); dispatch({ type: 'overlay', overlay: 'none' }); }
+      else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'type', input });
+      return;
+    }
+    if (key.ctrl && input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
+    if (typing) {
+      if (key.return) {
+        const err = session.submit(ui.text);
+        dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
+      } else if (key.escape) {
+        if (session.back()) dispatch({ type: 'reset' });
+      } else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+      else if (input && !key.ctrl && !key.meta && !key.tab) dispatch({ type: 'type', input });
+      return;
+    }
+    if (input === 'q') { quit('quit'); return; }
+    if (input === '?') { dispatch({ type: 'overlay', overlay: 'help' }); return; }
+    if (input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
+    if (running) return;
+    if (input === 'b' || key.escape) {
+      if (session.back()) dispatch({ type: 'reset' });
+      else dispatch({ type: 'error', message: 'nothing to undo yet' });
+      return;
+    }
+    if (!asking) return;
+    if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count: choiceCount });
+    else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count: choiceCount });
+    else if (/^[1-9]$/.test(input) && Number(input) <= choiceCount) dispatch({ type: 'cursor', index: Number(input) - 1 });
+    else if (key.return) {
+      const value = asking.choices ? asking.choices[ui.cursor].value : 'done';
+      const err = session.submit(value);
+      dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
+    }
+  });
+
+  const phase = state.node ? nodeById(flow, state.node).phase : 'wrap-up';
+  const incidentStart = typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined;
+  const title = typeof state.facts['incident.title'] === 'string' ? state.facts['incident.title'] : flow.title;
+
+  return (
+    <Box flexDirection="column">
+      <CheckLog entries={state.checks} width={width} />
+      <Header title={title} incidentStart={incidentStart} now={clock} phases={flow.phases} current={phase} answered={state.answers.length} width={width} />
+      {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
+      {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
+      {running ? <RunningView running={running} /> : null}
+      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} cursor={ui.cursor} text={ui.text} error={ui.error} /> : null}
+      {p.kind === 'done' ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color={color('green')}>✔ Investigation complete.</Text>
+          {report?.path ? <Text>{`Postmortem written to ${report.path}`}</Text> : null}
+          {report?.error ? <Text color={color('red')}>{`✘ ${report.error}`}</Text> : null}
+          <Text dimColor>press enter to exit</Text>
+        </Box>
+      ) : null}
+      {ui.overlay === 'note' ? (
+        <Box borderStyle="single" borderColor={color('yellow')} paddingX={1} flexDirection="column">
+          <Text bold>Note for the timeline (enter saves, esc cancels)</Text>
+          <Text>{`› ${ui.note}`}<Text inverse>{' '}</Text></Text>
+        </Box>
+      ) : null}
+      <BoardView entries={board(state)} titles={titles} width={width} />
+      <Text dimColor>
+        {typing
+          ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'
+          : '↑↓ move · enter choose · b back · n note · ? help · q quit (saved)'}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,42 @@
+/** Screen-local state of the wizard (cursor, typed text, overlays). No Ink here. */
+export type Overlay = 'none' | 'note' | 'help';
+
+export interface WizardUi {
+  overlay: Overlay;
+  cursor: number;
+  text: string;
+  note: string;
+  error?: string;
+}
+
+export type UiAction =
+  | { type: 'move'; delta: number; count: number }
+  | { type: 'cursor'; index: number }
+  | { type: 'type'; input: string }
+  | { type: 'erase' }
+  | { type: 'error'; message?: string }
+  | { type: 'overlay'; overlay: Overlay }
+  | { type: 'reset' };
+
+export const initialUi: WizardUi = { overlay: 'none', cursor: 0, text: '', note: '' };
+
+export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
+  const field = s.overlay === 'note' ? 'note' : 'text';
+  switch (a.type) {
+    case 'move':
+      return a.count ? { ...s, cursor: (s.cursor + a.delta + a.count) % a.count, error: undefined } : s;
+    case 'cursor':
+      return { ...s, cursor: a.index, error: undefined };
+    case 'type':
+      // Pasted text arrives as one chunk; keep it on one line.
+      return { ...s, [field]: s[field] + a.input.replace(/[\r\n]+/g, ' '), error: undefined };
+    case 'erase':
+      return { ...s, [field]: s[field].slice(0, -1), error: undefined };
+    case 'error':
+      return { ...s, error: a.message };
+    case 'overlay':
+      return { ...s, overlay: a.overlay, note: a.overlay === 'note' ? '' : s.note, error: undefined };
+    case 'reset':
+      return { ...initialUi };
+  }
+}
