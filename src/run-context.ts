@@ -1,4 +1,4 @@
-import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, type AwsReader, type Recording } from './aws/index.js';
+import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
 import { getCheck } from './checks/registry.js';
 import { runCheck } from './checks/run-check.js';
 import type { CheckResult, Facts } from './checks/types.js';
@@ -51,6 +51,9 @@ export async function setupAws(flags: TargetFlags, progress: (m: string) => void
   try {
     reader = createSdkReader({ profile: flags.profile, region: flags.region });
   } catch (e) {
+    if (e instanceof RegionMissingError) {
+      return { banner: 'AWS checks off: no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.', facts: { 'aws.available': false }, mode: 'manual', flushRecording };
+    }
     const c = classifyAwsError(e, { profile: flags.profile });
     return { banner: `AWS checks off: ${c.message} Next: ${c.nextStep}`, facts: { 'aws.available': false }, mode: 'manual', flushRecording };
   }

@@ -3,7 +3,7 @@ import type { FindingEntry, SessionState } from './session.js';
 
 export interface BoardEntry {
   cause: string;
-  /** The latest word on the cause: later findings override earlier ones. */
+  /** Strongest evidence for it, unless the latest word ruled it out. */
   confidence: Confidence;
   /** Every piece of evidence for or against it, oldest first, without repeats. */
   evidence: string[];
@@ -17,7 +17,9 @@ export function board(s: Pick<SessionState, 'findings'>): BoardEntry[] {
   const byCause = new Map<string, BoardEntry>();
   for (const f of s.findings) {
     const e = byCause.get(f.cause) ?? { cause: f.cause, confidence: f.confidence, evidence: [], findings: [] };
-    e.confidence = f.confidence;
+    // Evidence against wins until new evidence for; among evidence for, the strongest counts.
+    if (f.confidence === 'ruled-out' || e.confidence === 'ruled-out') e.confidence = f.confidence;
+    else if (RANK[f.confidence] > RANK[e.confidence]) e.confidence = f.confidence;
     for (const line of f.evidence) if (!e.evidence.includes(line)) e.evidence.push(line);
     e.findings.push(f);
     byCause.set(f.cause, e);

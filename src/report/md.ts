@@ -8,6 +8,11 @@ export const strong = (value: string): PhrasingContent => ({ type: 'strong', chi
 export const inlineCode = (value: string): PhrasingContent => ({ type: 'inlineCode', value });
 export const link = (url: string, label: string): PhrasingContent => ({ type: 'link', url, children: [text(label)] });
 
+/** Text whose `backticked` parts become inline code, as the catalog writes commands. */
+export function rich(value: string): PhrasingContent[] {
+  return value.split('`').map((part, i) => (i % 2 ? inlineCode(part) : text(part))).filter((n) => !('value' in n) || n.value !== '');
+}
+
 export function heading(depth: 1 | 2 | 3, value: string): Heading {
   return { type: 'heading', depth, children: [text(value)] };
 }

@@ -5,7 +5,7 @@ import type { Catalog, Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
-import { code, heading, inlineCode, link, list, paragraph, render, strong, table, text } from './md.js';
+import { code, heading, inlineCode, link, list, paragraph, render, rich, strong, table, text } from './md.js';
 import { pathFlowchart, xychart, type PathEdge } from './mermaid.js';
 import { redactIdentifiers } from './redact.js';
 
@@ -96,7 +96,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
 
   const leading = rootCauses[0] ?? contributing[0];
   const summary = [
-    `${title}.`,
+    `${title.replace(/[.!]$/, '')}. `,
     f['incident.startedAt'] ? `502 Bad Gateway responses started at ${String(f['incident.startedAt'])} (UTC)` : '502 Bad Gateway responses were reported',
     f['lb.name'] ? ` on load balancer ${String(f['lb.name'])}.` : '.',
     leading
@@ -168,8 +168,8 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
 function causeBlock(c: ReportCause): RootContent[] {
   return [
     heading(3, `${c.title} (${c.id}) — ${c.confidence}`),
-    ...(c.why ? [paragraph(c.why)] : []),
-    list(c.evidence.length ? c.evidence.map((e) => [strong('Evidence: '), text(e)]) : ['No evidence recorded.']),
+    ...(c.why ? [paragraph(...rich(c.why))] : []),
+    list(c.evidence.length ? c.evidence.map((e) => [strong('Evidence:'), text(` ${e}`)]) : ['No evidence recorded.']),
   ];
 }
 
@@ -206,7 +206,7 @@ export function renderPostmortem(p: Postmortem, opts: { redact?: boolean } = {})
     ...(p.contributingFactors.length ? [paragraph(strong('Contributing factors and open hypotheses')), ...p.contributingFactors.flatMap(causeBlock)] : []),
     heading(2, 'Ruled out'),
     p.ruledOut.length ? list(p.ruledOut.map((c) => [strong(c.title), text(` (${c.id}): ${c.evidence.join('; ')}`)])) : paragraph('Nothing was ruled out explicitly.'),
-    heading(2, 'Resolution'), list(p.resolution),
+    heading(2, 'Resolution'), list(p.resolution.map((r) => rich(r))),
     heading(2, 'Action items'),
     p.actionItems.length
       ? table(['Action', 'Cause', 'Owner', 'Priority'], p.actionItems.map((a) => [a.action, [inlineCode(a.cause)], a.owner, a.priority]))

@@ -11,7 +11,7 @@ import { HelpView } from './help-view.js';
 import { NodeView, RunningView } from './node-view.js';
 import { color } from './theme.js';
 import { useSession, type JournalSink, type RunCheck } from './use-session.js';
-import { initialUi, uiReducer } from './wizard-state.js';
+import { initialUi, strokes, uiReducer } from './wizard-state.js';
 
 export interface WizardProps {
   flow: Flow;
@@ -64,9 +64,26 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     exit();
   };
 
+  /** Handles a chunk of typed text, which may hold several keystrokes (paste, tmux). */
+  const typeInto = (field: 'text' | 'note', input: string, onEnter: (value: string) => void) => {
+    let value = field === 'text' ? ui.text : ui.note;
+    for (const k of strokes(input)) {
+      if (k.kind === 'char') { value += k.ch; dispatch({ type: 'type', input: k.ch }); }
+      else if (k.kind === 'erase') { value = value.slice(0, -1); dispatch({ type: 'erase' }); }
+      else { onEnter(value); return; }
+    }
+  };
+
+  const choose = (value: string) => {
+    const err = session.submit(value);
+    dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
+  };
+
   useInput((input, key) => {
-    if (p.kind === 'done') {
-      if (key.return || input === 'q' || key.escape) quit('done');
+    if (p.kind === 'done' && ui.overlay === 'none') {
+      if (key.return || input === 'q') quit('done');
+      else if (input === 'b' && session.back()) { setReport(null); dispatch({ type: 'reset' }); }
+      else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
       return;
     }
     if (ui.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
@@ -74,18 +91,15 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
       else if (key.return) { session.note(ui.note); dispatch({ type: 'overlay', overlay: 'none' }); }
       else if (key.backspace || key.delete) dispatch({ type: 'erase' });
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'type', input });
+      else if (input && !key.ctrl && !key.meta) typeInto('note', input, (v) => { session.note(v); dispatch({ type: 'overlay', overlay: 'none' }); });
       return;
     }
     if (key.ctrl && input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
     if (typing) {
-      if (key.return) {
-        const err = session.submit(ui.text);
-        dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
-      } else if (key.escape) {
-        if (session.back()) dispatch({ type: 'reset' });
-      } else if (key.backspace || key.delete) dispatch({ type: 'erase' });
-      else if (input && !key.ctrl && !key.meta && !key.tab) dispatch({ type: 'type', input });
+      if (key.return) choose(ui.text);
+      else if (key.escape) { if (session.back()) dispatch({ type: 'reset' }); }
+      else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+      else if (input && !key.ctrl && !key.meta && !key.tab) typeInto('text', input, choose);
       return;
     }
     if (input === 'q') { quit('quit'); return; }
@@ -100,11 +114,14 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (!asking) return;
     if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count: choiceCount });
     else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count: choiceCount });
-    else if (/^[1-9]$/.test(input) && Number(input) <= choiceCount) dispatch({ type: 'cursor', index: Number(input) - 1 });
-    else if (key.return) {
-      const value = asking.choices ? asking.choices[ui.cursor].value : 'done';
-      const err = session.submit(value);
-      dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
+    else if (key.return) choose(asking.choices ? asking.choices[ui.cursor].value : 'done');
+    else {
+      // A digit picks a choice; "2\r" in one chunk picks and answers.
+      let cursor = ui.cursor;
+      for (const k of strokes(input)) {
+        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= choiceCount) { cursor = Number(k.ch) - 1; dispatch({ type: 'cursor', index: cursor }); }
+        else if (k.kind === 'enter') { choose(asking.choices ? asking.choices[cursor].value : 'done'); return; }
+      }
     }
   });
 

@@ -28,8 +28,7 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
     case 'cursor':
       return { ...s, cursor: a.index, error: undefined };
     case 'type':
-      // Pasted text arrives as one chunk; keep it on one line.
-      return { ...s, [field]: s[field] + a.input.replace(/[\r\n]+/g, ' '), error: undefined };
+      return { ...s, [field]: s[field] + a.input, error: undefined };
     case 'erase':
       return { ...s, [field]: s[field].slice(0, -1), error: undefined };
     case 'error':
@@ -39,4 +38,17 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
     case 'reset':
       return { ...initialUi };
   }
+}
+
+/** One keystroke out of a chunk: terminals (and tmux) may deliver "text\r" at once. */
+export type Stroke = { kind: 'char'; ch: string } | { kind: 'enter' } | { kind: 'erase' };
+
+export function strokes(input: string): Stroke[] {
+  const out: Stroke[] = [];
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n') out.push({ kind: 'enter' });
+    else if (ch === '\x7f' || ch === '\b') out.push({ kind: 'erase' });
+    else if (ch >= ' ') out.push({ kind: 'char', ch });
+  }
+  return out;
 }

@@ -38,7 +38,7 @@ describe('session interpreter', () => {
     expect(s.path).toEqual(['title', 'started', 'backend-port', 'pattern', 'port', 'down', 'done']);
     const b = board(s);
     expect(b).toHaveLength(1);
-    expect(b[0]).toMatchObject({ cause: 'target-not-listening', confidence: 'likely' });
+    expect(b[0]).toMatchObject({ cause: 'target-not-listening', confidence: 'confirmed' });
     expect(b[0].evidence).toEqual(['no LISTEN socket', 'port 8080 closed']);
     expect(s.facts['incident.startedAt']).toBe(new Date(Date.parse('2026-11-21T10:00:01.000Z') - 600_000).toISOString());
   });
@@ -129,5 +129,16 @@ describe('session interpreter', () => {
     expect(s.ended?.node).toBe('done');
     expect(standingCauses(s).map((c) => c.cause)).toEqual(['keepalive-race']);
     expect(s.facts['incident.title']).toBe('test incident');
+  });
+});
+
+describe('hypothesis board', () => {
+  const f = (confidence: 'confirmed' | 'likely' | 'suspected' | 'ruled-out', evidence: string) =>
+    ({ cause: 'keepalive-race', confidence, evidence: [evidence], node: 'n', at: 't', via: 'answer' as const });
+  it('keeps the strongest evidence for a cause, lets a ruling-out win until new evidence for it', () => {
+    expect(board({ findings: [f('confirmed', 'a'), f('suspected', 'b')] })[0].confidence).toBe('confirmed');
+    expect(board({ findings: [f('likely', 'a'), f('ruled-out', 'b')] })[0].confidence).toBe('ruled-out');
+    expect(board({ findings: [f('ruled-out', 'a'), f('suspected', 'b')] })[0].confidence).toBe('suspected');
+    expect(board({ findings: [f('likely', 'a'), f('likely', 'a')] })[0].evidence).toEqual(['a']);
   });
 });
