@@ -1,0 +1,279 @@
+/**
+ * Turns the accumulated state into a LogAnalysis. This is where connection-closed 502s
+ * get their cause, because it depends on the traffic around them, possibly read later
+ * from another file:
+ * - the target's traffic ended with these 502s, which were in flight ≥ 1 s → deregistration;
+ * - the target never answered anything in the window → not listening (TLS on an HTTPS target);
+ * - they come in a burst on that target (≥ 3 in ±1 minute, ≥ half its requests) → crash,
+ *   restart or overload (TLS on an HTTPS target when the request was never sent);
+ * - otherwise they are isolated failures on a target that is answering → keep-alive race.
+ * The idle gap (time since the previous response on the same ALB node and target) then
+ * says how strong the keep-alive signature is, compared with ordinary requests.
+ */
+import type { AnalyzerState, Tally, TargetSlot } from './analyzer.js';
+import { PENDING_DISPATCHED, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
+import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, PerMinute, Verdict } from './types.js';
+
+const GAP_EDGES = [1, 2, 5, 10, 30, 60];
+const MAX_POINTS = 2880;
+
+function gapBucket(gap: number): number {
+  let i = 0;
+  while (i < GAP_EDGES.length && gap >= GAP_EDGES[i]) i++;
+  return i;
+}
+
+const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
+  'target-generated-502': 'confirmed',
+  'lambda-invalid-response': 'confirmed',
+  'lambda-error-or-timeout': 'confirmed',
+  'malformed-response': 'likely',
+  'response-headers-too-large': 'likely',
+  'target-not-listening': 'likely',
+  'target-crashed-or-overloaded': 'likely',
+  'all-targets-unhealthy': 'confirmed',
+  'keepalive-race': 'suspected',
+  'target-tls-handshake': 'suspected',
+  'deregistration-delay': 'suspected',
+  unclassified: 'suspected',
+};
+
+interface PendingSummary {
+  gaps502: number[];
+  afterGap: number;
+  isolated: number;
+  bursts: number;
+  gapValues: number[];
+  /** (node, target) pairs with isolated closed connections: the baseline comes from their other requests. */
+  raceSlots: Set<TargetSlot>;
+}
+
+function classifyPending(a: AnalyzerState): PendingSummary {
+  const p = a.pending;
+  const N = a.opts.idleGapSeconds;
+  const idle = a.opts.lbIdleTimeoutSeconds;
+  // Connection-closed 502s per (target, minute of the request).
+  const perMinute = new Map<number, number>();
+  const key = (id: number, minute: number): number => id * 2 ** 26 + minute;
+  for (let i = 0; i < p.n; i++) {
+    const k = key(p.slot[i].stats.id, Math.floor(p.reqMs[i] / 60000));
+    perMinute.set(k, (perMinute.get(k) ?? 0) + 1);
+  }
+  const targetClosed = new Map<number, number>();
+  for (let i = 0; i < p.n; i++) {
+    const id = p.slot[i].stats.id;
+    targetClosed.set(id, (targetClosed.get(id) ?? 0) + 1);
+  }
+  const gaps502 = new Array<number>(GAP_EDGES.length + 1).fill(0);
+  const gapValues: number[] = [];
+  let afterGap = 0;
+  let isolated = 0;
+  let bursts = 0;
+  const raceSlots = new Set<TargetSlot>();
+  for (let i = 0; i < p.n; i++) {
+    const slot = p.slot[i];
+    const st = slot.stats;
+    const f = p.flags[i];
+    const m = Math.floor(p.reqMs[i] / 60000);
+    const nginx = (f & PENDING_NGINX) !== 0;
+    // A burst: in this minute or one next to it, failures on this target crowd far beyond
+    // its usual rate (or are most of its traffic); a keep-alive race instead follows
+    // traffic at a low, steady rate.
+    const usual = st.requests > 0 ? (targetClosed.get(st.id) ?? 0) / st.requests : 0;
+    let burst = false;
+    for (let d = -1; d <= 1 && !burst; d++) {
+      const c = perMinute.get(key(st.id, m + d)) ?? 0;
+      const total = st.minutes.at(m + d);
+      burst = nginx ? c >= 5 : c >= 3 && (c * 2 >= total || c >= 5 * usual * total);
+    }
+    const https = (f & PENDING_HTTPS) !== 0;
+    const httpsWhy = (f & PENDING_HTTPS_KNOWN) !== 0 ? 'the target group uses HTTPS' : 'the target port suggests HTTPS';
+    const dispatched = (f & PENDING_DISPATCHED) !== 0;
+    const ref = p.ref[i];
+    const line = p.text.get(i) ?? null;
+    const duration = p.endMs[i] - p.reqMs[i];
+    if (!nginx && duration >= 1000 && st.lastResponseMs < p.endMs[i] && a.lastMs - p.endMs[i] >= 60_000) {
+      a.tally('deregistration-delay', ref, line, `in flight ${(duration / 1000).toFixed(1)} s, then the target got no more traffic while the LB went on serving: it was deregistered or scaled in`);
+      bursts++;
+      continue;
+    }
+    if (!nginx && st.responded === 0) {
+      if (https) a.tally('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);
+      else a.tally('target-not-listening', ref, line, 'the target never answered a request in the window: nothing listens on the port (connection refused)');
+      bursts++;
+      continue;
+    }
+    if (burst) {
+      bursts++;
+      if (https && !dispatched) a.tally('target-tls-handshake', ref, line, `a burst of failed connections and ${httpsWhy}: TLS handshake to the target fails`);
+      else a.tally('target-crashed-or-overloaded', ref, line, nginx ? 'a burst of closed/reset upstream connections: the app crashed, restarted or is overloaded' : 'a burst of closed connections on a target that answers at other times: crash, restart or overload');
+      continue;
+    }
+    isolated++;
+    raceSlots.add(slot);
+    const gap = slot.bits.gapBefore(p.reqMs[i]);
+    gaps502[gapBucket(gap)]++;
+    if (gap >= N && gap <= idle) {
+      afterGap++;
+      gapValues.push(gap);
+    }
+    a.tally('keepalive-race', ref, line, nginx
+      ? 'isolated upstream close/reset on a reused connection: the upstream keep-alive timeout is shorter than nginx reuses connections'
+      : 'isolated closed connection on a target that answers other requests: the target closed an idle keep-alive connection as the LB reused it');
+  }
+  return { gaps502, afterGap, isolated, bursts, gapValues, raceSlots };
+}
+
+function keepalive(a: AnalyzerState, c: PendingSummary): KeepaliveSignature {
+  const N = a.opts.idleGapSeconds;
+  const idle = a.opts.lbIdleTimeoutSeconds;
+  const gapsOk = new Array<number>(GAP_EDGES.length + 1).fill(0);
+  let okAfterGap = 0;
+  let okShortGap = 0;
+  let okTotal = 0;
+  for (const slot of c.raceSlots) {
+    let seconds = 0;
+    slot.bits.forEachGap(3600, (gap) => {
+      seconds++;
+      gapsOk[gapBucket(gap)]++;
+      if (gap >= N && gap <= idle) okAfterGap++;
+      else if (gap < N) okShortGap++;
+    });
+    // Further requests that ended in an already-marked second followed no gap.
+    const sameSecond = slot.bits.marks - seconds;
+    gapsOk[0] += sameSecond;
+    okShortGap += sameSecond;
+    okTotal += slot.bits.marks;
+  }
+  const share = c.isolated > 0 ? c.afterGap / c.isolated : 0;
+  const baseline = okTotal > 0 ? okAfterGap / okTotal : 0;
+  // Relative risk: how much likelier a request is to fail after an idle gap than right
+  // after other traffic on the same target. Quiet targets have many idle gaps anyway, so
+  // the share alone would not tell the race from bad luck.
+  const shortGap502 = c.gaps502.slice(0, gapBucket(N)).reduce((s, n) => s + n, 0);
+  const rateAfter = c.afterGap / (c.afterGap + okAfterGap || 1);
+  const rateShort = shortGap502 / (shortGap502 + okShortGap || 1);
+  const sorted = [...c.gapValues].sort((x, y) => x - y);
+  return {
+    idleGapSeconds: N,
+    connectionClosed502: a.pending.n,
+    isolated: c.isolated,
+    inBursts: c.bursts,
+    afterIdleGap: c.afterGap,
+    afterIdleGapShare: round(share),
+    baselineAfterIdleGapShare: round(baseline),
+    rateAfterIdleGap: round(rateAfter),
+    rateWithoutIdleGap: round(rateShort),
+    gapHistogram502: c.gaps502,
+    gapHistogramOk: gapsOk,
+    medianGapSeconds: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
+    signature: c.afterGap >= 1 && share >= 0.5 && rateAfter >= 3 * rateShort,
+  };
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+function perMinute(a: AnalyzerState): PerMinute {
+  const { sinceMs, untilMs } = a.opts;
+  if (a.minutes.size === 0 && sinceMs === undefined) return { start: new Date(0).toISOString(), periodSeconds: 60, total: [], errors502: [] };
+  let first = Math.floor((sinceMs ?? a.firstMs) / 60000);
+  let last = Math.floor(((untilMs !== undefined ? untilMs - 1 : a.lastMs)) / 60000);
+  if (!Number.isFinite(first) || !Number.isFinite(last) || last < first) {
+    first = Math.floor(a.firstMs / 60000);
+    last = Math.floor(a.lastMs / 60000);
+  }
+  if (!Number.isFinite(first) || !Number.isFinite(last)) return { start: new Date(sinceMs ?? 0).toISOString(), periodSeconds: 60, total: [], errors502: [] };
+  // Wide windows get wider buckets so the series stays small enough for a report.
+  const step = Math.max(1, Math.ceil((last - first + 1) / MAX_POINTS));
+  const len = Math.floor((last - first) / step) + 1;
+  const total = new Array<number>(len).fill(0);
+  const errors502 = new Array<number>(len).fill(0);
+  for (const [m, [t, e]] of a.minutes) {
+    const i = Math.floor((m - first) / step);
+    if (i < 0 || i >= len) continue;
+    total[i] += t;
+    errors502[i] += e;
+  }
+  return { start: new Date(first * 60000).toISOString(), periodSeconds: 60 * step, total, errors502 };
+}
+
+function whyOf(t: Tally): string {
+  const top = [...t.whys.entries()].sort((x, y) => y[1] - x[1])[0];
+  return top ? top[0] : '';
+}
+
+function verdictOf(a: AnalyzerState, causes: CauseTally[], ka: KeepaliveSignature): Verdict {
+  if (a.count502 === 0) return { cause: null, confidence: null, why: a.requests === 0 ? 'no requests in the window' : `no 502s among ${a.requests} requests`, evidence: [] };
+  const best = causes.find((c) => c.cause !== 'unclassified') ?? causes[0];
+  let why = `${best.count} of ${a.count502} 502s (${Math.round(best.share * 100)}%): ${best.why}`;
+  if (best.cause === 'keepalive-race') {
+    why += ka.signature
+      ? `. ${Math.round(ka.afterIdleGapShare * 100)}% of them came ≥ ${ka.idleGapSeconds} s after the previous response on that target, vs ${Math.round(ka.baselineAfterIdleGapShare * 100)}% of ordinary requests` +
+        `; a request after such a gap failed ${pct(ka.rateAfterIdleGap)} of the time, vs ${pct(ka.rateWithoutIdleGap)} right after other traffic` +
+        (ka.medianGapSeconds !== null ? `; median gap ${ka.medianGapSeconds} s ≈ the backend's keep-alive timeout` : '')
+      : `. Idle gaps do not stand out (${Math.round(ka.afterIdleGapShare * 100)}% vs ${Math.round(ka.baselineAfterIdleGapShare * 100)}% of ordinary requests): busy targets hide them, so compare the backend keep-alive with the LB idle timeout`;
+  }
+  return { cause: best.cause, confidence: best.confidence, why, evidence: best.evidence.slice(0, 10) };
+}
+
+export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
+  const c = classifyPending(a);
+  const ka = keepalive(a, c);
+  const causes: CauseTally[] = [...a.tallies.entries()]
+    .map(([cause, t]) => {
+      let confidence = CONFIDENCE[cause];
+      if (cause === 'keepalive-race' && ka.signature) confidence = 'likely';
+      const out: CauseTally = { cause, count: t.count, share: round(a.count502 ? t.count / a.count502 : 0), confidence, why: whyOf(t), evidence: t.refs };
+      if (t.alternatives) out.alternatives = t.alternatives;
+      return out;
+    })
+    .sort((x, y) => y.count - x.count || (x.cause < y.cause ? -1 : 1));
+  const top = a.opts.top;
+  const byTarget: Breakdown[] = a.breakdown(a.target502s, top).map((b) => {
+    const st = a.targets.get(b.key);
+    return st ? { ...b, requests: st.requests, rate502: round(st.requests ? b.count502 / st.requests : 0) } : b;
+  });
+  const examples: LogAnalysis['examples'] = [];
+  for (const cause of causes) {
+    for (const ex of a.tallies.get(cause.cause)?.examples ?? []) examples.push({ cause: cause.cause, ref: ex.ref, line: ex.line });
+  }
+  const formats = [...a.formats];
+  return {
+    format: formats.length === 0 ? 'none' : formats.length === 1 ? formats[0] : 'mixed',
+    window: {
+      since: a.opts.sinceMs !== undefined ? new Date(a.opts.sinceMs).toISOString() : undefined,
+      until: a.opts.untilMs !== undefined ? new Date(a.opts.untilMs).toISOString() : undefined,
+      first: Number.isFinite(a.firstMs) ? new Date(a.firstMs).toISOString() : undefined,
+      last: Number.isFinite(a.lastMs) ? new Date(a.lastMs).toISOString() : undefined,
+    },
+    files: { count: a.files, bytes: a.bytes, errors: a.errors },
+    lines: {
+      total: a.lines, blank: a.blank, outOfWindow: a.outOfWindow, malformed: a.malformed,
+      malformedByReason: Object.fromEntries(a.malformedByReason), malformedSamples: a.malformedSamples,
+    },
+    requests: a.requests,
+    count502: a.count502,
+    rate502: round(a.requests ? a.count502 / a.requests : 0),
+    lb502: a.lb502,
+    target502: a.target502,
+    perMinute: perMinute(a),
+    causes,
+    verdict: verdictOf(a, causes, ka),
+    byTarget,
+    topTargetShare: round(a.count502 && byTarget.length ? byTarget[0].count502 / a.count502 : 0),
+    targetsSeen: a.targets.size,
+    byTargetGroup: a.breakdown(a.group502s, top),
+    byPath: a.breakdown(a.path502s, top),
+    byClient: a.breakdown(a.client502s, top),
+    keepalive: ka,
+    examples,
+    partial: a.partial,
+    nginxKinds: Object.fromEntries(a.nginxKinds),
+  };
+}

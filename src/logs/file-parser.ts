@@ -1,0 +1,251 @@
+/**
+ * The per-line hot path. For each line it finds the first ten space-separated fields on
+ * the raw bytes (none of them is quoted), reads time, target and status without building
+ * strings, and only decodes and fully parses the line when it is a 502.
+ */
+import type { AnalyzerState, TargetSlot } from './analyzer.js';
+import { PENDING_DISPATCHED, PENDING_NGINX } from './analyzer.js';
+import { LineSplitter } from './line-splitter.js';
+import { parseIsoBytes, parseIsoString } from './iso-time.js';
+import { ALB_MIN_FIELDS, CLB_MIN_FIELDS, parseAlbRecord, parseClbRecord } from './access-record.js';
+import { classifyNginxMessage, parseNginxErrorLine, upstreamHost } from './nginx-error.js';
+import type { LogFormat } from './types.js';
+
+const SPACE = 0x20;
+const QUOTE = 0x22;
+const DASH = 0x2d;
+const BACKSLASH = 0x5c;
+
+/** Node IP from an ELB log object name (`…_20140215T2340Z_192.168.1.1_2soosksgsasnei.log.gz`): each node has its own pool. */
+export function nodeFromName(name: string): string {
+  const m = /_\d{8}T\d{4}Z_([0-9a-fA-F.:]+)_[^_/]+$/.exec(name);
+  return m ? m[1] : '';
+}
+
+export class LogFileParser {
+  private readonly splitter: LineSplitter;
+  private format: LogFormat | null = null;
+  private readonly tok = new Int32Array(24);
+  private readonly node: string;
+  // Per-file target lookup by a hash of the target bytes: no string per line.
+  private readonly slotByHash = new Map<number, { bytes: Buffer; slot: TargetSlot }>();
+  private lbCacheKey = '';
+  private lbCacheMatch = true;
+
+  constructor(private readonly a: AnalyzerState, private readonly name: string) {
+    this.node = nodeFromName(name);
+    this.splitter = new LineSplitter((buf, s, e, n, overlong) => this.onLine(buf, s, e, n, overlong));
+    a.files++;
+  }
+
+  get linesRead(): number {
+    return this.splitter.lineNo;
+  }
+
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
+  }
+
+  end(): void {
+    this.splitter.end();
+  }
+
+  private ref(lineNo: number): string {
+    return `${this.name}:${lineNo}`;
+  }
+
+  private bad(lineNo: number, reason: string, buf: Buffer, s: number, e: number): void {
+    this.a.addMalformed(this.name, lineNo, reason, buf.toString('utf8', s, Math.min(e, s + 200)));
+  }
+
+  private onLine(buf: Buffer, s: number, e: number, lineNo: number, overlong: boolean): void {
+    const a = this.a;
+    a.lines++;
+    if (overlong) {
+      this.bad(lineNo, 'line longer than 1 MiB', buf, s, e);
+      return;
+    }
+    if (e === s) {
+      a.blank++;
+      return;
+    }
+    if (this.format === null) {
+      this.format = sniff(buf, s, e);
+      a.formats.add(this.format);
+    }
+    if (this.format === 'alb') this.access(buf, s, e, lineNo, 10, ALB_MIN_FIELDS, 1, 2, 4, 8, 9);
+    else if (this.format === 'clb') this.access(buf, s, e, lineNo, 9, CLB_MIN_FIELDS, 0, 1, 3, 7, 8);
+    else this.nginx(buf, s, e, lineNo);
+  }
+
+  private lbMatches(buf: Buffer, s: number, e: number): boolean {
+    const want = this.a.opts.lb;
+    if (!want) return true;
+    const key = buf.toString('latin1', s, e);
+    if (key !== this.lbCacheKey) {
+      this.lbCacheKey = key;
+      this.lbCacheMatch = key === want || key.includes(`/${want}/`) || key.endsWith(`/${want}`) || (want.includes('/') && key.includes(want));
+    }
+    return this.lbCacheMatch;
+  }
+
+  /**
+   * fields: how many unquoted leading fields to find; minFields: how many a whole line has
+   * at least; the rest are the indexes of the time, elb, target:port, elb_status_code and
+   * target_status_code fields in that format.
+   */
+  private access(buf: Buffer, s: number, e: number, lineNo: number, fields: number, minFields: number, iTime: number, iElb: number, iTarget: number, iStatus: number, iTargetStatus: number): void {
+    const a = this.a;
+    const tok = this.tok;
+    let p = s;
+    let n = 0;
+    while (n < fields && p < e) {
+      if (buf[p] === QUOTE) break;
+      const ts = p;
+      while (p < e && buf[p] !== SPACE) p++;
+      tok[2 * n] = ts;
+      tok[2 * n + 1] = p;
+      n++;
+      p++;
+    }
+    if (n < fields || p >= e) {
+      this.bad(lineNo, 'too few fields (truncated line?)', buf, s, e);
+      return;
+    }
+    const timeMs = parseIsoBytes(buf, tok[2 * iTime], tok[2 * iTime + 1]);
+    if (timeMs !== timeMs) {
+      this.bad(lineNo, 'bad time field', buf, s, e);
+      return;
+    }
+    const ss = tok[2 * iStatus];
+    let status = -1;
+    if (tok[2 * iStatus + 1] - ss === 3) {
+      const d0 = buf[ss] - 48;
+      const d1 = buf[ss + 1] - 48;
+      const d2 = buf[ss + 2] - 48;
+      if (d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9) status = d0 * 100 + d1 * 10 + d2;
+    }
+    if (status < 0 && !(buf[ss] === DASH && tok[2 * iStatus + 1] - ss === 1)) {
+      this.bad(lineNo, 'bad elb_status_code', buf, s, e);
+      return;
+    }
+    // The rest holds the quoted fields. Count fields and quotes in one pass: a line cut
+    // short has too few fields or an odd number of (unescaped) quotes.
+    let quotes = 0;
+    let more = 1;
+    let inQuote = false;
+    for (let q = p; q < e; q++) {
+      const b = buf[q];
+      if (b === QUOTE) {
+        if (buf[q - 1] !== BACKSLASH) {
+          quotes++;
+          inQuote = !inQuote;
+        }
+      } else if (b === SPACE && !inQuote) more++;
+    }
+    if ((quotes & 1) === 1) {
+      this.bad(lineNo, 'unterminated quoted field (truncated line?)', buf, s, e);
+      return;
+    }
+    if (fields + more < minFields) {
+      this.bad(lineNo, 'too few fields (truncated line?)', buf, s, e);
+      return;
+    }
+    if (!a.inWindow(timeMs)) {
+      a.outOfWindow++;
+      return;
+    }
+    if (a.opts.lb && !this.lbMatches(buf, tok[2 * iElb], tok[2 * iElb + 1])) {
+      a.outOfWindow++;
+      return;
+    }
+    let line: string | null = null;
+    let rec = null;
+    if (status === 502) {
+      // Full parse first so a 502 line that does not parse is not half counted.
+      const r = this.format === 'alb' ? parseAlbRecord(buf, s, e) : parseClbRecord(buf, s, e);
+      if (!r.ok) {
+        this.bad(lineNo, r.reason, buf, s, e);
+        return;
+      }
+      rec = r.record;
+      line = buf.toString('utf8', s, e);
+    }
+    a.requests++;
+    const minute = a.minuteFor(timeMs);
+    minute[0]++;
+    let slot: TargetSlot | null = null;
+    const t0 = tok[2 * iTarget];
+    const t1 = tok[2 * iTarget + 1];
+    if (!(t1 - t0 === 1 && buf[t0] === DASH)) {
+      slot = this.slotFor(buf, t0, t1);
+      const st = slot.stats;
+      st.requests++;
+      st.minutes.add(timeMs);
+      const ts0 = tok[2 * iTargetStatus];
+      if (buf[ts0] !== DASH) {
+        st.responded++;
+        if (timeMs > st.lastResponseMs) st.lastResponseMs = timeMs;
+        slot.bits.mark(timeMs);
+      }
+    }
+    if (rec !== null && line !== null) a.record502(rec, this.ref(lineNo), line, slot, timeMs, minute);
+  }
+
+  private slotFor(buf: Buffer, s: number, e: number): TargetSlot {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const hit = this.slotByHash.get(h);
+    if (hit !== undefined && hit.bytes.length === e - s && hit.bytes.equals(buf.subarray(s, e))) return hit.slot;
+    const key = buf.toString('latin1', s, e);
+    const slot = this.a.slot(this.node, key);
+    // On a hash collision the newer target wins the cache; the other falls back to the string map.
+    this.slotByHash.set(h, { bytes: Buffer.from(buf.subarray(s, e)), slot });
+    return slot;
+  }
+
+  private nginx(buf: Buffer, s: number, e: number, lineNo: number): void {
+    const a = this.a;
+    const text = buf.toString('utf8', s, e);
+    const p = parseNginxErrorLine(text);
+    if (!p.ok) {
+      // Continuation lines and startup notices are normal in error logs; only count them.
+      this.bad(lineNo, p.reason, buf, s, e);
+      return;
+    }
+    const r = p.record;
+    const ms = parseIsoString(r.time);
+    if (!a.inWindow(ms)) {
+      a.outOfWindow++;
+      return;
+    }
+    const c = classifyNginxMessage(r.message);
+    a.nginxKinds.set(c.kind, (a.nginxKinds.get(c.kind) ?? 0) + 1);
+    if (!c.is502 || c.cause === null) return;
+    const minute = a.minuteFor(ms);
+    a.count502++;
+    a.lb502++;
+    minute[1]++;
+    const up = upstreamHost(r.upstream);
+    a.bumpKey(a.target502s, up);
+    a.bumpKey(a.path502s, r.request.split(' ')[1]?.split('?')[0] ?? '-');
+    a.bumpKey(a.client502s, r.client);
+    const ref = this.ref(lineNo);
+    if (c.cause !== 'burst-dependent') {
+      a.tally(c.cause, ref, text, `nginx: ${c.kind} (${r.message.slice(0, 120)})`);
+      return;
+    }
+    const slot = a.slot(this.node, up);
+    slot.stats.requests++;
+    slot.stats.minutes.add(ms);
+    const flags = PENDING_NGINX | (c.kind === 'reset' ? PENDING_DISPATCHED : 0);
+    if (!a.pending.push(slot, ms, ms, flags, ref, text)) a.tally('unclassified', ref, null, 'too many lines to keep');
+  }
+}
+
+function sniff(buf: Buffer, s: number, e: number): LogFormat {
+  // nginx: `2024/01/31 ...`; CLB starts with its ISO time; ALB with the request type.
+  if (e - s > 10 && buf[s + 4] === 0x2f && buf[s + 7] === 0x2f) return 'nginx-error';
+  if (e - s > 10 && buf[s] >= 48 && buf[s] <= 57 && buf[s + 4] === 0x2d) return 'clb';
+  return 'alb';
+}
