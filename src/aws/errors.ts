@@ -152,7 +152,7 @@ export function classifyAwsError(err: unknown, ctx: ClassifyContext = {}): Class
     const action = actionFromMessage(message) ?? ctx.action;
     return {
       kind: 'access-denied',
-      message: action ? `Access denied: ${who} lacks ${action}` : `Access denied (${name}) for ${who}`,
+      message: action ? `Access denied: missing IAM permission ${action} (${who})` : `Access denied (${name}) for ${who}`,
       nextStep: action
         ? `grant ${action} (read-only) to ${who}; \`badgate iam-policy\` prints the full least-privilege policy`
         : 'grant the read-only actions from `badgate iam-policy`',

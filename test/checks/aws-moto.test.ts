@@ -46,6 +46,10 @@ describeMoto('aws checks against moto', (endpoint) => {
     expect(run.facts['targets.total']).toBe(2);
     // Every AWS call is cited with its IAM action.
     expect(r['elbv2.target-health'].sources?.map((s) => s.api)).toContain('elasticloadbalancing:DescribeTargetHealth');
+    // The IAM policy is generated from meta.apis, so every call a check made must be declared.
+    for (const [id, result] of Object.entries(r)) {
+      for (const s of result.sources ?? []) expect(check(id).meta.apis, `${id} calls ${s.api}`).toContain(s.api);
+    }
   });
 
   it('resolve: picks the only ALB, lists several as ambiguous, finds by name, ARN and DNS name', async () => {
@@ -189,6 +193,15 @@ describeMoto('aws checks against moto', (endpoint) => {
     const r = await runCheck(check('cloudwatch.who-made-502'), ctx(acct, { lb: s.lbName, since: '1h' }, {}, now));
     expect(r.outcome).toBe('target-generated');
     expect(r.findings).toContainEqual(expect.objectContaining({ cause: 'target-generated-502', confidence: 'likely' }));
+  });
+
+  it('each check also runs standalone from just `lb`, and declares every API it calls', async () => {
+    const s = await seedAlb(account, { name: 'solo' });
+    for (const c of awsChecks) {
+      const r = await runCheck(c, ctx(account, { lb: s.lbName, server: 'node' }));
+      expect(r.status, `${c.meta.id}: ${r.summary}`).not.toBe('unknown');
+      for (const src of r.sources ?? []) expect(c.meta.apis, `${c.meta.id} calls ${src.api}`).toContain(src.api);
+    }
   });
 
   it('an unknown load balancer makes a dependent check unknown with the classifier message', async () => {

@@ -31,12 +31,14 @@ export class RegionMissingError extends Error {
 }
 
 export function resolveRegion(opts: Pick<SdkOptions, 'profile' | 'region'>): string | undefined {
-  const profile = opts.profile ?? process.env.AWS_PROFILE;
+  // Empty env values count as unset, as the AWS CLI treats them.
+  const profile = opts.profile || process.env.AWS_PROFILE || undefined;
   return opts.region
-    ?? (profile ? profileRegion(profile) : undefined)
-    ?? process.env.AWS_REGION
-    ?? process.env.AWS_DEFAULT_REGION
-    ?? (profile ? undefined : profileRegion('default'));
+    || (profile ? profileRegion(profile) : undefined)
+    || process.env.AWS_REGION
+    || process.env.AWS_DEFAULT_REGION
+    || (profile ? undefined : profileRegion('default'))
+    || undefined;
 }
 
 export function resolveClientConfig(opts: SdkOptions = {}): SharedClientConfig {

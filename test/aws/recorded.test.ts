@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { anonymiseRecording, createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording } from '../../src/aws/recorded.js';
+import type { AwsReader } from '../../src/aws/reader.js';
+import { classifyAwsError } from '../../src/aws/errors.js';
+
+const LB = 'arn:aws:elasticloadbalancing:us-east-1:987654321098:loadbalancer/app/web/0123456789abcdef';
+
+/** A stand-in live reader: answers two calls, fails one, and leaks a credential-looking field. */
+function fakeLive(): AwsReader {
+  const notImplemented = async () => { throw new Error('not used'); };
+  return {
+    region: 'us-east-1',
+    describeLoadBalancers: async () => [{ arn: LB, name: 'web', dnsName: 'web.elb', scheme: 'internet-facing', type: 'application', state: 'active', vpcId: 'vpc-1', azs: [], securityGroups: [] }],
+    describeLoadBalancerAttributes: async () => ({ 'idle_timeout.timeout_seconds': '60' }),
+    describeListeners: notImplemented,
+    describeRules: notImplemented,
+    describeTargetGroups: notImplemented,
+    describeTargetGroupAttributes: notImplemented,
+    describeTargetHealth: async () => { throw Object.assign(new Error('User x is not authorized to perform: elasticloadbalancing:DescribeTargetHealth'), { name: 'AccessDenied' }); },
+    describeInstances: notImplemented,
+    describeInstanceStatus: notImplemented,
+    describeSecurityGroups: notImplemented,
+    describeNetworkAcls: notImplemented,
+    describeSubnets: notImplemented,
+    describeRouteTables: notImplemented,
+    getMetricData: async (req) => [{ id: req.queries[0].id, timestamps: [req.start], values: [1] }],
+    getCallerIdentity: async () => ({ account: '987654321098', arn: 'arn:aws:sts::987654321098:assumed-role/x/y', userId: 'AROAEXAMPLE:y', sessionToken: 'SECRET', accessKeyId: 'ASIAABCDEFGHIJKLMNOP' } as never),
+  };
+}
+
+describe('record and replay', () => {
+  it('records results and errors, redacts credentials, and replays them with no network', async () => {
+    const rec = newRecording('us-east-1', 'test');
+    const live = createRecordingReader(fakeLive(), rec);
+    await live.describeLoadBalancers({ names: ['web'] });
+    await live.describeLoadBalancerAttributes(LB);
+    await expect(live.describeTargetHealth('tg')).rejects.toThrow(/not authorized/);
+    await live.getMetricData({ queries: [{ id: 'q', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: {} }], start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z', periodSeconds: 60 });
+    await live.getCallerIdentity();
+
+    const file = join(mkdtempSync(join(tmpdir(), 'badgate-rec-')), 'rec.json');
+    await saveRecording(file, rec);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('SECRET');
+    expect(text).not.toContain('ASIAABCDEFGHIJKLMNOP');
+    expect(rec.calls.map((c) => c.method)).toEqual(['describeLoadBalancers', 'describeLoadBalancerAttributes', 'describeTargetHealth', 'getMetricData', 'getCallerIdentity']);
+    expect(rec.calls[2].error).toMatchObject({ name: 'AccessDenied', kind: 'access-denied' });
+
+    const replay = createReplayReader(await loadRecording(file));
+    expect(replay.region).toBe('us-east-1');
+    expect((await replay.describeLoadBalancers({ names: ['web'] }))[0].arn).toBe(LB);
+    expect(await replay.describeLoadBalancerAttributes(LB)).toEqual({ 'idle_timeout.timeout_seconds': '60' });
+    // The recorded error comes back with its name, so it classifies the same way.
+    const denied = await replay.describeTargetHealth('tg').catch((e: unknown) => e);
+    expect(classifyAwsError(denied).kind).toBe('access-denied');
+    // Metric windows move with the clock: replay matches on the queries, not the times.
+    const later = await replay.getMetricData({ queries: [{ id: 'q', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: {} }], start: '2027-05-05T00:00:00Z', end: '2027-05-05T01:00:00Z', periodSeconds: 60 });
+    expect(later[0].values).toEqual([1]);
+  });
+
+  it('an unknown call is a classified replay miss, not a network call', async () => {
+    const replay = createReplayReader(newRecording('us-east-1'));
+    const e = await replay.describeListeners(LB).catch((x: unknown) => x);
+    const c = classifyAwsError(e);
+    expect(c.kind).toBe('replay-miss');
+    expect(c.message).toContain('describeListeners');
+  });
+
+  it('anonymises account ids in ARNs and identity fields only', () => {
+    const rec = newRecording('us-east-1');
+    rec.calls.push({ method: 'getCallerIdentity', args: [], result: { account: '987654321098', arn: 'arn:aws:sts::987654321098:assumed-role/x/y', userId: 'u' } });
+    rec.calls.push({ method: 'describeLoadBalancers', args: [], result: [{ arn: LB, name: 'i-0a987654321098b' }] });
+    const anon = JSON.stringify(anonymiseRecording(rec));
+    expect(anon).not.toContain('987654321098:');
+    expect(anon).toContain('"account":"123456789012"');
+    expect(anon).toContain('i-0a987654321098b');
+  });
+
+  it('loadRecording rejects files that are not recordings', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'badgate-rec-')), 'bad.json');
+    await saveRecording(file, { nope: true } as never);
+    await expect(loadRecording(file)).rejects.toThrow(/not a badgate AWS recording/);
+  });
+});

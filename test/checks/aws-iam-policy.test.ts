@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { awsChecks } from '../../src/checks/aws.js';
+import { buildIamPolicy, declaredActions } from '../../src/checks/iam-policy.js';
+import type { CheckMeta } from '../../src/checks/types.js';
+
+const meta = (apis: string[]): { meta: CheckMeta } => ({ meta: { id: 'x', title: 'x', docs: 'https://x', apis, params: {}, outcomes: [] } });
+
+describe('buildIamPolicy', () => {
+  it('covers every action the aws checks declare, grouped per service, Resource * for describes', () => {
+    const policy = buildIamPolicy();
+    const granted = policy.Statement.flatMap((s) => s.Action);
+    for (const a of declaredActions(awsChecks)) expect(granted).toContain(a);
+    const elb = policy.Statement.find((s) => s.Sid === 'ElbDescribe');
+    expect(elb?.Resource).toBe('*');
+    expect(elb?.Action).toContain('elasticloadbalancing:DescribeTargetHealth');
+    expect(policy.Statement.find((s) => s.Sid === 'NetworkDescribe')?.Action).toContain('ec2:DescribeNetworkAcls');
+    expect(policy.Version).toBe('2012-10-17');
+  });
+
+  it('scopes S3 to the LOG_BUCKET placeholders and skips probe entries', () => {
+    const policy = buildIamPolicy([meta(['s3:ListBucket', 's3:GetObject', 'probe:tcp', 'cloudwatch:GetMetricData']) as never]);
+    const list = policy.Statement.find((s) => s.Sid === 'AccessLogList');
+    expect(list).toMatchObject({ Resource: 'arn:aws:s3:::LOG_BUCKET', Condition: { StringLike: { 's3:prefix': ['LOG_PREFIX/AWSLogs/*'] } } });
+    expect(policy.Statement.find((s) => s.Sid === 'AccessLogRead')?.Resource).toBe('arn:aws:s3:::LOG_BUCKET/LOG_PREFIX/AWSLogs/*');
+    expect(JSON.stringify(policy)).not.toContain('probe:');
+  });
+
+  it('grants nothing a check does not declare', () => {
+    const policy = buildIamPolicy([meta(['ec2:DescribeInstances']) as never]);
+    expect(policy.Statement).toEqual([{ Sid: 'NetworkDescribe', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }]);
+  });
+});

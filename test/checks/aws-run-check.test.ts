@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { awsChecks } from '../../src/checks/aws.js';
+import { requireAws, runCheck } from '../../src/checks/run-check.js';
+import type { Check, CheckContext } from '../../src/checks/types.js';
+
+const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({ params: {}, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date(), ...over });
+
+describe('runCheck', () => {
+  it('every AWS-reading check is unknown with the configure hint when AWS is not configured', async () => {
+    for (const check of awsChecks.filter((c) => c.meta.apis.length)) {
+      const r = await runCheck(check, ctx());
+      expect(r, check.meta.id).toMatchObject({ status: 'unknown', outcome: 'unknown', summary: 'AWS is not configured: pass --profile/--region or set AWS_PROFILE' });
+      expect(r.nextStep).toMatch(/--profile/);
+    }
+  });
+
+  it('timeout.chain needs no AWS', async () => {
+    const check = awsChecks.find((c) => c.meta.id === 'timeout.chain') as Check;
+    const r = await runCheck(check, ctx({ params: { server: 'gunicorn' } }));
+    expect(r.outcome).toBe('race');
+  });
+
+  it('requireAws throws the typed error', () => {
+    expect(() => requireAws({})).toThrow(expect.objectContaining({ name: 'AwsNotConfiguredError' }));
+  });
+
+  it('a bug in evaluate is unknown, not a verdict', async () => {
+    const broken: Check<number> = {
+      meta: { id: 'x.broken', title: 'x', docs: 'https://x', apis: [], params: {}, outcomes: ['ok'] },
+      collect: async () => 1,
+      evaluate: () => { throw new Error('boom'); },
+    };
+    const r = await runCheck(broken, ctx());
+    expect(r).toMatchObject({ status: 'unknown', outcome: 'unknown' });
+    expect(r.summary).toContain('boom');
+  });
+
+  it('every check declares ids, outcomes and facts the flows can rely on', () => {
+    const ids = awsChecks.map((c) => c.meta.id);
+    expect(ids).toEqual(expect.arrayContaining(['elbv2.resolve', 'elbv2.target-health', 'ec2.instances', 'ec2.network-path', 'elbv2.lb-attributes', 'elbv2.target-group-config', 'timeout.chain', 'cloudwatch.who-made-502', 'sts.whoami']));
+    expect(new Set(ids).size).toBe(ids.length);
+    const resolve = awsChecks.find((c) => c.meta.id === 'elbv2.resolve');
+    expect(resolve?.meta.facts).toEqual(expect.arrayContaining(['lb.name', 'lb.arn', 'lb.dns', 'lb.scheme', 'lb.type', 'lb.vpcId', 'lb.azs', 'lb.securityGroups', 'lb.targetGroupArns', 'tg.arn', 'tg.name', 'tg.port', 'tg.protocol', 'lb.listenerPorts']));
+  });
+});
