@@ -13,7 +13,7 @@ export const CONFIDENCE_COLOR = { confirmed: 'red', likely: 'yellow', suspected:
 export function elapsed(fromIso: string | undefined, now: Date): string {
   if (!fromIso) return '';
   const ms = now.getTime() - new Date(fromIso).getTime();
-  if (!Number.isFinite(ms) || ms < 0) return '0m';
+  if (!Number.isFinite(ms) || ms < 0) return '0m00s';
   const m = Math.floor(ms / 60_000);
   const h = Math.floor(m / 60);
   return h ? `${h}h${String(m % 60).padStart(2, '0')}m` : `${m}m${String(Math.floor(ms / 1000) % 60).padStart(2, '0')}s`;

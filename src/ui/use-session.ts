@@ -78,5 +78,9 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
 
   const record = useCallback((e: NewEvent) => commit([e]), [commit]);
 
-  return { state, running, fatal, submit, back, note, record };
+  /** The state as of the last event, even before React re-renders (keys can arrive in between). */
+  const current = useCallback(() => stateRef.current, []);
+  const isRunning = useCallback(() => runningRef.current !== null, []);
+
+  return { state, running, fatal, submit, back, note, record, current, isRunning };
 }

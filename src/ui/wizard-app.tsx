@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import React, { useEffect, useMemo, useReducer, useState } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { board } from '../engine/board.js';
 import type { Catalog } from '../engine/causes.js';
 import type { Flow } from '../engine/flow-schema.js';
@@ -11,7 +11,7 @@ import { HelpView } from './help-view.js';
 import { NodeView, RunningView } from './node-view.js';
 import { color } from './theme.js';
 import { useSession, type JournalSink, type RunCheck } from './use-session.js';
-import { initialUi, strokes, uiReducer } from './wizard-state.js';
+import { initialUi, strokes, uiReducer, type UiAction } from './wizard-state.js';
 
 export interface WizardProps {
   flow: Flow;
@@ -40,7 +40,10 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
   const session = useSession(flow, journal, runCheck, now);
   const { state, running } = session;
-  const [ui, dispatch] = useReducer(uiReducer, initialUi);
+  const [ui, dispatchUi] = useReducer(uiReducer, initialUi);
+  // Keys can arrive before React re-renders: the handler reads these refs, kept in step synchronously.
+  const uiRef = useRef(ui);
+  const dispatch = (a: UiAction) => { uiRef.current = uiReducer(uiRef.current, a); dispatchUi(a); };
   const clock = useNow(now, 1000);
   const [report, setReport] = useState<{ path?: string; error?: string } | null>(null);
   const titles = useMemo(() => new Map(catalog.causes.map((c) => [c.id, c.title])), [catalog]);
@@ -48,7 +51,6 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const p = pending(flow, state);
   const asking = p.kind === 'ask' ? p.node : undefined;
   const typing = Boolean(asking && asking.kind === 'question' && asking.input) && ui.overlay === 'none';
-  const choiceCount = asking?.choices?.length ?? 0;
 
   useEffect(() => {
     if (p.kind !== 'done' || report) return;
@@ -66,11 +68,10 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
 
   /** Handles a chunk of typed text, which may hold several keystrokes (paste, tmux). */
   const typeInto = (field: 'text' | 'note', input: string, onEnter: (value: string) => void) => {
-    let value = field === 'text' ? ui.text : ui.note;
     for (const k of strokes(input)) {
-      if (k.kind === 'char') { value += k.ch; dispatch({ type: 'type', input: k.ch }); }
-      else if (k.kind === 'erase') { value = value.slice(0, -1); dispatch({ type: 'erase' }); }
-      else { onEnter(value); return; }
+      if (k.kind === 'char') dispatch({ type: 'type', input: k.ch });
+      else if (k.kind === 'erase') dispatch({ type: 'erase' });
+      else { onEnter(uiRef.current[field]); return; }
     }
   };
 
@@ -78,25 +79,31 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     const err = session.submit(value);
     dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
   };
+  const saveNote = (text: string) => { session.note(text); dispatch({ type: 'overlay', overlay: 'none' }); };
 
   useInput((input, key) => {
-    if (p.kind === 'done' && ui.overlay === 'none') {
+    const u = uiRef.current;
+    const now = pending(flow, session.current());
+    const ask = now.kind === 'ask' ? now.node : undefined;
+    const isTyping = Boolean(ask && ask.kind === 'question' && ask.input);
+    const count = ask?.choices?.length ?? 0;
+    if (u.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
+    if (u.overlay === 'note') {
+      if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
+      else if (key.return) saveNote(u.note);
+      else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+      else if (input && !key.ctrl && !key.meta) typeInto('note', input, saveNote);
+      return;
+    }
+    if (now.kind === 'done') {
       if (key.return || input === 'q') quit('done');
       else if (input === 'b' && session.back()) { setReport(null); dispatch({ type: 'reset' }); }
       else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
       return;
     }
-    if (ui.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
-    if (ui.overlay === 'note') {
-      if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
-      else if (key.return) { session.note(ui.note); dispatch({ type: 'overlay', overlay: 'none' }); }
-      else if (key.backspace || key.delete) dispatch({ type: 'erase' });
-      else if (input && !key.ctrl && !key.meta) typeInto('note', input, (v) => { session.note(v); dispatch({ type: 'overlay', overlay: 'none' }); });
-      return;
-    }
     if (key.ctrl && input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
-    if (typing) {
-      if (key.return) choose(ui.text);
+    if (isTyping) {
+      if (key.return) choose(u.text);
       else if (key.escape) { if (session.back()) dispatch({ type: 'reset' }); }
       else if (key.backspace || key.delete) dispatch({ type: 'erase' });
       else if (input && !key.ctrl && !key.meta && !key.tab) typeInto('text', input, choose);
@@ -105,22 +112,21 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (input === 'q') { quit('quit'); return; }
     if (input === '?') { dispatch({ type: 'overlay', overlay: 'help' }); return; }
     if (input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
-    if (running) return;
+    if (session.isRunning()) return;
     if (input === 'b' || key.escape) {
       if (session.back()) dispatch({ type: 'reset' });
       else dispatch({ type: 'error', message: 'nothing to undo yet' });
       return;
     }
-    if (!asking) return;
-    if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count: choiceCount });
-    else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count: choiceCount });
-    else if (key.return) choose(asking.choices ? asking.choices[ui.cursor].value : 'done');
+    if (!ask) return;
+    if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count });
+    else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count });
+    else if (key.return) choose(ask.choices ? ask.choices[u.cursor].value : 'done');
     else {
       // A digit picks a choice; "2\r" in one chunk picks and answers.
-      let cursor = ui.cursor;
       for (const k of strokes(input)) {
-        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= choiceCount) { cursor = Number(k.ch) - 1; dispatch({ type: 'cursor', index: cursor }); }
-        else if (k.kind === 'enter') { choose(asking.choices ? asking.choices[cursor].value : 'done'); return; }
+        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= count) dispatch({ type: 'cursor', index: Number(k.ch) - 1 });
+        else if (k.kind === 'enter') { choose(ask.choices ? ask.choices[uiRef.current.cursor].value : 'done'); return; }
       }
     }
   });
