@@ -4,7 +4,7 @@ export { READER_ACTIONS, READER_METHODS } from './reader.js';
 export { createSdkReader, resolveRegion, RegionMissingError, type SdkReader, type SdkReaderOptions } from './sdk/index.js';
 export { whoAmI } from './who-am-i.js';
 export {
-  anonymiseRecording, createRecordingReader, createReplayReader, loadRecording, newRecording, redact, saveRecording,
+  anonymiseRecording, compactRecording, createRecordingReader, createReplayReader, loadRecording, newRecording, redact, saveRecording,
   type RecordedCall, type Recording,
 } from './recorded.js';
 export { AwsNotConfiguredError, classifyAwsError, NOT_CONFIGURED_MESSAGE, ReplayMissError, type AwsErrorKind, type ClassifiedAwsError } from './errors.js';

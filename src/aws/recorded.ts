@@ -92,6 +92,21 @@ class ReplayedError extends Error {
   }
 }
 
+/**
+ * A replayed incident happened "just now": metric points move by the distance between the
+ * recorded window's end and the requested one, so they land inside the window a check asks for.
+ */
+function shiftMetrics(result: unknown, recordedArgs: unknown, askedArgs: unknown): unknown {
+  const recordedEnd = Date.parse((recordedArgs as { end?: string })?.end ?? '');
+  const askedEnd = Date.parse((askedArgs as { end?: string })?.end ?? '');
+  if (!Array.isArray(result) || Number.isNaN(recordedEnd) || Number.isNaN(askedEnd)) return result;
+  const delta = askedEnd - recordedEnd;
+  for (const r of result as { timestamps?: string[] }[]) {
+    r.timestamps = (r.timestamps ?? []).map((t) => new Date(Date.parse(t) + delta).toISOString());
+  }
+  return result;
+}
+
 /** A reader that answers only from a recording; no network. */
 export function createReplayReader(recording: Recording): AwsReader {
   const answers = new Map<string, RecordedCall>();
@@ -105,10 +120,22 @@ export function createReplayReader(recording: Recording): AwsReader {
       if (!call) throw new ReplayMissError(method, normalized);
       if (call.error) throw new ReplayedError(call.error.name, call.error.message);
       // A copy, so a check that mutates its evidence cannot change later answers.
-      return JSON.parse(JSON.stringify(call.result ?? null));
+      const result = JSON.parse(JSON.stringify(call.result ?? null)) as unknown;
+      return method === 'getMetricData' ? shiftMetrics(result, call.args[0], normalized[0]) : result;
     };
   }
   return reader as unknown as AwsReader;
+}
+
+/** Drops repeated identical calls (replay answers each key once), keeping the latest answer. */
+export function compactRecording(recording: Recording): Recording {
+  const byKey = new Map<string, RecordedCall>();
+  for (const call of recording.calls) {
+    const key = callKey(call.method, call.args);
+    byKey.delete(key);
+    byKey.set(key, call);
+  }
+  return { ...recording, calls: [...byKey.values()] };
 }
 
 export async function loadRecording(path: string): Promise<Recording> {

@@ -59,6 +59,8 @@ describe('record and replay', () => {
     // Metric windows move with the clock: replay matches on the queries, not the times.
     const later = await replay.getMetricData({ queries: [{ id: 'q', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: {} }], start: '2027-05-05T00:00:00Z', end: '2027-05-05T01:00:00Z', periodSeconds: 60 });
     expect(later[0].values).toEqual([1]);
+    // …and the points move with the window, so they stay inside it.
+    expect(later[0].timestamps).toEqual(['2027-05-05T00:00:00.000Z']);
   });
 
   it('an unknown call is a classified replay miss, not a network call', async () => {

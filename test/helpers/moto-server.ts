@@ -54,6 +54,8 @@ async function freePort(): Promise<number> {
 export interface MotoServer {
   endpoint: string;
   child: ChildProcess;
+  /** The server's recent stderr (tracebacks), for diagnosing a 500. */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function startMoto(python = findMotoPython()): Promise<MotoServer> 
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20000); });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -87,7 +89,7 @@ export async function startMoto(python = findMotoPython()): Promise<MotoServer> 
       throw new Error(`moto server did not answer on ${endpoint}: ${stderr}`);
     }
   }
-  return { endpoint, child, stop };
+  return { endpoint, child, stop, stderr: () => stderr };
 }
 
 export interface MotoAccount {

@@ -139,7 +139,8 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
 
 /** Per-minute metric points (Sum) for the ALB, as CloudWatch would hold them. */
 export async function seedMetrics(account: MotoAccount, dims: Record<string, string>, metrics: Record<string, number[]>, end: Date): Promise<void> {
-  const cw = new CloudWatchClient(account.clientConfig);
+  // The SDK gzips large PutMetricData bodies and moto 5.2 fails to read them back (HTTP 500).
+  const cw = new CloudWatchClient({ ...account.clientConfig, disableRequestCompression: true });
   for (const [MetricName, values] of Object.entries(metrics)) {
     const data = values.map((Value, i) => ({
       MetricName, Value, Unit: 'Count' as const,
