@@ -12,7 +12,7 @@ describe('recorded examples replay with no network', () => {
     expect(JSON.stringify(rec)).not.toMatch(/ASIA|AKIA|SessionToken|secretAccessKey/i);
     // A week later than recorded: the metric window moves with the clock.
     const later = new Date(Date.parse(rec.recordedAt) + 7 * 86400_000);
-    for (const resolve of [{}, { lb: 'shop-alb' }]) {
+    for (const resolve of [{}, { lb: 'shop-alb' }] as Record<string, string>[]) {
       const run = await runAwsChecks(createReplayReader(rec), { 'timeout.chain': { server: 'node', nodeVersion: '20' }, 'elbv2.resolve': resolve }, later);
       const outcomes = Object.fromEntries(Object.entries(run.results).map(([id, r]) => [id, r.outcome]));
       expect(outcomes).toEqual({
