@@ -1,0 +1,137 @@
+import type { Check, CheckResult, Facts, Finding } from './types.js';
+import { probeTls, type TlsEvidence } from '../net/tls-probe.js';
+import { hostOf } from '../net/target.js';
+import { numberParam, paramProblem, probeSource } from './net-shared.js';
+
+export interface TlsCheckEvidence {
+  tls?: TlsEvidence;
+  paramError?: string;
+}
+
+const DAY = 86_400_000;
+
+function certLines(ev: TlsEvidence): string[] {
+  return (ev.chain ?? []).map((c, i) =>
+    `${i === 0 ? 'leaf' : `#${i}`}: ${c.subject ?? '?'} (issuer ${c.issuer ?? '?'}${c.selfSigned ? ', self-signed' : ''}), valid ${c.validFrom.slice(0, 10)} → ${c.validTo.slice(0, 10)}${i === 0 && c.subjectAltNames.length ? `, SAN ${c.subjectAltNames.join(' ')}` : ''}`,
+  );
+}
+
+function evaluate(ev: TlsCheckEvidence): CheckResult {
+  if (ev.paramError || !ev.tls) {
+    return paramProblem(ev.paramError ?? 'no probe ran', 'Pass host (and port, servername when the gateway sends another Host), e.g. host: origin.example.com.');
+  }
+  const t = ev.tls;
+  const sources = [probeSource('probe:tls', { host: t.host, port: t.port, servername: t.name }, t.checkedAt)];
+  const where = `${t.host}:${t.port}${t.name !== t.host ? ` (SNI ${t.name})` : ''}`;
+  if (t.error && !t.tcpConnected) {
+    return {
+      status: 'unknown',
+      outcome: 'unknown',
+      summary: `Could not connect to ${where}: ${t.error.message}`,
+      sources,
+      nextStep: 'This is not a TLS problem yet: check the port with net.tcp-connect and the name with net.dns.',
+    };
+  }
+  if (t.error) {
+    const findings: Finding[] = [
+      { cause: 'origin-tls-mismatch', confidence: 'likely', evidence: [`TLS handshake with ${where} failed: ${t.error.message}`] },
+      { cause: 'target-tls-handshake', confidence: 'likely', evidence: [`TLS handshake with ${where} failed: ${t.error.message}`] },
+    ];
+    return {
+      status: 'fail',
+      outcome: 'handshake-failed',
+      summary: `TLS handshake with ${where} failed: ${t.error.message}`,
+      details: ['Check the protocols and ciphers the server offers (openssl s_client -connect host:port -servername name), and whether the port speaks TLS at all.'],
+      sources,
+      findings,
+    };
+  }
+  const leaf = t.chain?.[0];
+  const facts: Facts = {};
+  if (leaf) facts['tls.expiresAt'] = leaf.validTo;
+  if (t.protocol) facts['tls.protocol'] = t.protocol;
+  if (t.cipher) facts['tls.cipher'] = t.cipher;
+  if (leaf?.subject) facts['tls.subject'] = leaf.subject;
+  const checked = Date.parse(t.checkedAt);
+  const details = [`Negotiated ${t.protocol ?? '?'} ${t.cipher ?? ''}${t.alpn ? `, ALPN ${t.alpn}` : ''}`.trim(), ...certLines(t)];
+  const expiredCert = (t.chain ?? []).find((c) => Date.parse(c.validTo) < checked);
+  const finding = (evidence: string): Finding[] => [{ cause: 'origin-tls-mismatch', confidence: 'likely', evidence: [evidence] }];
+  const note = 'A CloudFront or Application Gateway origin must present a valid, trusted certificate for the name it connects to; an ALB does not verify target certificates.';
+
+  if (expiredCert || t.authorizationError === 'CERT_HAS_EXPIRED') {
+    const which = expiredCert && expiredCert !== leaf ? `a chain certificate (${expiredCert.subject ?? '?'})` : 'the certificate';
+    const when = expiredCert?.validTo ?? leaf?.validTo ?? '?';
+    return {
+      status: 'fail',
+      outcome: 'expired',
+      summary: `${where}: ${which} expired on ${when}`,
+      details: [...details, note],
+      facts,
+      sources,
+      findings: finding(`${where} presents ${which} that expired on ${when}`),
+    };
+  }
+  if (t.nameError) {
+    const names = leaf?.subjectAltNames.length ? leaf.subjectAltNames.join(' ') : `CN ${leaf?.subject ?? '?'}`;
+    return {
+      status: 'fail',
+      outcome: 'name-mismatch',
+      summary: `${where}: the certificate does not cover ${t.name} (it covers ${names})`,
+      details: [...details, note],
+      facts,
+      sources,
+      findings: finding(`certificate of ${where} covers ${names}, not ${t.name}`),
+    };
+  }
+  if (!t.authorized) {
+    return {
+      status: 'fail',
+      outcome: 'untrusted',
+      summary: `${where}: the certificate chain does not verify (${t.authorizationError ?? 'untrusted'})`,
+      details: [...details, 'Serve the full chain (leaf then intermediates) from a public CA.', note],
+      facts,
+      sources,
+      findings: finding(`certificate chain of ${where} does not verify: ${t.authorizationError ?? 'untrusted'}`),
+    };
+  }
+  const daysLeft = leaf ? Math.floor((Date.parse(leaf.validTo) - checked) / DAY) : undefined;
+  const soon = daysLeft !== undefined && daysLeft < 14;
+  return {
+    status: soon ? 'warn' : 'pass',
+    outcome: 'ok',
+    summary: `${where}: ${t.protocol ?? 'TLS'} handshake ok, certificate valid for ${t.name}${daysLeft !== undefined ? `, expires in ${daysLeft} days` : ''}`,
+    details,
+    facts,
+    sources,
+  };
+}
+
+export const tlsCheck: Check<TlsCheckEvidence> = {
+  meta: {
+    id: 'net.tls',
+    title: 'TLS certificate and handshake of a host or origin (expiry, name, chain, protocol)',
+    docs: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
+    apis: ['probe:dns', 'probe:tls'],
+    params: {
+      host: { description: 'Host to connect to (a URL is accepted)', required: true },
+      port: { description: 'Port (default 443)' },
+      servername: { description: 'SNI/Host the gateway sends to the origin, when it differs from host' },
+    },
+    outcomes: ['ok', 'expired', 'name-mismatch', 'untrusted', 'handshake-failed'],
+    facts: ['tls.expiresAt', 'tls.protocol', 'tls.cipher', 'tls.subject'],
+  },
+  async collect(ctx) {
+    const host = hostOf(ctx.params.host ?? '');
+    if (!host) return { paramError: 'host is required' };
+    let fallbackPort = 443;
+    const m = /^(?:https?:\/\/)?(?:\[[^\]]+\]|[^/:]+):(\d+)/i.exec((ctx.params.host ?? '').trim());
+    if (m) fallbackPort = Number(m[1]);
+    const port = numberParam(ctx.params, 'port', fallbackPort, { min: 1, max: 65535, integer: true });
+    if (!port.ok) return { paramError: port.error };
+    const servername = ctx.params.servername?.trim() || undefined;
+    ctx.progress(`TLS handshake with ${host}:${port.value}${servername ? ` (SNI ${servername})` : ''}`);
+    const tls = await probeTls({ host, port: port.value, servername, signal: ctx.signal, now: ctx.now });
+    return { tls };
+  },
+  evaluate,
+};

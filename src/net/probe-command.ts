@@ -1,0 +1,230 @@
+import { isIP } from 'node:net';
+import type { Check, CheckContext, CheckResult, Confidence, Facts, Finding } from '../checks/types.js';
+import { httpProbeCheck, MAX_COUNT, type HttpProbeCheckEvidence } from '../checks/net-http-probe.js';
+import { fingerprintCheck } from '../checks/net-fingerprint.js';
+import { keepAliveCheck } from '../checks/net-keepalive.js';
+import { tlsCheck } from '../checks/net-tls.js';
+import { dnsCheck } from '../checks/net-dns.js';
+import { tcpConnectCheck } from '../checks/net-tcp-connect.js';
+import { parseTarget } from './target.js';
+
+export interface ProbeCommandOptions {
+  url: string;
+  keepalive: boolean;
+  count: number;
+  idleTimeoutSeconds?: number;
+  maxWaitSeconds?: number;
+  json: boolean;
+  /** Lets the CLI stop every probe on Ctrl+C. */
+  signal?: AbortSignal;
+}
+
+export interface ProbeCommandIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+export interface ProbeReport {
+  target: string;
+  suggestedFlow?: string;
+  checks: { id: string; status: CheckResult['status']; outcome: string; summary: string; facts?: Facts; details?: string[]; nextStep?: string }[];
+  causes: { id: string; confidence: Confidence; evidence: string[] }[];
+  ruledOut: { id: string; evidence: string[] }[];
+  /** Caveats about what was measured. */
+  notes: string[];
+}
+
+const RANK: Record<Confidence, number> = { confirmed: 0, likely: 1, suspected: 2, 'ruled-out': 3 };
+const MARK: Record<CheckResult['status'], string> = { pass: '[ ok ]', warn: '[warn]', fail: '[FAIL]', unknown: '[ ?? ]' };
+
+function usage(io: ProbeCommandIo, problem: string, next: string): number {
+  io.err(`badgate probe: ${problem}. Next: ${next}`);
+  return 2;
+}
+
+function validate(opts: ProbeCommandOptions, io: ProbeCommandIo): number | undefined {
+  const raw = (opts.url ?? '').trim();
+  if (!raw) return usage(io, 'no URL given', 'badgate probe https://api.example.com/health');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    return usage(io, `"${raw}" is not a URL`, `badgate probe https://${raw.replace(/^\/+/, '')}`);
+  }
+  const parsed = parseTarget(raw);
+  if (!parsed.ok) return usage(io, parsed.error, 'badgate probe https://api.example.com/health');
+  if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > MAX_COUNT) {
+    return usage(io, `--count must be a whole number from 1 to ${MAX_COUNT}, got ${opts.count}`, '--count 20');
+  }
+  const idle = opts.idleTimeoutSeconds;
+  if (idle !== undefined && (!Number.isFinite(idle) || idle <= 0 || idle > 4000)) {
+    return usage(io, `--idle-timeout must be seconds from 1 to 4000 (the gateway idle timeout), got ${idle}`, '--idle-timeout 60');
+  }
+  const wait = opts.maxWaitSeconds;
+  if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0 || wait > 900)) {
+    return usage(io, `the keep-alive wait must be 1 to 900 seconds, got ${wait}`, 'leave it out (default 120 s)');
+  }
+  return undefined;
+}
+
+interface Ran {
+  id: string;
+  result: CheckResult;
+}
+
+/**
+ * `badgate probe <url> [--keepalive] [--count N] [--idle-timeout S] [--json]`:
+ * DNS, TCP, HTTP (+TLS for https, +keep-alive when asked) against the one host named,
+ * a verdict on screen or as JSON. Returns the exit code: 0 nothing wrong found,
+ * 1 a cause found, 2 usage or setup error.
+ */
+export async function runProbeCommand(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<number> {
+  const bad = validate(opts, io);
+  if (bad !== undefined) return bad;
+  try {
+    return await probe(opts, io);
+  } catch (err) {
+    // Checks never throw by design; this is the last guard against a stack on screen.
+    const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return usage(io, `the probe stopped unexpectedly (${msg})`, 'run it again; if it repeats, report it with the command line used');
+  }
+}
+
+async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<number> {
+  const parsed = parseTarget(opts.url.trim());
+  if (!parsed.ok) return usage(io, parsed.error, 'badgate probe https://api.example.com/health');
+  const t = parsed.target;
+  const idle = opts.idleTimeoutSeconds ?? 60;
+  const maxWait = opts.maxWaitSeconds ?? Math.max(120, Math.ceil(idle) + 15);
+  const signal = opts.signal ?? new AbortController().signal;
+
+  io.err(
+    `badgate probe talks only to ${t.host} (port ${t.port})${isIP(t.host) ? '' : ' and resolves its name'}: ` +
+      `${opts.count} GET request${opts.count > 1 ? 's' : ''}, each bounded by 10 s` +
+      `${t.tls ? ', one TLS handshake' : ''}` +
+      `${opts.keepalive ? `, one keep-alive connection held idle for at most ${maxWait} s` : ''}. Nothing else is contacted.`,
+  );
+
+  let lastPrint = 0;
+  let lastCheck = '';
+  const ran: Ran[] = [];
+  const facts: Facts = {};
+  const run = async <E>(check: Check<E>, params: Record<string, string>, evidenceHook?: (e: E) => void): Promise<CheckResult> => {
+    const ctx: CheckContext = {
+      params,
+      facts,
+      signal,
+      now: () => new Date(),
+      progress: (msg) => {
+        // A line per check start, then at most one a second: enough to show it is alive.
+        const nowMs = performance.now();
+        if (check.meta.id !== lastCheck || nowMs - lastPrint >= 1000) {
+          io.err(`… ${msg}`);
+          lastPrint = nowMs;
+          lastCheck = check.meta.id;
+        }
+      },
+    };
+    const evidence = await check.collect(ctx);
+    evidenceHook?.(evidence);
+    const result = check.evaluate(evidence, { params, facts });
+    Object.assign(facts, result.facts ?? {});
+    ran.push({ id: check.meta.id, result });
+    return result;
+  };
+
+  // DNS is reported, but the TCP connect (system resolver) decides whether to go on.
+  if (!isIP(t.host)) await run(dnsCheck, { name: t.host });
+  const tcp = await run(tcpConnectCheck, { host: t.host, port: String(t.port) });
+  const reachable = tcp.outcome === 'open';
+  if (reachable) {
+    let httpEvidence: HttpProbeCheckEvidence | undefined;
+    await run(httpProbeCheck, { url: t.display, count: String(opts.count) }, (e) => {
+      httpEvidence = e;
+    });
+    if (httpEvidence?.probe) {
+      const fp = fingerprintCheck.evaluate({ probe: httpEvidence.probe }, { params: {}, facts });
+      if (fp.outcome !== 'unknown') ran.push({ id: fingerprintCheck.meta.id, result: fp });
+    }
+    if (t.tls) await run(tlsCheck, { host: t.host, port: String(t.port), servername: t.host });
+    if (opts.keepalive) {
+      await run(keepAliveCheck, {
+        target: t.display,
+        idleTimeoutSeconds: String(idle),
+        maxWaitSeconds: String(maxWait),
+        confirm: 'false',
+      });
+    }
+  }
+
+  const report = buildReport(t.display, ran, facts);
+  const kind = facts['gateway.kind'];
+  if (opts.keepalive && reachable && typeof kind === 'string' && kind !== 'unknown') {
+    report.notes.push(
+      `The keep-alive probe measured ${t.host} itself, which answers like ${kind}. The race is between a gateway and the backend behind it: probe the backend directly (badgate probe http://<backend-ip>:<port>/ --keepalive --idle-timeout ${idle}).`,
+    );
+  }
+  if (opts.json) io.out(JSON.stringify(report, null, 2));
+  else printHuman(report, io, reachable);
+  const failed = report.checks.some((c) => c.status === 'fail');
+  return report.causes.length || failed ? 1 : 0;
+}
+
+function buildReport(target: string, ran: Ran[], facts: Facts): ProbeReport {
+  const findings: Finding[] = ran.flatMap((r) => r.result.findings ?? []);
+  const causes = findings
+    .filter((f) => f.confidence !== 'ruled-out')
+    .sort((a, b) => RANK[a.confidence] - RANK[b.confidence])
+    .reduce<ProbeReport['causes']>((acc, f) => {
+      const seen = acc.find((c) => c.id === f.cause);
+      if (!seen) acc.push({ id: f.cause, confidence: f.confidence, evidence: [...f.evidence] });
+      else seen.evidence.push(...f.evidence.filter((e) => !seen.evidence.includes(e)));
+      return acc;
+    }, []);
+  const ruledOut = findings
+    .filter((f) => f.confidence === 'ruled-out' && !causes.some((c) => c.id === f.cause))
+    .map((f) => ({ id: f.cause, evidence: f.evidence }));
+  const flow = facts['gateway.flow'];
+  return {
+    target,
+    suggestedFlow: typeof flow === 'string' ? flow : undefined,
+    checks: ran.map(({ id, result }) => ({
+      id,
+      status: result.status,
+      outcome: result.outcome,
+      summary: result.summary,
+      facts: result.facts,
+      details: result.details,
+      nextStep: result.nextStep,
+    })),
+    causes,
+    ruledOut,
+    notes: [],
+  };
+}
+
+function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean): void {
+  const width = Math.max(...report.checks.map((c) => c.id.length));
+  io.out(`Probe of ${report.target}`);
+  for (const c of report.checks) {
+    io.out(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.summary}`);
+    const show = c.status === 'pass' ? [] : (c.details ?? []);
+    for (const d of show.slice(0, 12)) io.out(`         ${d}`);
+    if (c.nextStep) io.out(`         next: ${c.nextStep}`);
+  }
+  if (!reachable) io.out('Skipped the HTTP, TLS and keep-alive probes: the host could not be reached.');
+  io.out('');
+  if (report.causes.length) {
+    io.out('Verdict: possible causes, most likely first');
+    for (const c of report.causes) {
+      io.out(`  - ${c.id} (${c.confidence})`);
+      for (const e of c.evidence) io.out(`      ${e}`);
+    }
+  } else if (report.checks.some((c) => c.status === 'fail')) {
+    io.out('Verdict: something failed (see above), but no cause could be pinned from here.');
+  } else {
+    io.out('Verdict: nothing wrong found from here.');
+  }
+  for (const r of report.ruledOut) io.out(`  ruled out: ${r.id} (${r.evidence[0]})`);
+  for (const n of report.notes) io.out(`Note: ${n}`);
+  if (report.suggestedFlow) {
+    io.out(`Next: walk the ${report.suggestedFlow} flow: badgate run ${report.suggestedFlow} --url ${report.target}`);
+  }
+}
