@@ -1,4 +1,5 @@
 /** Errors a user can act on: a one-line message and the next step, never a stack trace. */
+import { classifyAwsError } from '../aws/errors.js';
 
 export class LogSourceError extends Error {
   constructor(message: string, readonly nextStep: string) {
@@ -12,6 +13,11 @@ export function describeIoError(source: string, err: unknown): { message: string
   const e = err as { code?: string; name?: string; message?: string };
   const code = e?.code ?? '';
   if (err instanceof LogSourceError) return { message: err.message, nextStep: err.nextStep };
+  if (err && typeof err === 'object' && '$metadata' in err) {
+    // An S3 GetObject that failed: the AWS classifier knows the words for it.
+    const c = classifyAwsError(err, { action: 's3:GetObject' });
+    return { message: `${source}: ${c.message}`, nextStep: c.nextStep };
+  }
   if (code === 'ENOENT') return { message: `${source}: no such file or directory`, nextStep: 'check the path, or pass a directory or a glob such as "logs/*.log.gz"' };
   if (code === 'EACCES' || code === 'EPERM') return { message: `${source}: permission denied`, nextStep: `make it readable (ls -l ${source}) or copy it somewhere you can read` };
   if (code === 'EISDIR') return { message: `${source}: is a directory`, nextStep: 'pass the directory itself as the source; badgate reads every log in it' };

@@ -76,6 +76,7 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
       const sink = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
         for await (const c of chunks) {
           parser.push(c);
+          report(false);
           if (opts.signal?.aborted) throw new Error('aborted');
         }
       };

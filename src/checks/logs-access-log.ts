@@ -1,0 +1,203 @@
+import { AwsNotConfiguredError } from '../aws/errors.js';
+import type { AwsReader } from '../aws/reader.js';
+import { analyzeInputs } from '../logs/run-analysis.js';
+import { loadSource, isS3 } from '../logs/load-source.js';
+import { parseWindow } from '../logs/time-window.js';
+import { sparkline } from '../logs/sparkline.js';
+import { NEXT_STEP } from '../logs/next-steps.js';
+import { LogSourceError, describeIoError } from '../logs/errors.js';
+import type { LogObjectStore } from '../logs/log-object-store.js';
+import type { AnalyzerOptions } from '../logs/log-analyzer.js';
+import type { LogAnalysis, LogCause } from '../logs/types.js';
+import type { Check, CheckContext, CheckResult, Confidence, Facts, Finding, Source } from './types.js';
+
+export interface LogsEvidence {
+  source: string;
+  analysis: LogAnalysis | null;
+  /** Why there is nothing to analyse (missing file, empty window…). */
+  problem?: { message: string; nextStep: string };
+  sources: Source[];
+}
+
+/** A reader that can also open the access-log bucket (optional extension of the AwsReader port). */
+interface ReaderWithLogs extends AwsReader {
+  logObjectStore?(bucket: string): LogObjectStore;
+  profile?: string;
+}
+
+async function storeFactory(ctx: Pick<CheckContext, 'aws'>): Promise<(bucket: string) => LogObjectStore> {
+  const aws = ctx.aws as ReaderWithLogs | undefined;
+  if (!aws) throw new AwsNotConfiguredError('AWS is not configured, and the logs are in S3: pass --profile/--region');
+  if (aws.logObjectStore) return (bucket) => (aws.logObjectStore as (b: string) => LogObjectStore)(bucket);
+  // The reader has no S3 side yet: use the S3 adapter with the same profile and region.
+  const { createS3LogStore } = await import('../aws/sdk/s3-log-store.js');
+  return (bucket) => createS3LogStore({ bucket, region: aws.region, profile: aws.profile });
+}
+
+/** The source from params, else the LB's access-log location from the facts. */
+export function logSourceFor(params: Record<string, string>, facts: Readonly<Facts>): string {
+  const given = params.source?.trim();
+  if (given) return given;
+  const bucket = facts['lb.accessLogs.bucket'] ? String(facts['lb.accessLogs.bucket']) : '';
+  if (!bucket) return '';
+  const prefix = facts['lb.accessLogs.prefix'] ? String(facts['lb.accessLogs.prefix']).replace(/^\/+|\/+$/g, '') : '';
+  return `s3://${bucket}/${prefix}`;
+}
+
+/** Shared by the access-log and nginx checks: read the source into a LogAnalysis. */
+export async function collectLogs(ctx: CheckContext, source: string, extra: AnalyzerOptions = {}): Promise<LogsEvidence> {
+  const at = ctx.now().toISOString();
+  if (!source) {
+    return { source, analysis: null, sources: [], problem: { message: 'no log source: no source given and the load balancer has no access-log bucket', nextStep: 'turn on access logs (access_logs.s3.enabled) or pass a file, directory or s3:// source' } };
+  }
+  const now = ctx.now();
+  const s3 = isS3(source);
+  const w = parseWindow(ctx.params.since || (s3 ? '1h' : undefined), ctx.params.until || undefined, now);
+  if (!w.ok) return { source, analysis: null, sources: [], problem: { message: w.message, nextStep: 'use a duration (30m, 2h) or an ISO time' } };
+  const sinceMs = w.sinceMs;
+  const untilMs = w.untilMs ?? (s3 ? now.getTime() : undefined);
+  const sources: Source[] = [];
+  try {
+    ctx.progress(s3 ? `listing ${source}` : `reading ${source}`);
+    const loaded = await loadSource(source, {
+      sinceMs, untilMs, lb: extra.lb,
+      createStore: s3 ? await storeFactory(ctx) : undefined,
+    });
+    if (s3) {
+      sources.push({ api: 's3:ListBucket', params: { source, listed: loaded.plan?.listed ?? 0 }, at });
+      if (loaded.inputs.length) sources.push({ api: 's3:GetObject', params: { objects: loaded.inputs.length, bytes: loaded.totalBytes }, at });
+    } else {
+      sources.push({ api: 'probe:file', params: { source, files: loaded.inputs.length }, at });
+    }
+    if (loaded.inputs.length === 0) {
+      return { source, analysis: null, sources, problem: { message: `no log files in ${source} for the window`, nextStep: 'widen since/until, or check that access logging was on then' } };
+    }
+    const analysis = await analyzeInputs(loaded.inputs, {
+      ...extra, sinceMs, untilMs, signal: ctx.signal, concurrency: s3 ? 8 : 2,
+      onProgress: (p) => ctx.progress(`${p.filesDone}/${p.filesTotal} files, ${p.lines} lines, ${p.count502} 502s`),
+    });
+    return { source, analysis, sources };
+  } catch (err) {
+    if (err instanceof LogSourceError) return { source, analysis: null, sources, problem: { message: err.message, nextStep: err.nextStep } };
+    // AWS errors go to the runner, which makes the check `unknown` with the right next step.
+    if (s3) throw err;
+    const d = describeIoError(source, err);
+    return { source, analysis: null, sources, problem: d };
+  }
+}
+
+const CAUSE_CONFIDENCE: Record<string, Confidence> = { confirmed: 'confirmed', likely: 'likely', suspected: 'suspected' };
+
+export function findingsOf(a: LogAnalysis): Finding[] {
+  return a.causes
+    .filter((c) => c.cause !== 'unclassified')
+    .map((c) => ({
+      cause: c.cause,
+      confidence: CAUSE_CONFIDENCE[c.confidence] ?? 'suspected',
+      evidence: [`${c.count} of ${a.count502} 502s (${Math.round(c.share * 100)}%): ${c.why}`, ...c.evidence.slice(0, 10)],
+    }));
+}
+
+export function seriesOf(a: LogAnalysis): CheckResult['series'] {
+  return [
+    { name: '502s per minute', start: a.perMinute.start, periodSeconds: a.perMinute.periodSeconds, values: a.perMinute.errors502 },
+    { name: 'requests per minute', start: a.perMinute.start, periodSeconds: a.perMinute.periodSeconds, values: a.perMinute.total },
+  ];
+}
+
+function outcomeFor(cause: LogCause, a: LogAnalysis): string {
+  switch (cause) {
+    case 'keepalive-race': return a.keepalive.signature ? 'keepalive-signature' : 'connection-errors';
+    case 'target-not-listening':
+    case 'target-crashed-or-overloaded':
+    case 'all-targets-unhealthy': return 'connection-errors';
+    case 'target-generated-502': return 'target-generated';
+    case 'lambda-invalid-response':
+    case 'lambda-error-or-timeout': return 'lambda';
+    case 'target-tls-handshake': return 'tls';
+    case 'malformed-response':
+    case 'response-headers-too-large': return 'malformed';
+    case 'deregistration-delay': return 'deregistration';
+    default: return 'unknown';
+  }
+}
+
+function noLogs(ev: LogsEvidence): CheckResult {
+  return { status: 'warn', outcome: 'no-logs', summary: ev.problem?.message ?? `no log lines in ${ev.source} for the window`, nextStep: ev.problem?.nextStep ?? 'widen since/until or pick another source', sources: ev.sources };
+}
+
+export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
+  const a = ev.analysis;
+  if (!a || (a.requests === 0 && a.count502 === 0)) {
+    const r = noLogs(ev);
+    if (a && a.lines.malformed > 0) r.details = [`${a.lines.malformed} line(s) could not be read as access-log lines; first: ${a.lines.malformedSamples[0]?.ref} (${a.lines.malformedSamples[0]?.reason})`];
+    return r;
+  }
+  const top = a.byTarget[0];
+  const facts: Facts = {
+    'logs.count502': a.count502,
+    'logs.rate502': a.rate502,
+    'logs.requests': a.requests,
+    'logs.topTarget': top?.key ?? '',
+    'logs.sparkline': sparkline(a.perMinute.errors502, 60),
+    'logs.cause': a.verdict.cause ?? '',
+    'logs.keepaliveSignature': a.keepalive.signature,
+  };
+  const details: string[] = [];
+  if (a.partial) details.push(...a.files.errors.map((e) => `partial: ${e.message}`));
+  details.push(`${a.requests} requests in ${a.files.count} file(s), ${a.window.first ?? '?'} → ${a.window.last ?? '?'}; 502s ${sparkline(a.perMinute.errors502, 60)}`);
+  if (a.count502 === 0) {
+    return { status: 'pass', outcome: 'no-502', summary: `No 502s among ${a.requests} requests`, facts, details, series: seriesOf(a), sources: ev.sources };
+  }
+  const v = a.verdict;
+  details.push(`Verdict: ${v.why}`);
+  for (const c of a.causes) details.push(`${c.cause}: ${c.count} (${Math.round(c.share * 100)}%), ${c.confidence}; e.g. ${c.evidence.slice(0, 3).join(', ')}`);
+  const k = a.keepalive;
+  if (k.connectionClosed502 > 0) {
+    details.push(`Closed connections: ${k.isolated} isolated, ${k.inBursts} in bursts; ${k.afterIdleGap} after ≥ ${k.idleGapSeconds} s idle on the target; requests after a gap failed ${(k.rateAfterIdleGap * 100).toFixed(1)}% vs ${(k.rateWithoutIdleGap * 100).toFixed(1)}% otherwise`);
+  }
+  for (const t of a.byTarget.slice(0, 5)) details.push(`target ${t.key}: ${t.count502} 502s${t.requests !== undefined ? ` of ${t.requests} requests` : ''}`);
+  if (a.targetsSeen > 1 && a.topTargetShare >= 0.8 && top && top.key !== '-') details.push(`One target (${top.key}) has ${Math.round(a.topTargetShare * 100)}% of the 502s`);
+  const cause = v.cause ?? 'unclassified';
+  details.push(`Next step: ${NEXT_STEP[cause]}`);
+  return {
+    status: 'fail',
+    outcome: outcomeFor(cause, a),
+    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}); most look like ${cause} (${v.confidence})`,
+    details,
+    facts,
+    findings: findingsOf(a),
+    series: seriesOf(a),
+    sources: ev.sources,
+  };
+}
+
+export const logsAccessLog: Check<LogsEvidence> = {
+  meta: {
+    id: 'logs.access-log',
+    title: 'Access logs: how many 502s, when, on which targets, and what kind',
+    docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html',
+    apis: ['s3:ListBucket', 's3:GetObject', 'probe:file'],
+    params: {
+      source: { description: 'File, directory, glob or s3://bucket/prefix; empty: the LB access-log bucket from the facts' },
+      since: { description: 'Start of the window: a duration back from now (2h, 30m) or an ISO time; S3 default 1h' },
+      until: { description: 'End of the window (default now)' },
+    },
+    outcomes: ['keepalive-signature', 'connection-errors', 'target-generated', 'lambda', 'tls', 'malformed', 'deregistration', 'no-502', 'no-logs'],
+    facts: ['logs.count502', 'logs.rate502', 'logs.requests', 'logs.topTarget', 'logs.sparkline', 'logs.cause', 'logs.keepaliveSignature'],
+  },
+  async collect(ctx) {
+    const f = ctx.facts;
+    const idle = Number(f['lb.idleTimeoutSeconds']);
+    // Known HTTPS target group: failed connections to it read as TLS; otherwise the port hints.
+    const https = f['tg.protocol'] === 'HTTPS' && f['tg.arn'] ? [String(f['tg.arn'])] : undefined;
+    const source = logSourceFor(ctx.params, f);
+    return collectLogs(ctx, source, {
+      lbIdleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : undefined,
+      httpsTargetGroups: https,
+      // From the LB's own bucket, keep only its files; a given source is taken as is.
+      lb: !ctx.params.source?.trim() && f['lb.name'] ? String(f['lb.name']) : undefined,
+    });
+  },
+  evaluate: (ev) => evaluateAccessLog(ev),
+};
