@@ -6,7 +6,16 @@ import { fail, processIo } from './commands/io.js';
 import { reportCommand } from './commands/report.js';
 import { homeCommand, resumeCommand, runCommand } from './commands/run.js';
 import { sessionsCommand } from './commands/sessions.js';
+import { runLogsCommand } from './logs/logs-command.js';
 import { runProbeCommand } from './net/probe-command.js';
+
+// The SDK warns on every run that future releases need Node 22; Node 20 is our documented floor.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
+  if (/NodeVersionSupportWarning|require node >=22/.test(`${text} ${JSON.stringify(rest)}`)) return;
+  (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
 
 const HELP = `
   Usage
@@ -14,6 +23,8 @@ const HELP = `
     $ badgate run <flow>              walk a flow interactively (flow: alb)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
+    $ badgate logs <source>           analyse ALB/CLB access logs or an nginx error log
+                                      (file, folder, glob, - for stdin, or s3://bucket/prefix)
     $ badgate resume [session]        continue an unfinished session
     $ badgate sessions                list sessions
     $ badgate report <session>        write the markdown postmortem of a session
@@ -30,6 +41,7 @@ const HELP = `
 
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
+  logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
   probe:   --keepalive  --count N  --idle-timeout S  --json
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
 
@@ -57,6 +69,9 @@ async function main(): Promise<number> {
       keepalive: { type: 'boolean' },
       count: { type: 'number' },
       idleTimeout: { type: 'number' },
+      until: { type: 'string' },
+      top: { type: 'number' },
+      athena: { type: 'boolean' },
     },
   });
   const [command, ...args] = cli.input;
@@ -81,6 +96,10 @@ async function main(): Promise<number> {
     case 'iam-policy':
       io.out(JSON.stringify(buildIamPolicy(), null, 2));
       return 0;
+    case 'logs':
+      return runLogsCommand({
+        source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, athena: f.athena, profile: f.profile, region: f.region,
+      }, { ...io, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY) });
     case 'probe': {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());

@@ -45,7 +45,7 @@ async function runWizard(flow: Flow, journal: Journal, aws: AwsSetup | undefined
   await app.waitUntilExit();
   journal.close();
   await aws?.flushRecording().catch(() => undefined);
-  if (how !== 'done') io.err(`Session ${id} saved. Continue with: badgate resume ${id}`);
+  if (how !== 'done') io.err(`Session saved (${journal.path}).\nContinue with: badgate resume ${id}`);
   return 0;
 }
 

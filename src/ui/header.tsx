@@ -9,12 +9,14 @@ export interface HeaderProps {
   now: Date;
   phases: readonly Phase[];
   current?: Phase;
+  /** Phases the path has been through; the fast lanes skip some. */
+  visited: ReadonlySet<Phase>;
   answered: number;
   width: number;
 }
 
 /** Incident title, time since it started, and the phase breadcrumb with progress. */
-export function Header({ title, incidentStart, now, phases, current, answered, width }: HeaderProps) {
+export function Header({ title, incidentStart, now, phases, current, visited, answered, width }: HeaderProps) {
   const idx = current ? phases.indexOf(current) : phases.length - 1;
   const clock = incidentStart ? `⏱ ${elapsed(incidentStart, now)} since start` : '';
   return (
@@ -29,7 +31,7 @@ export function Header({ title, incidentStart, now, phases, current, answered, w
             {i > 0 ? <Text dimColor> › </Text> : null}
             {i === idx
               ? <Text bold underline>{`[${p}]`}</Text>
-              : <Text dimColor={i > idx} color={i < idx ? color('green') : undefined}>{i < idx ? `✓${p}` : p}</Text>}
+              : <Text dimColor={!visited.has(p)} color={visited.has(p) ? color('green') : undefined}>{visited.has(p) ? `✓${p}` : p}</Text>}
           </Text>
         ))}
         <Text dimColor>{`  phase ${idx + 1}/${phases.length} · ${answered} answered`}</Text>

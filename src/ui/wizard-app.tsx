@@ -82,6 +82,8 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const saveNote = (text: string) => { session.note(text); dispatch({ type: 'overlay', overlay: 'none' }); };
 
   useInput((input, key) => {
+    // Ink only exits on a lone Ctrl+C; one arriving inside a chunk of keys must still quit.
+    if (input.length > 1 && input.includes('\x03')) { quit('quit'); return; }
     const u = uiRef.current;
     const now = pending(flow, session.current());
     const ask = now.kind === 'ask' ? now.node : undefined;
@@ -132,13 +134,14 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   });
 
   const phase = state.node ? nodeById(flow, state.node).phase : 'wrap-up';
+  const visited = new Set(state.path.map((id) => nodeById(flow, id).phase));
   const incidentStart = typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined;
   const title = typeof state.facts['incident.title'] === 'string' ? state.facts['incident.title'] : flow.title;
 
   return (
     <Box flexDirection="column">
       <CheckLog entries={state.checks} width={width} />
-      <Header title={title} incidentStart={incidentStart} now={clock} phases={flow.phases} current={phase} answered={state.answers.length} width={width} />
+      <Header title={title} incidentStart={incidentStart} now={clock} phases={flow.phases} current={phase} visited={visited} answered={state.answers.length} width={width} />
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
       {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
       {running ? <RunningView running={running} /> : null}
