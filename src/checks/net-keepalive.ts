@@ -33,7 +33,7 @@ function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
   const sources = [probeSource('probe:http', { url: m.target, keepalive: true, maxWaitMs: m.maxWaitMs }, m.startedAt)];
   const facts: Facts = { 'gateway.idleTimeoutSeconds': idle };
   const r = m.response;
-  const backend = r ? detectBackend({ server: r.server, poweredBy: r.poweredBy }) : undefined;
+  const backend = r ? detectBackend({ server: r.server, poweredBy: r.poweredBy, keepAlive: r.keepAlive }) : undefined;
   if (r?.server) facts['backend.server'] = r.server;
   else if (backend) facts['backend.server'] = backend;
   if (backend) facts['backend.kind'] = backend;

@@ -4,9 +4,12 @@ export type Backend =
   | 'tomcat' | 'spring' | 'iis' | 'go' | 'caddy' | 'haproxy' | 'envoy';
 
 /** Guesses the backend from response headers; undefined when they do not say. */
-export function detectBackend(headers: { server?: string; poweredBy?: string }): Backend | undefined {
+export function detectBackend(headers: { server?: string; poweredBy?: string; keepAlive?: string }): Backend | undefined {
   const server = headers.server ?? '';
   const powered = headers.poweredBy ?? '';
+  // Node's http server sends no Server header but a bare `Keep-Alive: timeout=N`
+  // (Apache adds `, max=N`), which is the usual Express-behind-ALB fingerprint.
+  if (!server && !powered && /^timeout=\d+$/i.test((headers.keepAlive ?? '').trim())) return 'node';
   const rules: [RegExp, string, Backend][] = [
     [/^(nginx|openresty)\b/i, server, 'nginx'],
     [/Apache-Coyote|Tomcat/i, server, 'tomcat'],

@@ -81,12 +81,17 @@ async function connectAndRequest(
   } catch (err) {
     return { error: { ...describeNetError(err), phase: 'connect' } };
   }
+  const onAbort = (): void => conn.destroy();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const r = await conn.request(opts.responseTimeoutMs ?? 10_000);
     return { conn, ...r };
   } catch (err) {
     conn.destroy();
-    return { error: { ...describeNetError(err), phase: 'response' } };
+    const e = opts.signal?.aborted ? { code: 'ABORT_ERR', message: 'aborted' } : describeNetError(err);
+    return { error: { ...e, phase: 'response' } };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 }
 

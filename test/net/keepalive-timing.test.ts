@@ -1,10 +1,23 @@
 import http from 'node:http';
-import { afterAll, describe, expect, it } from 'vitest';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureKeepAlive } from '../../src/net/keepalive-probe.js';
 import { parseTarget, type ProbeTarget } from '../../src/net/target.js';
 import { closeAll, recordServerIdle, startHttp } from './helpers/servers.js';
+import { makeCerts } from './helpers/certs.js';
 
-afterAll(closeAll);
+let certs: ReturnType<typeof makeCerts>;
+let tlsServer: https.Server | undefined;
+beforeAll(() => {
+  certs = makeCerts();
+});
+afterAll(async () => {
+  tlsServer?.closeAllConnections();
+  await new Promise((r) => (tlsServer ? tlsServer.close(r) : r(undefined)));
+  await closeAll();
+  certs.cleanup();
+});
 
 function target(port: number): ProbeTarget {
   const t = parseTarget(`http://127.0.0.1:${port}/`);
@@ -75,5 +88,19 @@ describe.concurrent('keep-alive probe against real Node servers', () => {
     expect(ev.result).toBe('still-open');
     expect(ev.idleMs).toBeGreaterThanOrEqual(650);
     expect(ticks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('measures over TLS too (https target)', async () => {
+    tlsServer = https.createServer({ ...certs.selfSigned }, (_req, res) => res.end('secure'));
+    tlsServer.keepAliveTimeout = 300;
+    const serverIdle = recordServerIdle(tlsServer);
+    await new Promise<void>((resolve) => tlsServer?.listen(0, '127.0.0.1', resolve));
+    const { port } = tlsServer.address() as AddressInfo;
+    const t = parseTarget(`https://localhost:${port}/`);
+    if (!t.ok) throw new Error(t.error);
+    const ev = await measureKeepAlive({ target: t.target, maxWaitMs: 5000 });
+    expect(ev.result).toBe('closed');
+    const truth = await serverSaw(serverIdle);
+    expect(Math.abs((ev.idleMs ?? 0) - truth)).toBeLessThanOrEqual(truth * 0.1);
   });
 });

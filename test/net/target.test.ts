@@ -36,6 +36,8 @@ describe('keep-alive fixes', () => {
     expect(detectBackend({ server: 'Microsoft-IIS/10.0' })).toBe('iis');
     expect(detectBackend({ poweredBy: 'Express' })).toBe('node');
     expect(detectBackend({ server: 'Kestrel' })).toBeUndefined();
+    expect(detectBackend({ keepAlive: 'timeout=5' })).toBe('node');
+    expect(detectBackend({ keepAlive: 'timeout=5, max=100' })).toBeUndefined();
   });
 
   it('recommends the gateway idle timeout + 5 s, and the reference settings behind a 60 s ALB', () => {

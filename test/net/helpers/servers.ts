@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -65,7 +66,7 @@ export function answerLikeAlb502(res: http.ServerResponse): void {
  * Ground truth for keep-alive tests: per connection, ms from the server finishing its
  * last response to the socket closing, as the server itself saw it.
  */
-export function recordServerIdle(server: http.Server): number[] {
+export function recordServerIdle(server: http.Server | https.Server): number[] {
   const idle: number[] = [];
   const finishedAt = new WeakMap<net.Socket, number>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -73,7 +74,8 @@ export function recordServerIdle(server: http.Server): number[] {
     finishedAt.delete(socket);
     res.on('finish', () => finishedAt.set(socket, performance.now()));
   });
-  server.on('connection', (socket: net.Socket) => {
+  // For https the request's socket is the TLS socket, announced by 'secureConnection'.
+  server.on(server instanceof https.Server ? 'secureConnection' : 'connection', (socket: net.Socket) => {
     socket.on('close', () => {
       const at = finishedAt.get(socket);
       if (at !== undefined) idle.push(performance.now() - at);
