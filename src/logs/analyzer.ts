@@ -47,31 +47,48 @@ export interface Tally {
   alternatives?: LogCauseId[];
 }
 
-/** Connection-closed 502s waiting for the traffic around them; columnar to stay small. */
+/**
+ * Connection-closed 502s waiting for the traffic around them; columnar, with evidence as
+ * (file index, line) so a big outage stays within memory. Past CAP, each target only
+ * counts its extra 502s; they take the cause most of its kept ones got.
+ */
 export class PendingStore {
-  static readonly CAP = 1_000_000;
+  static CAP = 250_000;
   n = 0;
-  dropped = 0;
   slot: TargetSlot[] = [];
   reqMs: number[] = [];
   endMs: number[] = [];
   flags: number[] = [];
-  ref: LineRef[] = [];
+  file: number[] = [];
+  line: number[] = [];
   text = new Map<number, string>();
+  /** Per target past CAP: how many, some evidence, and per minute (bursts still need them). */
+  overflow = new Map<TargetStats, { count: number; refs: LineRef[]; minutes: Map<number, number> }>();
 
-  push(slot: TargetSlot, reqMs: number, endMs: number, flags: number, ref: LineRef, line: string | null): boolean {
+  push(slot: TargetSlot, reqMs: number, endMs: number, flags: number, file: number, lineNo: number, ref: () => LineRef, line: string | null): void {
     if (this.n >= PendingStore.CAP) {
-      this.dropped++;
-      return false;
+      const o = this.overflow.get(slot.stats) ?? { count: 0, refs: [], minutes: new Map<number, number>() };
+      o.count++;
+      const m = Math.floor(reqMs / 60000);
+      o.minutes.set(m, (o.minutes.get(m) ?? 0) + 1);
+      if (o.refs.length < MAX_REFS) o.refs.push(ref());
+      this.overflow.set(slot.stats, o);
+      return;
     }
     const i = this.n++;
     this.slot.push(slot);
     this.reqMs.push(reqMs);
     this.endMs.push(endMs);
     this.flags.push(flags);
-    this.ref.push(ref);
+    this.file.push(file);
+    this.line.push(lineNo);
     if (line !== null && this.text.size < 400) this.text.set(i, line);
-    return true;
+  }
+
+  get total(): number {
+    let n = this.n;
+    for (const o of this.overflow.values()) n += o.count;
+    return n;
   }
 }
 
@@ -204,7 +221,16 @@ export class AnalyzerState {
   }
 
   /** A fully parsed in-window 502 line. `slot` is its (node, target) record, if it has a target. */
-  record502(r: AccessRecord, ref: LineRef, line: string, slot: TargetSlot | null, timeMs: number, minute: [number, number]): void {
+  /** Evidence names are kept once; pending 502s refer to them by index. */
+  fileNames: string[] = [];
+
+  fileIndex(name: string): number {
+    this.fileNames.push(name);
+    return this.fileNames.length - 1;
+  }
+
+  record502(r: AccessRecord, fileIdx: number, lineNo: number, line: string, slot: TargetSlot | null, timeMs: number, minute: [number, number]): void {
+    const ref = `${this.fileNames[fileIdx]}:${lineNo}`;
     this.count502++;
     minute[1]++;
     if (r.targetStatusCode === null) this.lb502++;
@@ -227,9 +253,7 @@ export class AnalyzerState {
     const reqMs = Number.isFinite(created) ? created : timeMs;
     const { https, known } = this.isHttps(r);
     const flags = (first.dispatched ? PENDING_DISPATCHED : 0) | (https ? PENDING_HTTPS : 0) | (known ? PENDING_HTTPS_KNOWN : 0);
-    if (!this.pending.push(slot, reqMs, timeMs, flags, ref, line)) {
-      this.tally('unclassified', ref, null, 'too many connection-closed 502s to keep for the idle-gap analysis');
-    }
+    this.pending.push(slot, reqMs, timeMs, flags, fileIdx, lineNo, () => ref, line);
   }
 
   breakdown(map: Map<string, number>, limit: number): { key: string; count502: number }[] {

@@ -10,7 +10,7 @@
  * The idle gap (time since the previous response on the same ALB node and target) then
  * says how strong the keep-alive signature is, compared with ordinary requests.
  */
-import type { AnalyzerState, Tally, TargetSlot } from './analyzer.js';
+import type { AnalyzerState, Tally, TargetSlot, TargetStats } from './analyzer.js';
 import { PENDING_DISPATCHED, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
 import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, PerMinute, Verdict } from './types.js';
 
@@ -38,6 +38,29 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   unclassified: 'suspected',
 };
 
+/** 502s past the store's cap take the cause most of their target's kept 502s got. */
+function assignOverflow(a: AnalyzerState, assigned: LogCause[]): void {
+  if (a.pending.overflow.size === 0) return;
+  const byTarget = new Map<TargetStats, Map<LogCause, number>>();
+  const p = a.pending;
+  for (let i = 0; i < p.n; i++) {
+    const st = p.slot[i].stats;
+    if (!p.overflow.has(st)) continue;
+    const cause = assigned[i];
+    if (!cause) continue;
+    const m = byTarget.get(st) ?? new Map<LogCause, number>();
+    m.set(cause, (m.get(cause) ?? 0) + 1);
+    byTarget.set(st, m);
+  }
+  for (const [st, o] of p.overflow) {
+    const counts = [...(byTarget.get(st) ?? new Map<LogCause, number>()).entries()].sort((x, y) => y[1] - x[1]);
+    const cause: LogCause = counts[0]?.[0] ?? 'target-crashed-or-overloaded';
+    for (let k = 0; k < o.count; k++) {
+      a.tally(cause, o.refs[k] ?? o.refs[0], null, `one of ${o.count} further closed connections on ${st.key}, past what is kept for the idle-gap analysis; most of that target's others were ${cause}`);
+    }
+  }
+}
+
 interface PendingSummary {
   gaps502: number[];
   afterGap: number;
@@ -64,13 +87,24 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     const id = p.slot[i].stats.id;
     targetClosed.set(id, (targetClosed.get(id) ?? 0) + 1);
   }
+  for (const [st, o] of p.overflow) {
+    targetClosed.set(st.id, (targetClosed.get(st.id) ?? 0) + o.count);
+    for (const [m, n] of o.minutes) perMinute.set(key(st.id, m), (perMinute.get(key(st.id, m)) ?? 0) + n);
+  }
   const gaps502 = new Array<number>(GAP_EDGES.length + 1).fill(0);
   const gapValues: number[] = [];
   let afterGap = 0;
   let isolated = 0;
   let bursts = 0;
   const raceSlots = new Set<TargetSlot>();
+  const assigned: LogCause[] = [];
+  let cur = 0;
+  const mark = (cause: LogCause, ref: string, line: string | null, why: string): void => {
+    assigned[cur] = cause;
+    a.tally(cause, ref, line, why);
+  };
   for (let i = 0; i < p.n; i++) {
+    cur = i;
     const slot = p.slot[i];
     const st = slot.stats;
     const f = p.flags[i];
@@ -89,24 +123,24 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     const https = (f & PENDING_HTTPS) !== 0;
     const httpsWhy = (f & PENDING_HTTPS_KNOWN) !== 0 ? 'the target group uses HTTPS' : 'the target port suggests HTTPS';
     const dispatched = (f & PENDING_DISPATCHED) !== 0;
-    const ref = p.ref[i];
+    const ref = `${a.fileNames[p.file[i]]}:${p.line[i]}`;
     const line = p.text.get(i) ?? null;
     const duration = p.endMs[i] - p.reqMs[i];
     if (!nginx && duration >= 1000 && st.lastResponseMs < p.endMs[i] && a.lastMs - p.endMs[i] >= 60_000) {
-      a.tally('deregistration-delay', ref, line, `in flight ${(duration / 1000).toFixed(1)} s, then the target got no more traffic while the LB went on serving: it was deregistered or scaled in`);
+      mark('deregistration-delay', ref, line, `in flight ${(duration / 1000).toFixed(1)} s, then the target got no more traffic while the LB went on serving: it was deregistered or scaled in`);
       bursts++;
       continue;
     }
     if (!nginx && st.responded === 0) {
-      if (https) a.tally('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);
-      else a.tally('target-not-listening', ref, line, 'the target never answered a request in the window: nothing listens on the port (connection refused)');
+      if (https) mark('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);
+      else mark('target-not-listening', ref, line, 'the target never answered a request in the window: nothing listens on the port (connection refused)');
       bursts++;
       continue;
     }
     if (burst) {
       bursts++;
-      if (https && !dispatched) a.tally('target-tls-handshake', ref, line, `a burst of failed connections and ${httpsWhy}: TLS handshake to the target fails`);
-      else a.tally('target-crashed-or-overloaded', ref, line, nginx ? 'a burst of closed/reset upstream connections: the app crashed, restarted or is overloaded' : 'a burst of closed connections on a target that answers at other times: crash, restart or overload');
+      if (https && !dispatched) mark('target-tls-handshake', ref, line, `a burst of failed connections and ${httpsWhy}: TLS handshake to the target fails`);
+      else mark('target-crashed-or-overloaded', ref, line, nginx ? 'a burst of closed/reset upstream connections: the app crashed, restarted or is overloaded' : 'a burst of closed connections on a target that answers at other times: crash, restart or overload');
       continue;
     }
     isolated++;
@@ -117,10 +151,11 @@ function classifyPending(a: AnalyzerState): PendingSummary {
       afterGap++;
       gapValues.push(gap);
     }
-    a.tally('keepalive-race', ref, line, nginx
+    mark('keepalive-race', ref, line, nginx
       ? 'isolated upstream close/reset on a reused connection: the upstream keep-alive timeout is shorter than nginx reuses connections'
       : 'isolated closed connection on a target that answers other requests: the target closed an idle keep-alive connection as the LB reused it');
   }
+  assignOverflow(a, assigned);
   return { gaps502, afterGap, isolated, bursts, gapValues, raceSlots };
 }
 
@@ -156,7 +191,7 @@ function keepalive(a: AnalyzerState, c: PendingSummary): KeepaliveSignature {
   const sorted = [...c.gapValues].sort((x, y) => x - y);
   return {
     idleGapSeconds: N,
-    connectionClosed502: a.pending.n,
+    connectionClosed502: a.pending.total,
     isolated: c.isolated,
     inBursts: c.bursts,
     afterIdleGap: c.afterGap,

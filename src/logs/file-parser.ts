@@ -27,6 +27,7 @@ export class LogFileParser {
   private format: LogFormat | null = null;
   private readonly tok = new Int32Array(24);
   private readonly node: string;
+  private readonly fileIdx: number;
   // Per-file target lookup by a hash of the target bytes: no string per line.
   private readonly slotByHash = new Map<number, { bytes: Buffer; slot: TargetSlot }>();
   private lbCacheKey = '';
@@ -34,6 +35,7 @@ export class LogFileParser {
 
   constructor(private readonly a: AnalyzerState, private readonly name: string) {
     this.node = nodeFromName(name);
+    this.fileIdx = a.fileIndex(name);
     this.splitter = new LineSplitter((buf, s, e, n, overlong) => this.onLine(buf, s, e, n, overlong));
     a.files++;
   }
@@ -189,7 +191,7 @@ export class LogFileParser {
         slot.bits.mark(timeMs);
       }
     }
-    if (rec !== null && line !== null) a.record502(rec, this.ref(lineNo), line, slot, timeMs, minute);
+    if (rec !== null && line !== null) a.record502(rec, this.fileIdx, lineNo, line, slot, timeMs, minute);
   }
 
   private slotFor(buf: Buffer, s: number, e: number): TargetSlot {
@@ -239,7 +241,7 @@ export class LogFileParser {
     slot.stats.requests++;
     slot.stats.minutes.add(ms);
     const flags = PENDING_NGINX | (c.kind === 'reset' ? PENDING_DISPATCHED : 0);
-    if (!a.pending.push(slot, ms, ms, flags, ref, text)) a.tally('unclassified', ref, null, 'too many lines to keep');
+    a.pending.push(slot, ms, ms, flags, this.fileIdx, lineNo, () => ref, text);
   }
 }
 

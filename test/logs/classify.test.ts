@@ -138,3 +138,21 @@ describe('breakdowns and series', () => {
     expect(analyzeText({ 'x.log': lines.join('\n') }, { top: 3 }).byPath).toHaveLength(3);
   });
 });
+
+describe('bounded memory in a big outage', () => {
+  it('closed connections past the kept cap take their target’s majority cause and are all counted', async () => {
+    const { PendingStore } = await import('../../src/logs/analyzer.js');
+    const cap = PendingStore.CAP;
+    PendingStore.CAP = 50;
+    try {
+      const lines = background(T0, T0 + 300_000);
+      for (let t = T0; t < T0 + 300_000; t += 1000) lines.push(ok(t, '10.0.1.17:8080'));
+      for (let t = T0 + 100_000; t < T0 + 220_000; t += 500) lines.push(closed(t, '10.0.1.17:8080', '-1 -1 -1'));
+      const a = analyzeText({ 'x.log': lines.join('\n') });
+      expect(a.causes).toEqual([expect.objectContaining({ cause: 'target-crashed-or-overloaded', count: 240 })]);
+      expect(a.keepalive.connectionClosed502).toBe(240);
+    } finally {
+      PendingStore.CAP = cap;
+    }
+  });
+});
