@@ -9,3 +9,4 @@ export {
 } from './recorded.js';
 export { AwsNotConfiguredError, classifyAwsError, NOT_CONFIGURED_MESSAGE, ReplayMissError, type AwsErrorKind, type ClassifiedAwsError } from './errors.js';
 export { tapReader } from './tap-reader.js';
+export { createMemoReader } from './memo-reader.js';

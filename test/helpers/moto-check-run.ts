@@ -14,12 +14,18 @@ export interface CheckRun {
   facts: Facts;
 }
 
-export async function runAwsChecks(aws: AwsReader | undefined, params: Record<string, Record<string, string>> = {}, now = new Date()): Promise<CheckRun> {
+export async function runAwsChecks(
+  aws: AwsReader | undefined,
+  params: Record<string, Record<string, string>> = {},
+  now = new Date(),
+  onCheck?: (id: string, ms: number) => void,
+): Promise<CheckRun> {
   const facts: Facts = {};
   const results: Record<string, CheckResult> = {};
   for (const id of CHECK_ORDER) {
     const check = awsChecks.find((c) => c.meta.id === id);
     if (!check) throw new Error(`check ${id} is not registered`);
+    const started = performance.now();
     const result = await runCheck(check, {
       params: params[id] ?? {},
       facts: { ...facts },
@@ -28,6 +34,7 @@ export async function runAwsChecks(aws: AwsReader | undefined, params: Record<st
       progress: () => {},
       now: () => now,
     });
+    onCheck?.(id, performance.now() - started);
     results[id] = result;
     Object.assign(facts, result.facts ?? {});
   }

@@ -54,7 +54,8 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId as string;
   const subnet = async (cidr: string, az: string) => (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: az }))).Subnet?.SubnetId as string;
   const lbSubnets = [await subnet('10.0.1.0/24', 'us-east-1a'), await subnet('10.0.2.0/24', 'us-east-1b')];
-  const appSubnets = [await subnet('10.0.11.0/24', 'us-east-1a'), await subnet('10.0.12.0/24', 'us-east-1b')];
+  // /20s: the fan-out bench puts hundreds of instances in each.
+  const appSubnets = [await subnet('10.0.16.0/20', 'us-east-1a'), await subnet('10.0.32.0/20', 'us-east-1b')];
   const igw = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId as string;
   await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
   const rt = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId as string;

@@ -9,7 +9,7 @@ import {
   type Filter,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
-import { chunk, unique } from '../batch.js';
+import { chunk, mapLimit, unique } from '../batch.js';
 import type {
   Instance, InstanceStatus, NaclEntry, NetworkAcl, RouteTable, SecurityGroup, SgRule, Subnet, SubnetScope,
 } from '../reader.js';
@@ -49,9 +49,9 @@ export async function describeInstances(client: EC2Client, ids: string[]): Promi
 }
 
 export async function describeInstanceStatus(client: EC2Client, ids: string[]): Promise<InstanceStatus[]> {
-  const out: InstanceStatus[] = [];
-  // The API accepts 100 ids per call when ids are given.
-  for (const batch of chunk(unique(ids), 100)) {
+  // Up to 100 ids per call when ids are given; batches run 4 at a time.
+  const pages = await mapLimit(chunk(unique(ids), 100), 4, async (batch) => {
+    const out: InstanceStatus[] = [];
     let token: string | undefined;
     do {
       const res = await client.send(new DescribeInstanceStatusCommand({ InstanceIds: batch, IncludeAllInstances: true, NextToken: token }));
@@ -71,8 +71,9 @@ export async function describeInstanceStatus(client: EC2Client, ids: string[]): 
       }
       token = res.NextToken;
     } while (token);
-  }
-  return out;
+    return out;
+  });
+  return pages.flat();
 }
 
 function mapPermission(p: IpPermission): SgRule {
