@@ -107,6 +107,10 @@ describeMoto('aws checks against moto', (endpoint) => {
     expect(run.results['ec2.instances'].summary).toContain(s.instanceIds[0][0]);
     expect(run.results['elbv2.target-health'].outcome).toBe('some-unhealthy');
     expect(run.facts['targets.reason']).toBe('Target.InvalidState');
+    // A long-gone target id does not hide the others: it is reported as missing.
+    const gone = await runCheck(check('ec2.instances'), ctx(acct, {}, { 'targets.ids': `${s.instanceIds[0][1]},i-0123456789abcdef0`, 'lb.azs': 'us-east-1a,us-east-1b' }));
+    expect(gone.outcome).toBe('stopped');
+    expect(gone.details?.join('\n')).toContain('Not found (terminated and gone?): i-0123456789abcdef0');
   });
 
   it.each([

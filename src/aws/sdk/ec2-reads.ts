@@ -19,38 +19,65 @@ const IDS_PER_CALL = 1000;
 const FILTER_VALUES = 200;
 const PAGE_SIZE = 1000;
 
+/**
+ * A target that was terminated long ago makes the whole id list fail with
+ * InvalidInstanceID.NotFound. Drop the ids the error names and ask again, so one stale target
+ * does not hide the rest; the caller sees them as missing.
+ */
+async function withoutMissingIds<T>(ids: string[], call: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  let remaining = ids;
+  for (;;) {
+    if (!remaining.length) return [];
+    try {
+      return await call(remaining);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      const missing = new Set(e.name === 'InvalidInstanceID.NotFound' ? (e.message ?? '').match(/i-[0-9a-f]+/g) ?? [] : []);
+      const next = remaining.filter((id) => !missing.has(id));
+      if (!missing.size || next.length === remaining.length) throw err;
+      remaining = next;
+    }
+  }
+}
+
 export async function describeInstances(client: EC2Client, ids: string[]): Promise<Instance[]> {
   const out: Instance[] = [];
   for (const batch of chunk(unique(ids), IDS_PER_CALL)) {
-    let token: string | undefined;
-    do {
-      // InstanceIds cannot be combined with MaxResults, so page by NextToken only.
-      const res = await client.send(new DescribeInstancesCommand({ InstanceIds: batch, NextToken: token }));
-      for (const r of res.Reservations ?? []) {
-        for (const i of r.Instances ?? []) {
-          const inst: Instance = {
-            id: i.InstanceId ?? '',
-            state: i.State?.Name ?? 'unknown',
-            securityGroups: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
-          };
-          if (i.StateReason?.Message) inst.stateReason = i.StateReason.Message;
-          if (i.Placement?.AvailabilityZone) inst.az = i.Placement.AvailabilityZone;
-          if (i.SubnetId) inst.subnetId = i.SubnetId;
-          if (i.VpcId) inst.vpcId = i.VpcId;
-          if (i.PrivateIpAddress) inst.privateIp = i.PrivateIpAddress;
-          if (i.InstanceType) inst.instanceType = i.InstanceType;
-          out.push(inst);
-        }
-      }
-      token = res.NextToken;
-    } while (token);
+    out.push(...await withoutMissingIds(batch, (present) => describeInstanceBatch(client, present)));
   }
+  return out;
+}
+
+async function describeInstanceBatch(client: EC2Client, batch: string[]): Promise<Instance[]> {
+  const out: Instance[] = [];
+  let token: string | undefined;
+  do {
+    // InstanceIds cannot be combined with MaxResults, so page by NextToken only.
+    const res = await client.send(new DescribeInstancesCommand({ InstanceIds: batch, NextToken: token }));
+    for (const r of res.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        const inst: Instance = {
+          id: i.InstanceId ?? '',
+          state: i.State?.Name ?? 'unknown',
+          securityGroups: (i.SecurityGroups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+        };
+        if (i.StateReason?.Message) inst.stateReason = i.StateReason.Message;
+        if (i.Placement?.AvailabilityZone) inst.az = i.Placement.AvailabilityZone;
+        if (i.SubnetId) inst.subnetId = i.SubnetId;
+        if (i.VpcId) inst.vpcId = i.VpcId;
+        if (i.PrivateIpAddress) inst.privateIp = i.PrivateIpAddress;
+        if (i.InstanceType) inst.instanceType = i.InstanceType;
+        out.push(inst);
+      }
+    }
+    token = res.NextToken;
+  } while (token);
   return out;
 }
 
 export async function describeInstanceStatus(client: EC2Client, ids: string[]): Promise<InstanceStatus[]> {
   // Up to 100 ids per call when ids are given; batches run 4 at a time.
-  const pages = await mapLimit(chunk(unique(ids), 100), 4, async (batch) => {
+  const pages = await mapLimit(chunk(unique(ids), 100), 4, (ids100) => withoutMissingIds(ids100, async (batch) => {
     const out: InstanceStatus[] = [];
     let token: string | undefined;
     do {
@@ -72,7 +99,7 @@ export async function describeInstanceStatus(client: EC2Client, ids: string[]): 
       token = res.NextToken;
     } while (token);
     return out;
-  });
+  }));
   return pages.flat();
 }
 
