@@ -110,6 +110,9 @@ export function classifyAwsError(err: unknown, ctx: ClassifyContext = {}): Class
   if (name === 'AwsNotConfiguredError') {
     return { kind: 'not-configured', message: NOT_CONFIGURED_MESSAGE, nextStep: 'rerun with --profile NAME --region REGION, or use `badgate drill` / --replay FILE' };
   }
+  if (name === 'RegionMissingError') {
+    return { kind: 'not-configured', message: 'No AWS region: none given, none in the profile, no AWS_REGION', nextStep: `pass --region REGION or set region in the profile (aws configure set region REGION${profileFlag(ctx.profile)})` };
+  }
   if (name === 'ReplayMissError') {
     return { kind: 'replay-miss', message: `Replay: ${message}`, nextStep: 'record the run again with --record FILE, or run live with --profile' };
   }

@@ -67,7 +67,7 @@ function evaluate(ev: TimeoutChainEvidence): CheckResult {
   const idleNote = `ALB idle timeout ${idle} s${{ param: ' (as given)', fact: ' (from the load balancer)', default: ' (default; not read from the LB)' }[ev.idleSource]}`;
   if (!known && ev.keepAliveSeconds === undefined) {
     return {
-      status: 'unknown', outcome: 'unknown-server',
+      status: 'warn', outcome: 'unknown-server',
       summary: `Backend ${ev.server || '(not given)'} has no known keep-alive default: find its idle/keep-alive timeout and compare with ${idle} s`,
       details: [idleNote, `Rule: the backend must keep idle connections open longer than ${idle} s (e.g. ${target} s).`],
     };

@@ -21,6 +21,7 @@ describe('classifyAwsError', () => {
     [err('TargetGroupNotFound'), 'not-found', /--region/],
     [new AwsNotConfiguredError(), 'not-configured', /--profile/],
     [new ReplayMissError('describeTargetHealth', ['arn']), 'replay-miss', /--record/],
+    [err('RegionMissingError', 'No AWS region'), 'not-configured', /--region REGION/],
     [err('InternalFailure', 'boom'), 'generic', /--record/],
   ])('%s → %s', (e, kind, next) => {
     const c = classifyAwsError(e, { profile: 'prod', action: 'elasticloadbalancing:DescribeTargetHealth' });
