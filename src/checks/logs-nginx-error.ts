@@ -61,6 +61,12 @@ export const logsNginxError: Check<LogsEvidence> = {
     outcomes: ['refused', 'prematurely-closed', 'reset', 'too-big-header', 'invalid-header', 'ssl', 'no-live-upstreams', 'clean', 'no-logs'],
     facts: ['logs.nginx.count502', 'logs.nginx.topUpstream', 'logs.nginx.sparkline', 'logs.nginx.timeouts', 'logs.nginx.kind'],
   },
-  collect: (ctx) => collectLogs(ctx, ctx.params.source?.trim() ?? ''),
+  async collect(ctx) {
+    const source = ctx.params.source?.trim() ?? '';
+    if (!source) {
+      return { source, analysis: null, sources: [], problem: { message: 'no nginx error log given', nextStep: 'copy the error log from a target (see error_log in nginx.conf, often /var/log/nginx/error.log) and pass its path' } };
+    }
+    return collectLogs(ctx, source);
+  },
   evaluate: (ev) => evaluateNginxError(ev),
 };

@@ -120,5 +120,7 @@ describe('logs.nginx-error', () => {
     expect(clean).toMatchObject({ status: 'pass', outcome: 'clean' });
     const none = logsNginxError.evaluate(await logsNginxError.collect(ctx({ source: path.join(dir, 'seed.log') })), { params: {}, facts: {} });
     expect(none.outcome).toBe('no-logs');
+    const empty = logsNginxError.evaluate(await logsNginxError.collect(ctx({ source: '' })), { params: {}, facts: {} });
+    expect(empty).toMatchObject({ outcome: 'no-logs', summary: 'no nginx error log given', nextStep: expect.stringMatching(/error_log/) });
   });
 });
