@@ -45,6 +45,7 @@ function evaluate(ev: InstancesEvidence): CheckResult {
     } else {
       findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: gone });
     }
+    details.push('Fix: start the instances (aws ec2 start-instances --instance-ids …) or let the Auto Scaling group replace them; deregister ones that are gone for good.');
     return {
       status: 'fail', outcome: 'stopped', details, facts, findings,
       summary: `${plural(notRunning.length + missing.length, 'target instance')} not running: ${gone.slice(0, 3).join('; ')}`,
@@ -52,9 +53,11 @@ function evaluate(ev: InstancesEvidence): CheckResult {
   }
   if (impaired.length) {
     findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'likely', evidence: impaired.map((i) => `${i.id}: system ${status.get(i.id)?.systemStatus}, instance ${status.get(i.id)?.instanceStatus}`) });
+    details.push('Fix: a failing system check means the host is bad: stop and start the instance (not reboot) to move it; a failing instance check is the OS: read `aws ec2 get-console-output --instance-id ID`, then reboot or replace it.');
     return { status: 'fail', outcome: 'impaired', details, facts, findings, summary: `${plural(impaired.length, 'instance')} failing EC2 status checks: ${impaired.map((i) => i.id).join(', ')}` };
   }
   if (offAz.length) {
+    details.push(`Fix: enable ${[...new Set(offAz.map((i) => i.az))].join(', ')} on the load balancer (aws elbv2 set-subnets with a subnet there) or move the targets into ${[...lbAzs].join(', ')}.`);
     return {
       status: 'warn', outcome: 'az-mismatch', details, facts,
       summary: `${plural(offAz.length, 'instance')} in an AZ the load balancer does not serve (${[...new Set(offAz.map((i) => i.az))].join(', ')}): they get no traffic (Target.NotInUse)`,

@@ -68,6 +68,18 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
     }
   }
   for (const code of [...new Set(reasons)]) details.push(`${code}: ${REASON_MEANING[code] ?? 'see the ELB reason-code reference'}`);
+  for (const tg of ev.targetGroups) {
+    const codes = new Set(tg.targets.filter((t) => t.state !== 'healthy').map((t) => t.reason ?? ''));
+    const port = tg.port ?? 'PORT';
+    if (codes.has('Target.ResponseCodeMismatch')) {
+      const seen = [...new Set(tg.targets.flatMap((t) => codesFromDescription(t.description)))];
+      details.push(`Fix ${tg.name}: make ${tg.healthCheckPath ?? 'the health-check path'} answer 200 (no redirect, no auth, any Host), or accept what it returns: aws elbv2 modify-target-group --target-group-arn ${tg.arn} --matcher HttpCode=200${seen.length ? `,${seen.join(',')}` : ''}`);
+    }
+    if (codes.has('Target.Timeout')) details.push(`Fix ${tg.name}: check that the target's security group and subnet NACL let the load balancer in on ${port} (run ec2.network-path), then target CPU/memory and the app's response time on ${tg.healthCheckPath ?? '/'}`);
+    if (codes.has('Target.FailedHealthChecks')) details.push(`Fix ${tg.name}: is the app listening on ${port}? On the target: \`ss -ltnp | grep :${port}\` and \`curl -v http://127.0.0.1:${port}${tg.healthCheckPath ?? '/'}\``);
+    if (codes.has('Target.InvalidState')) details.push(`Fix ${tg.name}: start the stopped instances or deregister them: aws elbv2 deregister-targets --target-group-arn ${tg.arn} --targets Id=INSTANCE_ID`);
+    if (codes.has('Target.NotInUse')) details.push(`Fix ${tg.name}: enable the target's AZ on the load balancer, or forward a listener rule to this group`);
+  }
 
   const findings: Finding[] = [];
   const cite = (r: { tg: { name: string }; t: TargetHealth }) => `${r.tg.name}/${r.t.id}: ${r.t.state}${r.t.reason ? ` (${r.t.reason}${r.t.description ? `: ${r.t.description}` : ''})` : ''}`;
