@@ -51,6 +51,10 @@ const S3_LIST = new Set(['s3:ListBucket', 's3:GetBucketLocation']);
 export function buildIamPolicy(checks: Pick<Check<unknown>, 'meta'>[] = registeredChecks()): IamPolicy {
   const actions = declaredActions(checks);
   const byService = new Map<string, string[]>();
+  // Same order as the reference policy: load balancer, network, metrics, logs, the rest.
+  const order = ['elasticloadbalancing', 'ec2', 'cloudwatch', 's3', 'logs', 'athena', 'glue', 'lambda', 'acm', 'sts'];
+  const rank = (a: string) => { const i = order.indexOf(a.split(':')[0]); return i < 0 ? order.length : i; };
+  actions.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const a of actions) {
     const service = a.split(':')[0];
     byService.set(service, [...(byService.get(service) ?? []), a]);
