@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { parseCatalog } from '../engine/catalog.js';
 import { FlowSchema } from '../engine/flow-schema.js';
 import { formatMessage, type LintMessage } from '../engine/load-flow.js';
-import { enumeratePaths } from '../engine/paths.js';
-import { checkMetas } from '../checks/registry.js';
 import { CATALOG_FILE, lintFlowText, shippedFlowFiles } from '../flow-files.js';
 import { fail, type Io } from './io.js';
 
@@ -29,12 +27,7 @@ export function lintFiles(files: string[]): LintMessage[] {
       out.push(...parseCatalog(text, file).messages);
       continue;
     }
-    const r = lintFlowText(text, file, catalog ?? { causes: [] });
-    out.push(...r.messages);
-    if (r.flow && !r.messages.length) {
-      const e = enumeratePaths(r.flow, checkMetas(), 20_000);
-      for (const rv of e.revisits.slice(0, 3)) out.push({ file, line: 1, col: 1, message: `node "${rv.node}" can be reached twice on one path (via ${rv.via.slice(-3).join(' → ')}): a loop the responder could not leave` });
-    }
+    out.push(...lintFlowText(text, file, catalog ?? { causes: [] }).messages);
   }
   return out;
 }
