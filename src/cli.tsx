@@ -9,13 +9,8 @@ import { sessionsCommand } from './commands/sessions.js';
 import { runLogsCommand } from './logs/logs-command.js';
 import { runProbeCommand } from './net/probe-command.js';
 
-// The SDK warns on every run that future releases need Node 22; Node 20 is our documented floor.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const text = typeof warning === 'string' ? warning : `${warning.name} ${warning.message}`;
-  if (/NodeVersionSupportWarning|require node >=22/.test(`${text} ${JSON.stringify(rest)}`)) return;
-  (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+// The SDK warns on every run that its future releases need Node 22; Node 20 is our documented floor.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const HELP = `
   Usage

@@ -1,4 +1,4 @@
-import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
+import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, createMemoReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
 import { getCheck } from './checks/registry.js';
 import { runCheck } from './checks/run-check.js';
 import type { CheckResult, Facts } from './checks/types.js';
@@ -49,7 +49,8 @@ export async function setupAws(flags: TargetFlags, progress: (m: string) => void
   }
   let reader: AwsReader;
   try {
-    reader = createSdkReader({ profile: flags.profile, region: flags.region });
+    // One cache per run: several checks read the same load balancer and target groups.
+    reader = createMemoReader(createSdkReader({ profile: flags.profile, region: flags.region }));
   } catch (e) {
     if (e instanceof RegionMissingError) {
       return { banner: 'AWS checks off: no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.', facts: { 'aws.available': false }, mode: 'manual', flushRecording };

@@ -1,0 +1,11 @@
+// Installs dependencies when node_modules is missing or older than the lock file,
+// so `npm test` works on a fresh clone without a separate install step.
+import { execSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+
+const installed = 'node_modules/.package-lock.json';
+const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;
+if (stale) {
+  process.stderr.write('Installing dependencies (npm ci)…\n');
+  execSync('npm ci --no-audit --no-fund --loglevel=error', { stdio: 'inherit' });
+}
