@@ -41,18 +41,31 @@ export class ActivityBits {
   /**
    * Whole seconds between the latest marked second strictly before `sec` and `sec`
    * (0 when a response ended in the same second). Infinity when none within `lookback`.
+   * Walks bitmap bytes backwards and skips empty bytes and hours, so it stays cheap even
+   * for hundreds of thousands of 502s.
    */
   gapBefore(ms: number, lookback = 3600): number {
     const sec = Math.floor(ms / 1000);
     if (this.isSet(sec)) return 0;
-    for (let s = sec - 1, n = 1; n <= lookback; s--, n++) {
-      // Skip whole empty hours quickly.
-      if ((s + 1) % 3600 === 0 && !this.hours.has(Math.floor(s / 3600))) {
-        s -= 3599;
-        n += 3599;
-        continue;
+    const stop = sec - lookback;
+    let s = sec - 1;
+    while (s >= stop) {
+      const hour = Math.floor(s / 3600);
+      const start = hour * 3600;
+      const bits = this.hours.get(hour);
+      if (bits) {
+        let off = s - start;
+        while (off >= 0 && start + off >= stop) {
+          const byte = bits[off >> 3];
+          if (byte === 0) {
+            off = (off & ~7) - 1;
+            continue;
+          }
+          if ((byte & (1 << (off & 7))) !== 0) return sec - (start + off);
+          off--;
+        }
       }
-      if (this.isSet(s)) return n;
+      s = start - 1;
     }
     return Infinity;
   }
