@@ -1,13 +1,16 @@
 import meow from 'meow';
-import { buildIamPolicy } from './checks/iam-policy.js';
-import { checkCommand } from './commands/check.js';
-import { flowsCommand } from './commands/flows.js';
 import { fail, processIo } from './commands/io.js';
-import { reportCommand } from './commands/report.js';
-import { homeCommand, resumeCommand, runCommand } from './commands/run.js';
-import { sessionsCommand } from './commands/sessions.js';
-import { runLogsCommand } from './logs/logs-command.js';
-import { runProbeCommand } from './net/probe-command.js';
+
+// `badgate sessions | head` closes the pipe early; that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+// Commands load on demand: `badgate --help` should not wait for the AWS SDK to load.
+const run = () => import('./commands/run.js');
 
 // The SDK warns on every run that its future releases need Node 22; Node 20 is our documented floor.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -75,30 +78,30 @@ async function main(): Promise<number> {
   const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record };
   switch (command) {
     case undefined:
-      return homeCommand({ ...target, out: f.out }, io);
+      return (await run()).homeCommand({ ...target, out: f.out }, io);
     case 'run':
-      return runCommand(args[0] ?? 'alb', { ...target, out: f.out }, io);
+      return (await run()).runCommand(args[0] ?? 'alb', { ...target, out: f.out }, io);
     case 'resume':
-      return resumeCommand(args[0], { ...target, out: f.out }, io);
+      return (await run()).resumeCommand(args[0], { ...target, out: f.out }, io);
     case 'check':
-      return checkCommand(args[0], { ...target, answer: f.answer, json: f.json, report: f.report }, io);
+      return (await import('./commands/check.js')).checkCommand(args[0], { ...target, answer: f.answer, json: f.json, report: f.report }, io);
     case 'sessions':
-      return sessionsCommand(io, { json: f.json });
+      return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':
-      return reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out }, io);
+      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out }, io);
     case 'flows':
-      return flowsCommand(args[0], args.slice(1), io);
+      return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);
     case 'iam-policy':
-      io.out(JSON.stringify(buildIamPolicy(), null, 2));
+      io.out(JSON.stringify((await import('./checks/iam-policy.js')).buildIamPolicy(), null, 2));
       return 0;
     case 'logs':
-      return runLogsCommand({
+      return (await import('./logs/logs-command.js')).runLogsCommand({
         source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, athena: f.athena, profile: f.profile, region: f.region,
       }, { ...io, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY) });
     case 'probe': {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      return runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
+      return (await import('./net/probe-command.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
     }
     default:
       return fail(io, '', `unknown command "${command}"`, '`badgate --help` lists the commands');
