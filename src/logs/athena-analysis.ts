@@ -1,5 +1,5 @@
 /** Runs the Athena queries and reads their rows into the same LogAnalysis shape. */
-import { breakdownSql, classificationSql, createAlbTableSql, isAllowedAthenaSql, perMinuteSql, type AlbQuerySpec, type AlbTableSpec } from './athena-sql.js';
+import { breakdownSql, classificationSql, isAllowedAthenaSql, perMinuteSql, type AlbQuerySpec, type AlbTableSpec } from './athena-sql.js';
 import type { Breakdown, CauseTally, LogAnalysis, LogCause } from './types.js';
 
 /** The narrow Athena port; src/aws/sdk/athena.ts implements it with the SDK. */
@@ -35,8 +35,8 @@ async function run(runner: AthenaQueryRunner, sql: string): Promise<Record<strin
 
 const num = (v: string | undefined): number => (v === undefined || v === '' ? 0 : Number(v));
 
-export async function analyzeWithAthena(runner: AthenaQueryRunner, spec: AthenaSpec, opts: { createTable?: boolean } = {}): Promise<LogAnalysis> {
-  if (opts.createTable !== false) await run(runner, createAlbTableSql(spec));
+/** Queries an existing table over the logs; creating it is left to the user (printed DDL). */
+export async function analyzeWithAthena(runner: AthenaQueryRunner, spec: AthenaSpec): Promise<LogAnalysis> {
   const minutes = await run(runner, perMinuteSql(spec));
   const classes = await run(runner, classificationSql(spec));
   const breakdown = await run(runner, breakdownSql(spec));

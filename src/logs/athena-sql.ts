@@ -212,5 +212,6 @@ SELECT kind, key, requests, c502 FROM (
 /** Only these statements may be sent: reads, and table metadata that touches no data. */
 export function isAllowedAthenaSql(sql: string): boolean {
   const s = sql.trimStart().toUpperCase();
-  return s.startsWith('SELECT') || s.startsWith('WITH') || s.startsWith('CREATE EXTERNAL TABLE IF NOT EXISTS');
+  // Read-only toward AWS: even a CREATE TABLE writes to the Glue catalog, so the user runs that one.
+  return s.startsWith('SELECT') || s.startsWith('WITH');
 }

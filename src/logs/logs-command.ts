@@ -164,15 +164,20 @@ export async function runLogsCommand(opts: LogsCommandOptions, io: LogsCommandIo
     if (!opts.athena) {
       io.err(`badgate logs: the window holds ${loaded.inputs.length} files, ${gb(loaded.totalBytes)} compressed: too much to download.\n` +
         '  next step: re-run with --athena to query them in place (read-only; set BADGATE_ATHENA_OUTPUT=s3://… unless your workgroup has an output location), or narrow --since/--until.\n');
-      io.out(`-- Athena table over the ALB logs (partition projection; creates metadata only)\n${createAlbTableSql(spec)};\n\n-- 502s by cause and target\n${classificationSql(spec)};\n`);
+      io.out(`-- Athena table over the ALB logs (partition projection; run it once yourself: badgate only reads)\n${createAlbTableSql(spec)};\n\n-- 502s by cause and target\n${classificationSql(spec)};\n`);
       return 2;
     }
     try {
       if (!opts.json) io.err('badgate logs: querying with Athena…\n');
       analysis = await analyzeWithAthena((await need()).createAthena(), spec);
     } catch (err) {
+      const message = (err as Error)?.message ?? String(err);
+      if (/TABLE_NOT_FOUND|EntityNotFound|does not exist|not found/i.test(message)) {
+        io.out(`-- badgate only reads from AWS: create the table yourself, then re-run with --athena\n${createAlbTableSql(spec)};\n`);
+        return fail(`Athena: the table over the logs does not exist yet (${message})`, 'run the CREATE EXTERNAL TABLE printed above in the Athena console, then re-run');
+      }
       if (isAwsError(err)) return awsFail(err);
-      return fail(`Athena: ${(err as Error)?.message ?? String(err)}`, 'check the workgroup output location (BADGATE_ATHENA_OUTPUT) and athena:/glue: permissions');
+      return fail(`Athena: ${message}`, 'check the workgroup output location (BADGATE_ATHENA_OUTPUT) and athena:/glue: read permissions');
     }
   } else {
     const progress = progressPrinter(io);

@@ -56,7 +56,7 @@ describe('Athena SQL', () => {
   });
 
   it('only reads and table metadata may be sent', () => {
-    expect(isAllowedAthenaSql(createAlbTableSql(spec))).toBe(true);
+    expect(isAllowedAthenaSql(createAlbTableSql(spec))).toBe(false);
     expect(isAllowedAthenaSql('DROP TABLE x')).toBe(false);
     expect(isAllowedAthenaSql('INSERT INTO x SELECT 1')).toBe(false);
     expect(() => createAlbTableSql({ ...spec, table: 'x; DROP TABLE y' })).toThrow(/identifier/);
@@ -125,7 +125,7 @@ describe('Athena results in the analysis shape', () => {
   it('reads the rows into the same LogAnalysis', async () => {
     const sent: string[] = [];
     const a = await analyzeWithAthena(fakeRunner(sent), spec);
-    expect(sent.map((s) => s.slice(0, 6))).toEqual(['CREATE', 'SELECT', 'WITH b', 'WITH w']);
+    expect(sent.map((s) => s.slice(0, 6))).toEqual(['SELECT', 'WITH b', 'WITH w']);
     expect(a).toMatchObject({
       requests: 200, count502: 3, lb502: 2, target502: 1,
       verdict: { cause: 'keepalive-race' },
@@ -180,6 +180,20 @@ describe('badgate logs offers Athena for big windows', () => {
     });
     expect(code).toBe(1);
     expect(JSON.parse(out)).toMatchObject({ count502: 3, verdict: { cause: 'keepalive-race' } });
-    expect(sent[0]).toContain("'storage.location.template' = 's3://my-logs/AWSLogs/123456789012/elasticloadbalancing/us-east-1/${day}'");
+    expect(sent.every((q) => /^(SELECT|WITH)/.test(q))).toBe(true);
+  });
+
+  it('with --athena and no table yet, prints the CREATE TABLE for the user to run and sends no write', async () => {
+    let out = '';
+    let err = '';
+    const sent: string[] = [];
+    const code = await runLogsCommand({ ...opts, athena: true }, { out: (s) => (out += s), err: (s) => (err += s) }, {
+      createStore: (b) => memoryStore(b, { [key]: 6 * 1024 ** 3 }),
+      createAthena: () => ({ async query(sql) { sent.push(sql); throw new Error('q1 failed: TABLE_NOT_FOUND: line 3:6: Table awsdatacatalog.default.badgate_alb_logs does not exist'); } }),
+    });
+    expect(code).toBe(2);
+    expect(out).toContain("'storage.location.template' = 's3://my-logs/AWSLogs/123456789012/elasticloadbalancing/us-east-1/${day}'");
+    expect(err).toContain('does not exist yet');
+    expect(sent.some((q) => q.startsWith('CREATE'))).toBe(false);
   });
 });
