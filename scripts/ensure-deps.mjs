@@ -2,6 +2,7 @@
 // so `npm test` works on a fresh clone without a separate install step.
 import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import process from 'node:process';
 
 const installed = 'node_modules/.package-lock.json';
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;

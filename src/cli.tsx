@@ -10,7 +10,15 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 // Commands load on demand: `badgate --help` should not wait for the AWS SDK to load.
-const run = () => import('./commands/run.js');
+// Ink renders only a final frame when it thinks it runs in CI; the wizard needs a live
+// screen whenever a person is at a terminal, so a stray CI=true must not blank it.
+const run = () => {
+  if (process.stdin.isTTY && process.stdout.isTTY) {
+    process.env.CI = 'false';
+    process.env.CONTINUOUS_INTEGRATION = 'false';
+  }
+  return import('./commands/run.js');
+};
 
 // The SDK warns on every run that its future releases need Node 22; Node 20 is our documented floor.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,6 +1,7 @@
 import { render as inkRender } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 
+// eslint-disable-next-line no-control-regex -- matching ANSI escapes is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
 export const KEYS = { enter: '\r', up: '\x1b[A', down: '\x1b[B', escape: '\x1b', backspace: '\x7f', ctrlN: '\x0e' } as const;
