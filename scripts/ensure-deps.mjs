@@ -7,6 +7,9 @@ import process from 'node:process';
 const installed = 'node_modules/.package-lock.json';
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync('package-lock.json').mtimeMs;
 if (stale) {
-  process.stderr.write('Installing dependencies (npm ci)…\n');
-  execSync('npm ci --no-audit --no-fund --loglevel=error', { stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: lock files written without registry URLs
+  // (omit-lockfile-registry-resolved) leave out other platforms' optional packages,
+  // which `npm ci` then rejects as out of sync.
+  process.stderr.write('Installing dependencies (npm install)…\n');
+  execSync('npm install --no-audit --no-fund --loglevel=error', { stdio: 'inherit' });
 }

@@ -116,3 +116,20 @@ describe('wizard', () => {
     expect(written).toEqual(['report']);
   });
 });
+
+describe('check results on screen', () => {
+  it('draws a per-minute series of a finished check as a sparkline', async () => {
+    const { ui, release } = setup({
+      status: 'fail', outcome: 'listening', summary: 'ALB made 7 502s',
+      series: [{ name: 'HTTPCode_ELB_502_Count', start: '2026-11-21T10:00:00Z', periodSeconds: 60, values: [0, 0, 1, 7, 0] }],
+    });
+    release();
+    await ui.press('t\r');
+    await ui.press('now\r');
+    await ui.press('9\r');
+    await ui.waitFor((f) => f.includes('? Pattern'));
+    await ui.press('2\r');
+    await ui.waitFor((f) => f.includes('▶ Keep-alive'));
+    expect(ui.all()).toMatch(/HTTPCode_ELB_502_Count\s+▁▁▂█▁ max 7/);
+  });
+});
