@@ -9,6 +9,14 @@ import { KEYS, renderUi } from '../helpers/render.js';
 const flow = loadFixtureFlow('flows/mini.yaml');
 const catalog = loadCatalog();
 
+/** Answers title, time and port so a test starts at the choice question. */
+async function toPattern(ui: ReturnType<typeof renderUi>): Promise<void> {
+  await ui.press('t\r');
+  await ui.press('now\r');
+  await ui.press('9\r');
+  await ui.waitFor((f) => f.includes('? Pattern'));
+}
+
 function setup(result: CheckResult = { status: 'pass', outcome: 'listening', summary: 'port 1 listening' }) {
   const journal = new MemoryJournal(flow, new Date().toISOString(), 0);
   let release: () => void = () => {};
@@ -83,10 +91,7 @@ describe('wizard', () => {
 
   it('n adds a note to the journal without changing the question; ? shows help', async () => {
     const { ui, journal } = setup();
-    await ui.press('t\r');
-    await ui.press('now\r');
-    await ui.press('9\r');
-    await ui.waitFor((f) => f.includes('? Pattern'));
+    await toPattern(ui);
     await ui.press('n');
     await ui.waitFor((f) => f.includes('Note for the timeline'));
     await ui.press('rolled back at 10:05\r');
@@ -102,10 +107,7 @@ describe('wizard', () => {
   it('records a finding chosen at a step on the hypothesis board, then writes the report at the end', async () => {
     const { ui, release, written } = setup();
     release();
-    await ui.press('t\r');
-    await ui.press('now\r');
-    await ui.press('9\r');
-    await ui.waitFor((f) => f.includes('? Pattern'));
+    await toPattern(ui);
     await ui.press('2\r');
     await ui.waitFor((f) => f.includes('▶ Keep-alive'));
     expect(ui.frame()).toContain('$ echo t');
@@ -124,10 +126,7 @@ describe('check results on screen', () => {
       series: [{ name: 'HTTPCode_ELB_502_Count', start: '2026-11-21T10:00:00Z', periodSeconds: 60, values: [0, 0, 1, 7, 0] }],
     });
     release();
-    await ui.press('t\r');
-    await ui.press('now\r');
-    await ui.press('9\r');
-    await ui.waitFor((f) => f.includes('? Pattern'));
+    await toPattern(ui);
     await ui.press('2\r');
     await ui.waitFor((f) => f.includes('▶ Keep-alive'));
     expect(ui.all()).toMatch(/HTTPCode_ELB_502_Count\s+▁▁▂█▁ max 7/);
