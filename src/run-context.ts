@@ -37,6 +37,7 @@ export async function setupAws(flags: TargetFlags, progress: (m: string) => void
   const flushRecording = async () => {
     if (recording && flags.record) await saveRecording(flags.record, recording);
   };
+  const manual = (why: string): AwsSetup => ({ banner: `AWS checks off: ${why}`, facts: { 'aws.available': false }, mode: 'manual', flushRecording });
   if (flags.replay) {
     let rec: Recording;
     try {
@@ -53,10 +54,10 @@ export async function setupAws(flags: TargetFlags, progress: (m: string) => void
     reader = createMemoReader(createSdkReader({ profile: flags.profile, region: flags.region }));
   } catch (e) {
     if (e instanceof RegionMissingError) {
-      return { banner: 'AWS checks off: no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.', facts: { 'aws.available': false }, mode: 'manual', flushRecording };
+      return manual('no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.');
     }
     const c = classifyAwsError(e, { profile: flags.profile });
-    return { banner: `AWS checks off: ${c.message} Next: ${c.nextStep}`, facts: { 'aws.available': false }, mode: 'manual', flushRecording };
+    return manual(`${c.message} Next: ${c.nextStep}`);
   }
   progress('asking AWS who we are (sts:GetCallerIdentity)');
   try {
@@ -71,7 +72,7 @@ export async function setupAws(flags: TargetFlags, progress: (m: string) => void
     };
   } catch (e) {
     const c = classifyAwsError(e, { profile: flags.profile, action: 'sts:GetCallerIdentity' });
-    return { banner: `AWS checks off: ${c.message} Next: ${c.nextStep}`, facts: { 'aws.available': false }, mode: 'manual', flushRecording };
+    return manual(`${c.message} Next: ${c.nextStep}`);
   }
 }
 

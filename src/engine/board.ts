@@ -31,7 +31,3 @@ export function board(s: Pick<SessionState, 'findings'>): BoardEntry[] {
 export function standingCauses(s: Pick<SessionState, 'findings'>): BoardEntry[] {
   return board(s).filter((e) => e.confidence !== 'ruled-out');
 }
-
-export function confidenceRank(c: Confidence): number {
-  return RANK[c];
-}

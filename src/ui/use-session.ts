@@ -76,11 +76,9 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
     if (text.trim()) commit([{ type: 'note', text: text.trim(), node: stateRef.current.node ?? undefined }]);
   }, [commit]);
 
-  const record = useCallback((e: NewEvent) => commit([e]), [commit]);
-
   /** The state as of the last event, even before React re-renders (keys can arrive in between). */
   const current = useCallback(() => stateRef.current, []);
   const isRunning = useCallback(() => runningRef.current !== null, []);
 
-  return { state, running, fatal, submit, back, note, record, current, isRunning };
+  return { state, running, fatal, submit, back, note, current, isRunning };
 }
