@@ -12,11 +12,14 @@ for (const stream of [process.stdout, process.stderr]) {
 // Commands load on demand: `badgate --help` should not wait for the AWS SDK to load.
 // Ink renders only a final frame when it thinks it runs in CI; the wizard needs a live
 // screen whenever a person is at a terminal, so a stray CI=true must not blank it.
-const run = () => {
+const liveScreen = () => {
   if (process.stdin.isTTY && process.stdout.isTTY) {
     process.env.CI = 'false';
     process.env.CONTINUOUS_INTEGRATION = 'false';
   }
+};
+const run = () => {
+  liveScreen();
   return import('./commands/run.js');
 };
 
@@ -34,7 +37,10 @@ const HELP = `
     $ badgate resume [session]        continue an unfinished session
     $ badgate sessions                list sessions
     $ badgate report <session>        write the markdown postmortem of a session
-    $ badgate flows lint [files]      validate flow files
+    $ badgate drill [scenario]        training: list the drills, or run one against a simulated incident
+    $ badgate drill --facilitator <s> the answer sheet of a drill, for whoever runs the game day
+    $ badgate drill import <rec.json> --cause ID   turn a recording (run --record) into a drill
+    $ badgate flows lint [files]      validate flow files and drill scenarios
     $ badgate flows schema            print the JSON schema of flow files
     $ badgate iam-policy              print the read-only IAM policy badgate needs
 
@@ -50,6 +56,8 @@ const HELP = `
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
   probe:   --keepalive  --count N  --idle-timeout S  --json
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
+  drill:   --facilitator  --json  --out FILE (the debrief; default ./debrief-<session>.md)
+           import: --cause ID  --session ID (take its answers)  --no-redact  --out FILE
 
   Sessions are journals under $XDG_STATE_HOME/badgate (or ~/.local/state/badgate);
   set BADGATE_STATE_DIR to use another folder.
@@ -78,6 +86,9 @@ async function main(): Promise<number> {
       until: { type: 'string' },
       top: { type: 'number' },
       athena: { type: 'boolean' },
+      facilitator: { type: 'boolean' },
+      cause: { type: 'string' },
+      session: { type: 'string' },
     },
   });
   const [command, ...args] = cli.input;
@@ -97,6 +108,11 @@ async function main(): Promise<number> {
       return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':
       return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out }, io);
+    case 'drill': {
+      liveScreen();
+      const { drillCommand } = await import('./commands/drill.js');
+      return drillCommand(args, { facilitator: f.facilitator, json: f.json, out: f.out, cause: f.cause, session: f.session, redact: f.redact }, io);
+    }
     case 'flows':
       return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);
     case 'iam-policy':

@@ -4,6 +4,7 @@ import { parseCatalog } from '../engine/catalog.js';
 import { FlowSchema } from '../engine/flow-schema.js';
 import { formatMessage, type LintMessage } from '../engine/load-flow.js';
 import { CATALOG_FILE, lintFlowText, shippedFlowFiles } from '../flow-files.js';
+import { isScenarioFile, lintScenarioFile, scenarioFiles } from '../drills/scenarios.js';
 import { fail, type Io } from './io.js';
 
 /** The JSON schema editors use to complete flow files; generated from the zod schema. */
@@ -11,7 +12,7 @@ export function flowJsonSchema(): string {
   return `${JSON.stringify(z.toJSONSchema(FlowSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
 }
 
-export function lintFiles(files: string[]): LintMessage[] {
+export async function lintFiles(files: string[]): Promise<LintMessage[]> {
   const catalogText = readFileSync(CATALOG_FILE, 'utf8');
   const { catalog, messages } = parseCatalog(catalogText, CATALOG_FILE);
   const out: LintMessage[] = [...messages];
@@ -27,19 +28,23 @@ export function lintFiles(files: string[]): LintMessage[] {
       out.push(...parseCatalog(text, file).messages);
       continue;
     }
+    if (isScenarioFile(file)) {
+      out.push(...await lintScenarioFile(file, catalog ?? { causes: [] }));
+      continue;
+    }
     out.push(...lintFlowText(text, file, catalog ?? { causes: [] }).messages);
   }
   return out;
 }
 
-export function flowsCommand(sub: string | undefined, files: string[], io: Io): number {
+export async function flowsCommand(sub: string | undefined, files: string[], io: Io): Promise<number> {
   if (sub === 'schema') {
     io.out(flowJsonSchema());
     return 0;
   }
   if (sub !== 'lint') return fail(io, 'flows', sub ? `unknown subcommand "${sub}"` : 'missing subcommand', '`badgate flows lint [files]` or `badgate flows schema`');
-  const targets = files.length ? files : [...shippedFlowFiles(), CATALOG_FILE];
-  const messages = lintFiles(targets);
+  const targets = files.length ? files : [...shippedFlowFiles(), CATALOG_FILE, ...scenarioFiles()];
+  const messages = await lintFiles(targets);
   for (const m of messages) io.out(formatMessage(m));
   if (messages.length) {
     io.err(`${messages.length} problem${messages.length === 1 ? '' : 's'} in ${new Set(messages.map((m) => m.file)).size} file(s)`);

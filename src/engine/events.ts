@@ -29,6 +29,8 @@ export type JournalEvent = Base & (
   | { type: 'back'; from: string; to: string }
   | { type: 'end'; node: string; outcome?: string }
   | { type: 'report'; path: string }
+  /** The root cause the responder names (a drill's trainee at the end of the drill). */
+  | { type: 'verdict'; cause: string }
 );
 
 export type EventType = JournalEvent['type'];

@@ -49,6 +49,8 @@ export interface SessionState extends Frame {
   notes: { text: string; at: string; node?: string }[];
   ended: { node: string; outcome?: string; at: string } | null;
   reports: string[];
+  /** The cause the responder named, if they did. */
+  verdict?: string;
   undo: Frame[];
   events: number;
 }
@@ -103,6 +105,8 @@ export function reduce(s: SessionState, e: JournalEvent): SessionState {
       return { ...n, ended: { node: e.node, outcome: e.outcome, at: e.at } };
     case 'report':
       return { ...n, reports: [...s.reports, e.path] };
+    case 'verdict':
+      return { ...n, verdict: e.cause };
   }
 }
 

@@ -64,6 +64,7 @@ function describe(e: JournalEvent, title: (id: string) => string): string {
     case 'back': return `Went back from "${title(e.from)}" to "${title(e.to)}"`;
     case 'end': return `Investigation ended${e.outcome ? `: ${e.outcome}` : ''}`;
     case 'report': return `Postmortem written to ${e.path}`;
+    case 'verdict': return `Root cause named: ${e.cause}`;
   }
 }
 

@@ -13,12 +13,14 @@ export interface HeaderProps {
   visited: ReadonlySet<Phase>;
   answered: number;
   width: number;
+  /** What the clock counts from; a drill counts from its own start. */
+  clockLabel?: string;
 }
 
 /** Incident title, time since it started, and the phase breadcrumb with progress. */
-export function Header({ title, incidentStart, now, phases, current, visited, answered, width }: HeaderProps) {
+export function Header({ title, incidentStart, now, phases, current, visited, answered, width, clockLabel = 'since start' }: HeaderProps) {
   const idx = current ? phases.indexOf(current) : phases.length - 1;
-  const clock = incidentStart ? `⏱ ${elapsed(incidentStart, now)} since start` : '';
+  const clock = incidentStart ? `⏱ ${elapsed(incidentStart, now)} ${clockLabel}` : '';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color('cyan')} paddingX={1} width={Math.min(width, 100)}>
       <Box justifyContent="space-between">

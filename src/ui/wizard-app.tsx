@@ -23,6 +23,10 @@ export interface WizardProps {
   now?: () => Date;
   /** Tells the caller how the app ended, so it can print the resume hint. */
   onExit?(how: 'quit' | 'done'): void;
+  /** A drill: the clock runs from its start, `a` names the root cause, and no postmortem is written. */
+  drill?: { startedAt: string; onVerdict(): void };
+  /** False while another screen owns the keys; only the printed check log stays. */
+  active?: boolean;
 }
 
 function useNow(now: () => Date, everyMs: number): Date {
@@ -34,7 +38,7 @@ function useNow(now: () => Date, everyMs: number): Date {
   return t;
 }
 
-export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit }: WizardProps) {
+export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true }: WizardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
@@ -53,7 +57,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const typing = Boolean(asking && asking.kind === 'question' && asking.input) && ui.overlay === 'none';
 
   useEffect(() => {
-    if (p.kind !== 'done' || report) return;
+    if (p.kind !== 'done' || report || drill) return;
     try {
       setReport({ path: writeReport(state) });
     } catch (e) {
@@ -98,7 +102,8 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       return;
     }
     if (now.kind === 'done') {
-      if (key.return || input === 'q') quit('done');
+      if (drill && key.return) drill.onVerdict();
+      else if (key.return || input === 'q') quit('done');
       else if (input === 'b' && session.back()) { setReport(null); dispatch({ type: 'reset' }); }
       else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
       return;
@@ -112,6 +117,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       return;
     }
     if (input === 'q') { quit('quit'); return; }
+    if (input === 'a' && drill) { drill.onVerdict(); return; }
     if (input === '?') { dispatch({ type: 'overlay', overlay: 'help' }); return; }
     if (input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
     if (session.isRunning()) return;
@@ -131,27 +137,29 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
         else if (k.kind === 'enter') { choose(ask.choices ? ask.choices[uiRef.current.cursor].value : 'done'); return; }
       }
     }
-  });
+  }, { isActive: active });
 
   const phase = state.node ? nodeById(flow, state.node).phase : 'wrap-up';
   const visited = new Set(state.path.map((id) => nodeById(flow, id).phase));
-  const incidentStart = typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined;
+  const incidentStart = drill?.startedAt ?? (typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined);
   const title = typeof state.facts['incident.title'] === 'string' ? state.facts['incident.title'] : flow.title;
+
+  if (!active) return <CheckLog entries={state.checks} width={width} />;
 
   return (
     <Box flexDirection="column">
       <CheckLog entries={state.checks} width={width} />
-      <Header title={title} incidentStart={incidentStart} now={clock} phases={flow.phases} current={phase} visited={visited} answered={state.answers.length} width={width} />
+      <Header title={title} incidentStart={incidentStart} clockLabel={drill ? 'drill clock' : undefined} now={clock} phases={flow.phases} current={phase} visited={visited} answered={state.answers.length} width={width} />
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
       {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
       {running ? <RunningView running={running} /> : null}
       {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} cursor={ui.cursor} text={ui.text} error={ui.error} /> : null}
       {p.kind === 'done' ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold color={color('green')}>✔ Investigation complete.</Text>
+          <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : '✔ Investigation complete.'}</Text>
           {report?.path ? <Text>{`Postmortem written to ${report.path}`}</Text> : null}
           {report?.error ? <Text color={color('red')}>{`✘ ${report.error}`}</Text> : null}
-          <Text dimColor>press enter to exit</Text>
+          <Text dimColor>{drill ? 'press enter to name the root cause' : 'press enter to exit'}</Text>
         </Box>
       ) : null}
       {ui.overlay === 'note' ? (
@@ -164,7 +172,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       <Text dimColor>
         {typing
           ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'
-          : '↑↓ move · enter choose · b back · n note · ? help · q quit (saved)'}
+          : `↑↓ move · enter choose · b back · n note · ${drill ? 'a name the cause · ' : ''}? help · q quit (saved)`}
       </Text>
     </Box>
   );
