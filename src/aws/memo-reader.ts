@@ -1,4 +1,4 @@
-import { READER_METHODS, type AwsReader } from './reader.js';
+import { keepLogStore, READER_METHODS, type AwsReader } from './reader.js';
 
 /**
  * One investigation reads one snapshot: identical calls made by different checks in the same
@@ -19,5 +19,5 @@ export function createMemoReader(inner: AwsReader): AwsReader {
       return pending;
     };
   }
-  return reader as unknown as AwsReader;
+  return keepLogStore(inner, reader) as unknown as AwsReader;
 }

@@ -1,3 +1,5 @@
+import type { LogObjectStore } from '../logs/log-object-store.js';
+
 /**
  * The AwsReader port: every AWS read a check makes goes through it and returns plain
  * objects. Adapters: sdk (real clients), recorded (replay from a file).
@@ -217,6 +219,11 @@ export interface SubnetScope {
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
+  /**
+   * The access-log bucket, read through the same credentials (or, in a drill, from the
+   * scenario). Absent when the answers come from a recording that holds no log objects.
+   */
+  logObjectStore?(bucket: string): LogObjectStore;
   /** All load balancers when the query is empty (paged). */
   describeLoadBalancers(query?: LoadBalancerQuery): Promise<LoadBalancer[]>;
   describeLoadBalancerAttributes(loadBalancerArn: string): Promise<Record<string, string>>;
@@ -235,7 +242,7 @@ export interface AwsReader {
   getCallerIdentity(): Promise<CallerIdentity>;
 }
 
-export type ReaderMethod = Exclude<keyof AwsReader, 'region'>;
+export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
 
 /** The IAM action each reader method needs; sources and "missing permission" messages use it. */
 export const READER_ACTIONS: Record<ReaderMethod, string> = {
@@ -255,5 +262,11 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   getMetricData: 'cloudwatch:GetMetricData',
   getCallerIdentity: 'sts:GetCallerIdentity',
 };
+
+/** Wrappers (tap, memo, record) pass the log store through untouched: objects are streamed, not cached. */
+export function keepLogStore<T extends object>(from: AwsReader, to: T): T {
+  if (from.logObjectStore) Object.assign(to, { logObjectStore: from.logObjectStore.bind(from) });
+  return to;
+}
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { classifyAwsError, ReplayMissError, type AwsErrorKind } from './errors.js';
-import { READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
+import { keepLogStore, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
 
 /** One reader call and what it gave back. */
 export interface RecordedCall {
@@ -60,7 +60,7 @@ export function createRecordingReader(inner: AwsReader, sink: Recording): AwsRea
       }
     };
   }
-  return reader as unknown as AwsReader;
+  return keepLogStore(inner, reader) as unknown as AwsReader;
 }
 
 /** JSON with sorted keys, so argument objects match however they were built. */

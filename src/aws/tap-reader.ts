@@ -1,5 +1,5 @@
 import type { Source } from '../checks/types.js';
-import { READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
+import { keepLogStore, READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
 
 export interface TapHooks {
   /** Called as each call starts, with what a finding would cite. */
@@ -59,5 +59,5 @@ export function tapReader(inner: AwsReader, hooks: TapHooks): AwsReader {
       }
     };
   }
-  return tapped as unknown as AwsReader;
+  return keepLogStore(inner, tapped) as unknown as AwsReader;
 }

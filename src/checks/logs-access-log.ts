@@ -1,5 +1,4 @@
 import { AwsNotConfiguredError } from '../aws/errors.js';
-import type { AwsReader } from '../aws/reader.js';
 import { analyzeInputs } from '../logs/run-analysis.js';
 import { loadSource, isS3 } from '../logs/load-source.js';
 import { parseWindow } from '../logs/time-window.js';
@@ -19,19 +18,12 @@ export interface LogsEvidence {
   sources: Source[];
 }
 
-/** A reader that can also open the access-log bucket (optional extension of the AwsReader port). */
-interface ReaderWithLogs extends AwsReader {
-  logObjectStore?(bucket: string): LogObjectStore;
-  profile?: string;
-}
-
 async function storeFactory(ctx: Pick<CheckContext, 'aws'>): Promise<(bucket: string) => LogObjectStore> {
-  const aws = ctx.aws as ReaderWithLogs | undefined;
+  const aws = ctx.aws;
   if (!aws) throw new AwsNotConfiguredError('AWS is not configured, and the logs are in S3: pass --profile/--region');
-  if (aws.logObjectStore) return (bucket) => (aws.logObjectStore as (b: string) => LogObjectStore)(bucket);
-  // The reader has no S3 side yet: use the S3 adapter with the same profile and region.
-  const { createS3LogStore } = await import('../aws/sdk/s3-log-store.js');
-  return (bucket) => createS3LogStore({ bucket, region: aws.region, profile: aws.profile });
+  const open = aws.logObjectStore?.bind(aws);
+  if (!open) throw new LogSourceError('the AWS answers come from a recording, which holds no S3 log objects', 'pass a local copy of the access logs (a file or folder) as the source');
+  return open;
 }
 
 /** The source from params, else the LB's access-log location from the facts. */

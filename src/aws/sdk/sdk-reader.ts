@@ -1,3 +1,4 @@
+import { createS3LogStore } from './s3-log-store.js';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -47,6 +48,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
       const res = await sts.send(new GetCallerIdentityCommand({}));
       return { account: res.Account ?? '', arn: res.Arn ?? '', userId: res.UserId ?? '' };
     },
+    logObjectStore: (bucket) => createS3LogStore({ bucket, region: config.region, profile: opts.profile }),
   };
   const reader = opts.onCall ? tapReader(base, { onCall: (s) => opts.onCall?.(s) }) : base;
   return Object.assign(reader, { config, ...(opts.profile ? { profile: opts.profile } : {}) });
