@@ -48,7 +48,7 @@ export function renderDebrief(d: DebriefInput): string {
   const out: RootContent[] = [
     heading(1, `Drill debrief: ${d.scenario.title}`),
     paragraph(`Scenario ${d.scenario.id} (${d.scenario.difficulty}) · session ${d.sessionId} · ${d.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`),
-    paragraph(strong(score.correct ? 'Correct.' : 'Not correct.'), text(` ${scoreLines(score, catalog)[0][1]}.`)),
+    paragraph(strong(score.correct ? 'Correct.' : 'Not correct.'), text(` You named ${causeTitle(catalog, score.named)}${score.correct ? '' : `; the answer was ${score.answer.map((c) => causeTitle(catalog, c)).join(' or ')}`}.`)),
     heading(2, 'Score'),
     table(['Measure', 'Result'], scoreLines(score, catalog)),
     heading(2, 'Your path and the shortest path'),
