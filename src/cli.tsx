@@ -57,7 +57,7 @@ const HELP = `
   probe:   --keepalive  --count N  --idle-timeout S  --json
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
   drill:   --facilitator  --json  --out FILE (the debrief; default ./debrief-<session>.md)
-           import: --cause ID  --session ID (take its answers)  --no-redact  --out FILE
+           import: --cause ID  --session ID (take its answers)  --keep-names (no masking)  --out FILE
 
   Sessions are journals under $XDG_STATE_HOME/badgate (or ~/.local/state/badgate);
   set BADGATE_STATE_DIR to use another folder.
@@ -89,6 +89,7 @@ async function main(): Promise<number> {
       facilitator: { type: 'boolean' },
       cause: { type: 'string' },
       session: { type: 'string' },
+      keepNames: { type: 'boolean' },
     },
   });
   const [command, ...args] = cli.input;
@@ -111,7 +112,7 @@ async function main(): Promise<number> {
     case 'drill': {
       liveScreen();
       const { drillCommand } = await import('./commands/drill.js');
-      return drillCommand(args, { facilitator: f.facilitator, json: f.json, out: f.out, cause: f.cause, session: f.session, redact: f.redact }, io);
+      return drillCommand(args, { facilitator: f.facilitator, json: f.json, out: f.out, cause: f.cause, session: f.session, keepNames: f.keepNames }, io);
     }
     case 'flows':
       return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);

@@ -19,7 +19,8 @@ export interface DrillFlags {
   out?: string;
   cause?: string;
   session?: string;
-  redact?: boolean;
+  /** Keep account ids, addresses and names as recorded (masked by default). */
+  keepNames?: boolean;
 }
 
 /** `badgate drill`: the scenarios, one line each, without their answers. */

@@ -53,7 +53,8 @@ export interface ImportFlags {
   cause?: string;
   session?: string;
   out?: string;
-  redact?: boolean;
+  /** Keep account ids, addresses and names as recorded (masked by default). */
+  keepNames?: boolean;
 }
 
 /** `badgate drill import FILE --cause ID`: a recorded incident becomes a drill scenario. */
@@ -83,7 +84,7 @@ export async function importCommand(file: string | undefined, flags: ImportFlags
       return fail(io, 'drill import', (e as Error).message, '`badgate sessions` lists the sessions');
     }
   }
-  const redact = flags.redact !== false;
+  const redact = !flags.keepNames;
   const map = redact ? redactionMap(rec) : new Map<string, string>();
   const recording = redact ? anonymiseRecording(rec) : rec;
   const id = flags.out ? basename(flags.out).replace(/\.ya?ml$/, '') : `imported-${rec.recordedAt.slice(0, 10)}-${flags.cause}`;
