@@ -23,9 +23,16 @@ export interface DrillFlags {
   keepNames?: boolean;
 }
 
-/** `badgate drill`: the scenarios, one line each, without their answers. */
-export function listDrills(io: Io, json = false): number {
-  const rows: { id: string; title: string; difficulty: string; trains: string; problem?: string }[] = [];
+interface DrillRow {
+  id: string;
+  title: string;
+  difficulty: string;
+  trains: string;
+  problem?: string;
+}
+
+function drillRows(): DrillRow[] {
+  const rows: DrillRow[] = [];
   for (const file of scenarioFiles()) {
     const id = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
     try {
@@ -35,6 +42,17 @@ export function listDrills(io: Io, json = false): number {
       rows.push({ id, title: '(broken scenario)', difficulty: '-', trains: '', problem: (e as Error).message.split('\n')[0] });
     }
   }
+  return rows;
+}
+
+/** For the home screen's picker. */
+export function drillChoices(): { value: string; label: string; hint: string }[] {
+  return drillRows().filter((r) => !r.problem).map((r) => ({ value: r.id, label: `${r.title} (${r.difficulty})`, hint: `trains: ${r.trains}` }));
+}
+
+/** `badgate drill`: the scenarios, one line each, without their answers. */
+export function listDrills(io: Io, json = false): number {
+  const rows = drillRows();
   if (json) {
     io.out(JSON.stringify(rows, null, 2));
     return 0;

@@ -110,6 +110,14 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   return runWizard(flow, journal, aws, flags, io);
 }
 
+async function pickDrill(flags: RunFlags, io: Io): Promise<number> {
+  const { drillChoices, runDrill } = await import('./drill.js');
+  const choices = drillChoices();
+  if (!choices.length) return fail(io, 'drill', 'no drill scenarios are installed', 'they live in flows/drills/');
+  const id = await pick(choices, 'Drills: the trainee sees what on-call sees; the answer stays hidden until the debrief');
+  return id ? runDrill(id, { out: flags.out }, io) : 0;
+}
+
 function pick(choices: HomeChoice[], banner?: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     let chosen: string | undefined;
@@ -131,6 +139,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const choices: HomeChoice[] = [
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
+    { value: 'drill', label: 'Practise: a drill on a simulated incident', hint: 'a briefing, the real wizard against a recorded environment, a score and a debrief' },
     ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),
     { value: 'quit', label: 'Quit' },
   ];
@@ -138,5 +147,6 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   if (!chosen || chosen === 'quit') return 0;
   if (chosen === 'new') return runCommand('alb', flags, io);
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
+  if (chosen === 'drill') return pickDrill(flags, io);
   return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);
 }
