@@ -15,7 +15,7 @@ export interface LabBackend {
   /** Idle keep-alive connections the backend closed after its timeout. */
   readonly closedIdle: number;
   readonly keepAliveMs: number;
-  /** Applies from each connection's next idle period, as changing Node's keepAliveTimeout does. */
+  /** Applies at once, to idle connections too (their idle time so far counts). */
   setKeepAlive(ms: number): void;
   close(): Promise<void>;
 }
@@ -33,23 +33,28 @@ export async function startLabBackend(opts: LabBackendOptions): Promise<LabBacke
   let closedIdle = 0;
   let keepAliveMs = opts.keepAliveMs;
   const sockets = new Set<Socket>();
-  const idleTimers = new Map<Socket, NodeJS.Timeout>();
+  /** Idle connections: when they went idle, and the timer that closes them. */
+  const idle = new Map<Socket, { since: number; timer: NodeJS.Timeout }>();
+  const closeWhenIdle = (socket: Socket, since: number): void => {
+    idle.set(socket, {
+      since,
+      timer: setTimeout(() => {
+        idle.delete(socket);
+        closedIdle++;
+        socket.destroy();
+      }, Math.max(0, since + keepAliveMs - performance.now())),
+    });
+  };
   const server: ServerWithBuffer = http.createServer((req, res) => {
     requests++;
-    clearTimeout(idleTimers.get(req.socket));
-    idleTimers.delete(req.socket);
+    clearTimeout(idle.get(req.socket)?.timer);
+    idle.delete(req.socket);
     req.resume();
     const body = JSON.stringify({ ok: true, from: 'lab-backend', path: req.url });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Powered-By': 'Express' });
     res.end(body);
     res.on('finish', () => {
-      const socket = req.socket;
-      if (socket.destroyed) return;
-      idleTimers.set(socket, setTimeout(() => {
-        idleTimers.delete(socket);
-        closedIdle++;
-        socket.destroy();
-      }, keepAliveMs));
+      if (!req.socket.destroyed) closeWhenIdle(req.socket, performance.now());
     });
   });
   // Node 20 and 22 close an idle connection 1 s after keepAliveTimeout (a fixed buffer; Node
@@ -64,8 +69,8 @@ export async function startLabBackend(opts: LabBackendOptions): Promise<LabBacke
     sockets.add(s);
     s.on('close', () => {
       sockets.delete(s);
-      clearTimeout(idleTimers.get(s));
-      idleTimers.delete(s);
+      clearTimeout(idle.get(s)?.timer);
+      idle.delete(s);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -86,11 +91,18 @@ export async function startLabBackend(opts: LabBackendOptions): Promise<LabBacke
     setKeepAlive(ms) {
       keepAliveMs = ms;
       server.keepAliveTimeout = ms;
+      // Node would keep the old timer on connections idle right now, so one more 502 could
+      // follow the change; the lab applies it to them too, so that every 502 counted after
+      // a change is that setting's doing and the before/after split stays clean.
+      for (const [socket, { since, timer }] of idle) {
+        clearTimeout(timer);
+        closeWhenIdle(socket, since);
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of idleTimers.values()) clearTimeout(t);
-        idleTimers.clear();
+        for (const { timer } of idle.values()) clearTimeout(timer);
+        idle.clear();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -76,7 +76,7 @@ export interface LabSnapshot {
 export interface LabControls {
   readonly info: LabInfo;
   snapshot(): LabSnapshot;
-  /** Lab milliseconds; applies from each connection's next idle period. */
+  /** Lab milliseconds; applies at once, to idle connections too. */
   setBackendKeepAlive(ms: number): void;
 }
 
