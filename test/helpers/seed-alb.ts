@@ -30,6 +30,18 @@ export interface SeedAlbConfig {
   healthCheck?: { path?: string; timeoutSeconds?: number; intervalSeconds?: number; matcher?: string };
   /** Health overrides for the first group by instance index: `state|Reason|description`. */
   health?: Record<number, string>;
+  /** Name of the target group when there is one (default `<name>-tg`). */
+  tgName?: string;
+  /** Target group protocol (default HTTP); HTTPS targets speak TLS on `port`. */
+  tgProtocol?: 'HTTP' | 'HTTPS';
+  /** Health check protocol, port (`traffic-port` or a number) and thresholds, when they differ from the defaults. */
+  healthCheckExtra?: { protocol?: 'HTTP' | 'HTTPS'; port?: string; healthyThreshold?: number; unhealthyThreshold?: number };
+  /** Fixed private IPs for the first group's instances (one instance each; the /20 app subnet is picked from the address). */
+  privateIps?: string[];
+  /** An HTTPS:443 listener with an ACM certificate for `domain` forwarding to the first group; HTTP:80 then redirects to it. */
+  https?: { domain: string; sslPolicy?: string };
+  /** Further inbound rules on the app security group (e.g. from a VPN range). */
+  extraAppIngress?: { port: number; cidr: string; description?: string }[];
 }
 
 export interface SeededAlb {
@@ -67,8 +79,18 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
   const appSg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: `${name}-app`, Description: 'app', VpcId: vpcId }))).GroupId as string;
   // SSH from the office stays, so the group is not empty when the ALB rule is missing.
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '192.0.2.0/24' }] }] }));
+  if (cfg.https) {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: lbSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  }
   if (cfg.allowLbToTarget !== false) {
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, UserIdGroupPairs: [{ GroupId: lbSg }] }] }));
+    const hcPort = Number(cfg.healthCheckExtra?.port);
+    if (Number.isInteger(hcPort) && hcPort !== port) {
+      await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: hcPort, ToPort: hcPort, UserIdGroupPairs: [{ GroupId: lbSg, Description: 'health checks' }] }] }));
+    }
+  }
+  for (const r of cfg.extraAppIngress ?? []) {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: r.port, ToPort: r.port, IpRanges: [{ CidrIp: r.cidr, ...(r.description ? { Description: r.description } : {}) }] }] }));
   }
 
   let naclId: string | undefined;
@@ -100,12 +122,16 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
   const instanceIds: string[][] = [];
   let listenerArn = '';
   for (let g = 0; g < groups; g++) {
-    const tgName = groups === 1 ? `${name}-tg` : `${name}-tg${g}`;
+    const tgName = groups === 1 ? cfg.tgName ?? `${name}-tg` : `${name}-tg${g}`;
+    const extra = cfg.healthCheckExtra;
     const tg = (await elb.send(new CreateTargetGroupCommand({
-      Name: tgName, Protocol: 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance',
-      HealthCheckProtocol: 'HTTP', HealthCheckPath: cfg.healthCheck?.path ?? '/health',
+      Name: tgName, Protocol: cfg.tgProtocol ?? 'HTTP', Port: port, VpcId: vpcId, TargetType: 'instance',
+      HealthCheckProtocol: extra?.protocol ?? 'HTTP', HealthCheckPath: cfg.healthCheck?.path ?? '/health',
       HealthCheckTimeoutSeconds: cfg.healthCheck?.timeoutSeconds ?? 5, HealthCheckIntervalSeconds: cfg.healthCheck?.intervalSeconds ?? 30,
       Matcher: { HttpCode: cfg.healthCheck?.matcher ?? '200' },
+      ...(extra?.port ? { HealthCheckPort: extra.port } : {}),
+      ...(extra?.healthyThreshold ? { HealthyThresholdCount: extra.healthyThreshold } : {}),
+      ...(extra?.unhealthyThreshold ? { UnhealthyThresholdCount: extra.unhealthyThreshold } : {}),
     }))).TargetGroups?.[0];
     const tgArn = tg?.TargetGroupArn as string;
     tgArns.push(tgArn);
@@ -113,8 +139,17 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
       await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: Object.entries(cfg.tgAttributes).map(([Key, Value]) => ({ Key, Value })) }));
     }
     const ids: string[] = [];
+    if (g === 0 && cfg.privateIps) {
+      // One instance per fixed address, in the app subnet that holds it (10.0.16.0/20 or 10.0.32.0/20).
+      for (const ip of cfg.privateIps) {
+        const third = Number(ip.split('.')[2]);
+        const subnetId = appSubnets[third >= 32 ? 1 : 0];
+        const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-760aaa0f', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: subnetId, SecurityGroupIds: [appSg], PrivateIpAddress: ip }));
+        ids.push(...(run.Instances ?? []).map((x) => x.InstanceId as string));
+      }
+    }
     // Spread instances over both AZs, one RunInstances call per subnet.
-    for (const [i, s] of appSubnets.entries()) {
+    for (const [i, s] of (g === 0 && cfg.privateIps ? [] : appSubnets).entries()) {
       const count = Math.floor(perGroup / 2) + (i < perGroup % 2 ? 1 : 0);
       if (!count) continue;
       const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-760aaa0f', InstanceType: 't3.micro', MinCount: count, MaxCount: count, SubnetId: s, SecurityGroupIds: [appSg] }));
@@ -122,7 +157,17 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
     }
     instanceIds.push(ids);
     if (ids.length) await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: ids.map((Id) => ({ Id, Port: port })) }));
-    if (g === 0) {
+    if (g === 0 && cfg.https) {
+      const certificateArn = await requestCertificate(account, cfg.https.domain);
+      await elb.send(new CreateListenerCommand({
+        LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: 80,
+        DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+      }));
+      listenerArn = (await elb.send(new CreateListenerCommand({
+        LoadBalancerArn: lbArn, Protocol: 'HTTPS', Port: 443, SslPolicy: cfg.https.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        Certificates: [{ CertificateArn: certificateArn }], DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+      }))).Listeners?.[0]?.ListenerArn as string;
+    } else if (g === 0) {
       listenerArn = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] }))).Listeners?.[0]?.ListenerArn as string;
     } else {
       await elb.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: g, Conditions: [{ Field: 'path-pattern', Values: [`/svc${g}/*`] }], Actions: [{ Type: 'forward', TargetGroupArn: tgArn }] }));
@@ -136,6 +181,29 @@ export async function seedAlb(account: MotoAccount, cfg: SeedAlbConfig = {}): Pr
     }));
   }
   return { lbArn, lbName: `${name}-alb`, lbDns: lb?.DNSName as string, tgArns, instanceIds, vpcId, lbSubnets, appSubnets, lbSg, appSg, ...(naclId ? { naclId } : {}) };
+}
+
+/**
+ * An ACM certificate in moto for an HTTPS listener. There is no ACM client in this project,
+ * and moto takes the account from the access key in the Authorization header without
+ * checking the signature, so a plain JSON request is enough.
+ */
+async function requestCertificate(account: MotoAccount, domain: string): Promise<string> {
+  const c = account.clientConfig.credentials;
+  const res = await fetch(`${account.endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'CertificateManager.RequestCertificate',
+      'X-Amz-Date': '20260101T000000Z',
+      'X-Amz-Security-Token': c.sessionToken,
+      Authorization: `AWS4-HMAC-SHA256 Credential=${c.accessKeyId}/20260101/${account.clientConfig.region}/acm/aws4_request, SignedHeaders=host;x-amz-date, Signature=0`,
+    },
+    body: JSON.stringify({ DomainName: domain, ValidationMethod: 'DNS' }),
+  });
+  const body = (await res.json()) as { CertificateArn?: string };
+  if (!res.ok || !body.CertificateArn) throw new Error(`moto ACM RequestCertificate failed (${res.status})`);
+  return body.CertificateArn;
 }
 
 /** Per-minute metric points (Sum) for the ALB, as CloudWatch would hold them. */
