@@ -10,8 +10,6 @@ export interface LabBackend {
   port: number;
   /** Requests the backend received and answered. */
   readonly requests: number;
-  /** Connections accepted so far. */
-  readonly connections: number;
   /** Idle keep-alive connections the backend closed after its timeout. */
   readonly closedIdle: number;
   readonly keepAliveMs: number;
@@ -29,7 +27,6 @@ type ServerWithBuffer = http.Server & { keepAliveTimeoutBuffer?: number };
 
 export async function startLabBackend(opts: LabBackendOptions): Promise<LabBackend> {
   let requests = 0;
-  let connections = 0;
   let closedIdle = 0;
   let keepAliveMs = opts.keepAliveMs;
   const sockets = new Set<Socket>();
@@ -65,7 +62,6 @@ export async function startLabBackend(opts: LabBackendOptions): Promise<LabBacke
   server.keepAliveTimeout = keepAliveMs;
   server.keepAliveTimeoutBuffer = 0;
   server.on('connection', (s: Socket) => {
-    connections++;
     sockets.add(s);
     s.on('close', () => {
       sockets.delete(s);
@@ -85,7 +81,6 @@ export async function startLabBackend(opts: LabBackendOptions): Promise<LabBacke
     url: `http://127.0.0.1:${port}`,
     port,
     get requests() { return requests; },
-    get connections() { return connections; },
     get closedIdle() { return closedIdle; },
     get keepAliveMs() { return keepAliveMs; },
     setKeepAlive(ms) {

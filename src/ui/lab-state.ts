@@ -46,7 +46,7 @@ export function parseKeepAliveSeconds(text: string): { ok: true; seconds: number
   const t = text.trim().replace(/\s*s$/i, '');
   const n = Number(t);
   if (!t || !/^\d+(\.\d+)?$/.test(t) || !(n >= 0.01) || n > MAX_KEEPALIVE_SECONDS) {
-    return { ok: false, error: `"${text.trim()}" is not a number of seconds from 0.01 to ${MAX_KEEPALIVE_SECONDS}; e.g. 13` };
+    return { ok: false, error: `"${text.trim()}" is not a number of seconds from 0.01 to ${MAX_KEEPALIVE_SECONDS}` };
   }
   return { ok: true, seconds: n };
 }
