@@ -36,6 +36,8 @@ export interface LabPhase {
   keepAliveMs: number;
   /** Number of the first request counted in this phase. */
   fromRequest: number;
+  /** When it began (ISO), for `badgate logs --until`. */
+  since: string;
   requests: number;
   ok: number;
   bad502: number;
@@ -88,7 +90,7 @@ export interface LabController extends LabControls {
 }
 
 function newPhase(keepAliveMs: number, fromRequest: number): LabPhase {
-  return { keepAliveMs, fromRequest, requests: 0, ok: 0, bad502: 0, afterIdleGap: 0 };
+  return { keepAliveMs, fromRequest, since: new Date().toISOString(), requests: 0, ok: 0, bad502: 0, afterIdleGap: 0 };
 }
 
 export async function startLab(cfg: LabConfig): Promise<LabController> {

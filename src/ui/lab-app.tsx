@@ -97,7 +97,7 @@ export function LabApp({ lab, onQuit, pollMs = 250 }: LabAppProps) {
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Text bold>  Diagnose from another terminal:</Text>
-        {diagnoseCommands(info).map((c) => <Text key={c}>{`    ${c}`}</Text>)}
+        {diagnoseCommands(info, snap.phases).map((c) => <Text key={c}>{`    ${c}`}</Text>)}
         <Text dimColor>{`  The fix in production: ${keepAliveFix('node', info.idleTimeoutSeconds)}`}</Text>
       </Box>
       {snap.phases.length > 1 ? (

@@ -100,10 +100,15 @@ export function clock(ms: number): string {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-export function diagnoseCommands(info: LabInfo): string[] {
+/**
+ * After a change, the log command stops at it: `badgate logs` reads the 502s of a race that
+ * ended, followed by a long quiet stretch, as a burst (crash or overload) instead.
+ */
+export function diagnoseCommands(info: LabInfo, phases: readonly LabPhase[] = []): string[] {
+  const until = phases.length > 1 ? ` --until ${phases[1].since}` : '';
   return [
     `badgate probe ${info.backendUrl}/ --keepalive --idle-timeout ${Math.round((info.idleTimeoutMs / 1000) * 100) / 100}`,
-    `badgate logs ${info.logPath}`,
+    `badgate logs ${info.logPath}${until}`,
   ];
 }
 
@@ -112,6 +117,6 @@ export function summaryLines(info: LabInfo, s: LabSnapshot, why: string): string
   return [
     `badgate lab keepalive: stopped ${why} after ${clock(s.elapsedMs)}: ${s.requests} requests, ${s.ok} answered 2xx, ${s.bad502} × 502${s.other ? `, ${s.other} other` : ''}.`,
     ...s.phases.map((p) => `  ${phaseLine(p, info)}`),
-    `  its ALB access log: badgate logs ${info.logPath}`,
+    `  its ALB access log: ${diagnoseCommands(info, s.phases)[1]}`,
   ];
 }

@@ -13,7 +13,7 @@ const info: LabInfo = {
 function fakeLab(): LabControls & { calls: number[]; snap: LabSnapshot } {
   const snap: LabSnapshot = {
     elapsedMs: 42_000, requests: 215, ok: 180, bad502: 35, other: 0, per502: [0, 1, 0, 2, 0, 1],
-    phases: [{ keepAliveMs: 1000, fromRequest: 1, requests: 215, ok: 180, bad502: 35, afterIdleGap: 50 }],
+    phases: [{ keepAliveMs: 1000, fromRequest: 1, since: '2026-01-01T00:00:00.000Z', requests: 215, ok: 180, bad502: 35, afterIdleGap: 50 }],
     backendKeepAliveMs: 1000, backendRequests: 180,
     proxy: { requests: 215, responses502: 35, responses504: 0, connectionsOpened: 36, connectionsReused: 179, closedByIdleTimeout: 0, backendClosedWhileIdle: 40, sentOnClosedConnection: 35 },
   };
@@ -26,7 +26,7 @@ function fakeLab(): LabControls & { calls: number[]; snap: LabSnapshot } {
     setBackendKeepAlive(ms) {
       calls.push(ms);
       snap.backendKeepAliveMs = ms;
-      snap.phases.push({ keepAliveMs: ms, fromRequest: snap.requests + 1, requests: 0, ok: 0, bad502: 0, afterIdleGap: 0 });
+      snap.phases.push({ keepAliveMs: ms, fromRequest: snap.requests + 1, since: '2026-01-01T00:00:42.000Z', requests: 0, ok: 0, bad502: 0, afterIdleGap: 0 });
     },
   };
 }
@@ -61,6 +61,8 @@ describe('lab view', () => {
     expect(f).toContain('keepAliveTimeout 65 s (13 s in the lab)');
     expect(f).toContain('✔ the backend keeps idle connections longer than the proxy');
     expect(f).toContain('keepAliveTimeout 65 s (13 s in the lab) from request 216: 0 × 502 in 0 requests');
+    // Past the change, a long quiet log would read as a burst: the logs command stops at it.
+    expect(f).toContain('badgate logs /tmp/lab/alb-access.log --until 2026-01-01T00:00:42.000Z');
     ui.unmount();
   });
 
