@@ -100,6 +100,9 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
       requests: sum(get('requests')),
       unhealthyMax: Math.max(0, ...get('unhealthy')),
       unhealthySeries: get('unhealthy'),
+      // Only a reported series can say "zero healthy hosts"; an absent one says nothing.
+      healthyReported: (byId.get(`tg${i}_healthy`)?.timestamps.length ?? 0) > 0,
+      healthyMax: Math.max(0, ...get('healthy')),
     };
   });
   const unhealthyMax = Math.max(0, ...tgRows.map((r) => r.unhealthyMax));
@@ -144,7 +147,11 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
       findings.push({ cause: 'target-tls-handshake', confidence: 'likely', evidence: [cite] });
     }
     if (!connErrors && !tlsErrors) {
-      if (unhealthyMax === 0) {
+      const noneHealthy = tgRows.length > 0 && tgRows.every((r) => r.healthyReported && r.healthyMax === 0);
+      if (unhealthyMax === 0 && noneHealthy) {
+        signal = 'no healthy and no unhealthy hosts → no target has passed a health check yet';
+        findings.push({ cause: 'no-healthy-targets-yet', confidence: 'likely', evidence: [cite, 'HealthyHostCount and UnHealthyHostCount are both 0: the targets are still registering or in their first health checks'] });
+      } else if (unhealthyMax === 0) {
         signal = 'no connection or TLS errors on healthy targets → keep-alive race';
         findings.push({ cause: 'keepalive-race', confidence: 'likely', evidence: [cite, 'ALB 502s with healthy targets and no connection errors: connections closed by the target while a request was in flight'] });
         findings.push({ cause: 'malformed-response', confidence: 'suspected', evidence: [cite, 'or the target answered something the ALB could not parse'] });

@@ -45,12 +45,12 @@ function hostOf(query: string): string | undefined {
 }
 
 /** Follows CNAMEs (a CDN or vanity name in front of the ALB); alias A records end the chain. */
-async function cnameChain(host: string, max = 8): Promise<string[]> {
+async function cnameChain(host: string, cname: (host: string) => Promise<string[]>, max = 8): Promise<string[]> {
   const chain = [host];
   let current = host;
   for (let i = 0; i < max; i++) {
     try {
-      const [next] = await resolveCname(current);
+      const [next] = await cname(current);
       if (!next || chain.includes(next.toLowerCase())) break;
       current = next.toLowerCase().replace(/\.$/, '');
       chain.push(current);
@@ -65,7 +65,7 @@ function normalizeDns(name: string): string {
   return name.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
 }
 
-async function findLoadBalancer(aws: AwsReader, query: string | undefined): Promise<Pick<ResolveEvidence, 'lb' | 'candidates' | 'hostnames'>> {
+async function findLoadBalancer(aws: AwsReader, query: string | undefined, cname: (host: string) => Promise<string[]>): Promise<Pick<ResolveEvidence, 'lb' | 'candidates' | 'hostnames'>> {
   if (!query) {
     const all = await aws.describeLoadBalancers();
     const albs = all.filter((lb) => lb.type === 'application');
@@ -78,7 +78,7 @@ async function findLoadBalancer(aws: AwsReader, query: string | undefined): Prom
   }
   const host = hostOf(query);
   if (host) {
-    const hostnames = await cnameChain(host);
+    const hostnames = await cnameChain(host, cname);
     const all = await aws.describeLoadBalancers();
     const names = new Set(hostnames.map(normalizeDns));
     const lb = all.find((l) => names.has(normalizeDns(l.dnsName)));
@@ -238,7 +238,7 @@ export const elbv2Resolve: Check<ResolveEvidence> = {
     const aws = requireAws(ctx);
     const query = ctx.params.lb?.trim() || undefined;
     ctx.progress(query ? `DescribeLoadBalancers ${query}` : 'DescribeLoadBalancers (all)');
-    const found = await findLoadBalancer(aws, query);
+    const found = await findLoadBalancer(aws, query, ctx.resolveCname ?? resolveCname);
     const ev: ResolveEvidence = { ...(query ? { query } : {}), ...found, listeners: [], rules: {}, targetGroups: [] };
     if (!found.lb) return ev;
     const lbArn = found.lb.arn;

@@ -76,6 +76,8 @@ export interface CheckContext {
   /** Tells the screen what is being called right now (e.g. `DescribeTargetHealth tg/web`). */
   progress(message: string): void;
   now(): Date;
+  /** DNS CNAME lookups; a drill passes one that answers from the scenario, never the network. */
+  resolveCname?(host: string): Promise<string[]>;
 }
 
 export interface Check<E = unknown> {

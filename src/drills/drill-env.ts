@@ -36,7 +36,9 @@ export function shiftLogLine(line: string, ms: number): string {
     const stamp = `${t.getUTCFullYear()}/${pad(t.getUTCMonth() + 1)}/${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
     return stamp + line.slice(nginx[0].length);
   }
-  return line.replace(ISO_TIME, (m) => shiftIso(m, ms));
+  // X-Amzn-Trace-Id carries its own epoch seconds (Root=1-5e1b4151-…); moved too, so ids and times agree.
+  return line.replace(ISO_TIME, (m) => shiftIso(m, ms))
+    .replace(/(Root=1-)([0-9a-f]{8})(-)/g, (_m, a: string, hex: string, b: string) => `${a}${(parseInt(hex, 16) + Math.round(ms / 1000)).toString(16).padStart(8, '0')}${b}`);
 }
 
 interface LbIdentity {
@@ -183,6 +185,8 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
       params, facts: s.facts, aws: reader, signal: new AbortController().signal, progress,
       // Real time: the scenario's logs and metrics were moved so that its "now" is the drill's start.
       now: () => new Date(),
+      // A drill never leaves the machine: a name the trainee types resolves to nothing further.
+      resolveCname: async () => [],
     }, {});
   };
 

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../checks/types.js';
 import type { JournalEvent, NewEvent } from './events.js';
 import type { CheckNode, Flow, Phase } from './flow-schema.js';
-import { answer, checkEvents, headlessValue, initialState, nodeById, pending, reduce, type SessionState } from './session.js';
+import { answer, checkEvents, headlessValue, initialState, nodeById, pending, reduce, type FindingEntry, type SessionState } from './session.js';
 import { advanceAuto } from './walk.js';
 
 /** One thing the responder does: answer a question or step, or run a check. */
@@ -38,11 +38,10 @@ export interface SearchOptions {
  * environment makes true names it as confirmed or likely. A free choice that merely
  * claims it (a step's "I saw X") does not: that would be guessing, not finding.
  */
-export function causeFound(s: SessionState, causes: readonly string[], pinned: Readonly<Record<string, string>>): string | undefined {
-  const f = s.findings.find((x) => causes.includes(x.cause)
+export function causeFound(s: SessionState, causes: readonly string[], pinned: Readonly<Record<string, string>>): FindingEntry | undefined {
+  return s.findings.find((x) => causes.includes(x.cause)
     && (x.confidence === 'confirmed' || x.confidence === 'likely')
     && (x.via !== 'answer' || x.node in pinned));
-  return f?.cause;
 }
 
 interface Item {
@@ -67,11 +66,8 @@ export async function shortestPath(flow: Flow, start: Extract<JournalEvent, { ty
     const next: Item[] = [];
     for (const item of frontier) {
       const s = advanceAuto(flow, item.s, append);
-      const found = causeFound(s, opts.causes, opts.pinned);
-      if (found) {
-        const goal = s.findings.find((f) => f.cause === found)!;
-        return { moves: item.moves, goalNode: goal.node, goalPhase: nodeById(flow, goal.node).phase, cause: found };
-      }
+      const goal = causeFound(s, opts.causes, opts.pinned);
+      if (goal) return { moves: item.moves, goalNode: goal.node, goalPhase: nodeById(flow, goal.node).phase, cause: goal.cause };
       const key = `${s.node}|${JSON.stringify(s.facts)}`;
       if (seen.has(key)) continue;
       seen.add(key);

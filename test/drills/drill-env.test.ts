@@ -18,6 +18,7 @@ describe('drill environment', () => {
     const hour = 3_600_000;
     expect(shiftLogLine('https 2026-03-14T10:00:00.123456Z app/x 1.2.3.4:1 - -1 -1 -1 502 - 0 0 "GET x HTTP/1.1" "-" - - - "-" "-" "-" 0 2026-03-14T09:59:59.999000Z "forward"', hour))
       .toBe('https 2026-03-14T11:00:00.123456Z app/x 1.2.3.4:1 - -1 -1 -1 502 - 0 0 "GET x HTTP/1.1" "-" - - - "-" "-" "-" 0 2026-03-14T10:59:59.999000Z "forward"');
+    expect(shiftLogLine('"Root=1-67891233-abcdef012345678912345678"', hour)).toBe('"Root=1-67892043-abcdef012345678912345678"');
     expect(shiftLogLine('2026/03/14 23:30:05 [error] 12#12: *7 connect() failed (111: Connection refused)', hour))
       .toBe('2026/03/15 00:30:05 [error] 12#12: *7 connect() failed (111: Connection refused)');
   });

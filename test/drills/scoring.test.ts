@@ -21,6 +21,8 @@ describe('drill scoring', () => {
     const s = run.score('keepalive-race');
     expect(s).toMatchObject({ correct: true, wrongTurns: [], backtracks: 0, unneededChecks: expect.any(Array) });
     expect(s.shortest.map((m) => m.node)).toEqual(run.shortest?.moves.map((m) => m.node));
+    // The goal is where the cause stood as likely or confirmed, not an earlier "suspected".
+    expect(run.state.findings.some((f) => f.node === run.shortest?.goalNode && f.cause === 'keepalive-race' && ['likely', 'confirmed'].includes(f.confidence))).toBe(true);
     expect(s.timeToEvidenceMs).toBeGreaterThan(0);
     expect(s.timeToPhaseMs).toBeDefined();
   });
