@@ -40,6 +40,7 @@ const HELP = `
     $ badgate drill [scenario]        training: list the drills, or run one against a simulated incident
     $ badgate drill --facilitator <s> the answer sheet of a drill, for whoever runs the game day
     $ badgate drill import <rec.json> --cause ID   turn a recording (run --record) into a drill
+    $ badgate lab keepalive           live lab on 127.0.0.1: the keep-alive race behind an ALB, then its fix
     $ badgate flows lint [files]      validate flow files and drill scenarios
     $ badgate flows schema            print the JSON schema of flow files
     $ badgate iam-policy              print the read-only IAM policy badgate needs
@@ -58,6 +59,7 @@ const HELP = `
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
   drill:   --facilitator  --json  --out FILE (the debrief; default ./debrief-<session>.md)
            import: --cause ID  --session ID (take its answers)  --keep-names (no masking)  --out FILE
+  lab:     --scale F  --idle-timeout S  --keepalive-timeout S  --duration 5m  --max-requests N  --out FILE
 
   Sessions are journals under $XDG_STATE_HOME/badgate (or ~/.local/state/badgate);
   set BADGATE_STATE_DIR to use another folder.
@@ -90,6 +92,10 @@ async function main(): Promise<number> {
       cause: { type: 'string' },
       session: { type: 'string' },
       keepNames: { type: 'boolean' },
+      scale: { type: 'number' },
+      keepaliveTimeout: { type: 'number' },
+      duration: { type: 'string' },
+      maxRequests: { type: 'number' },
     },
   });
   const [command, ...args] = cli.input;
@@ -114,6 +120,8 @@ async function main(): Promise<number> {
       const { drillCommand } = await import('./commands/drill.js');
       return drillCommand(args, { facilitator: f.facilitator, json: f.json, out: f.out, cause: f.cause, session: f.session, keepNames: f.keepNames }, io);
     }
+    case 'lab':
+      return (await import('./commands/lab.js')).labCommand(args, { scale: f.scale, idleTimeout: f.idleTimeout, keepaliveTimeout: f.keepaliveTimeout, duration: f.duration, maxRequests: f.maxRequests, out: f.out }, io);
     case 'flows':
       return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);
     case 'iam-policy':

@@ -43,6 +43,12 @@ export interface LabProxy {
   url: string;
   port: number;
   readonly stats: Readonly<ProxyStats>;
+  /**
+   * Forgets pooled connections the backend already closed. A fix ships with a backend
+   * restart, after which the ALB works on fresh connections; without this, the first
+   * reuse of a connection closed before the fix would count as a 502 after it.
+   */
+  dropClosed(): void;
   close(): Promise<void>;
 }
 
@@ -241,6 +247,15 @@ export async function startLabProxy(opts: LabProxyOptions): Promise<LabProxy> {
     url: `http://127.0.0.1:${port}`,
     port,
     stats,
+    dropClosed: () => {
+      for (const conn of pool.filter((c) => c.finWhileIdle || c.destroyed)) {
+        clearTimeout(idleTimers.get(conn));
+        idleTimers.delete(conn);
+        pool.splice(pool.indexOf(conn), 1);
+        upstreams.delete(conn);
+        conn.destroy();
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;

@@ -170,6 +170,7 @@ export async function startLab(cfg: LabConfig): Promise<LabController> {
     snapshot,
     setBackendKeepAlive(ms) {
       backend.setKeepAlive(ms);
+      proxy.dropClosed();
       phases.push(newPhase(ms, counts.requests + 1));
     },
     stop() {
