@@ -115,23 +115,27 @@ function debriefPath(flags: DrillFlags, sessionId: string): string {
   return flags.out ?? `debrief-${sessionId}.md`;
 }
 
-/** `badgate drill <id>`: the normal wizard against the scenario, with a clock, then the score. */
-export async function runDrill(id: string, flags: DrillFlags, io: Io): Promise<number> {
+/**
+ * `badgate drill <id>`: the normal wizard against the scenario, with a clock, then the score.
+ * With `resume`, an interrupted drill goes on from its journal, in the same scenario time.
+ */
+export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: Journal): Promise<number> {
   if (!process.stdin.isTTY) return fail(io, 'drill', 'needs an interactive terminal (stdin is not a TTY)', '`badgate drill --facilitator <id>` prints the answer sheet without one');
   const loaded = loadOrFail(id, io);
   if (typeof loaded === 'number') return loaded;
   const { scenario, flow } = loaded;
   const catalog = loadCatalog();
-  const sessionId = newSessionId(new Date());
+  const first = resume?.events[0];
+  const sessionId = first?.type === 'start' ? first.sessionId : newSessionId(new Date());
   let env: DrillEnv;
   try {
-    env = createDrillEnv(scenario, { dir: join(stateDir(), 'drills', sessionId), now: new Date() });
+    env = createDrillEnv(scenario, { dir: join(stateDir(), 'drills', sessionId), now: first ? new Date(first.at) : new Date() });
   } catch (e) {
     return fail(io, 'drill', `cannot prepare the drill's files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'set BADGATE_STATE_DIR to a writable folder');
   }
   // The answer key is searched while the trainee reads the briefing; it is never shown before the debrief.
   const shortest: Promise<ShortestPath | undefined> = scenarioShortestPath(loaded).catch(() => undefined);
-  let journal: Journal | undefined;
+  let journal: Journal | undefined = resume;
   let how: 'quit' | 'done' | undefined;
   const begin = () => {
     const start = drillStartEvent(loaded, env, sessionId, new Date());
@@ -154,12 +158,13 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io): Promise<n
     <DrillApp
       briefing={{ title: scenario.title, difficulty: scenario.difficulty, briefing: scenario.briefing, files: env.files }}
       flow={flow} catalog={catalog} runCheck={run} begin={begin} finish={finish} onExit={(h) => { how = h; }}
+      started={resume ? { journal: resume, startedAt: resume.events[0].at } : undefined}
     />,
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();
   journal?.close();
-  if (journal && how !== 'done') io.err(`Drill saved (${journal.path}). The journal keeps every answer; start again with: badgate drill ${scenario.id}`);
+  if (journal && how !== 'done') io.err(`Drill saved (${journal.path}).\nContinue with: badgate resume ${sessionId}`);
   return 0;
 }
 

@@ -100,6 +100,9 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
     return fail(io, 'resume', (e as Error).message);
   }
   const start = journal.events[0] as Extract<JournalEvent, { type: 'start' }>;
+  if (start.context.mode === 'drill' && start.context.source?.startsWith('drill:')) {
+    return (await import('./drill.js')).runDrill(start.context.source.slice('drill:'.length), { out: flags.out }, io, journal);
+  }
   let aws: AwsSetup | undefined;
   try {
     aws = await setupAws({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });

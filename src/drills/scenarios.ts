@@ -122,7 +122,8 @@ export function pinnedAnswers(s: Scenario, env: DrillEnv): Record<string, string
 export function drillStartEvent(loaded: LoadedScenario, env: DrillEnv, sessionId: string, now: Date): Extract<JournalEvent, { type: 'start' }> {
   return {
     seq: 1, at: now.toISOString(), type: 'start', sessionId, flow: loaded.flow.id, flowTitle: loaded.flow.title, version: 1, start: loaded.flow.start,
-    context: { mode: 'drill', source: `drill:${loaded.scenario.id}`, ...(env.reader ? { region: env.reader.region } : {}) },
+    // A shipped drill is named by id; another by its path, so `resume` can find it again.
+    context: { mode: 'drill', source: `drill:${resolve(loaded.file) === join(DRILLS_DIR, `${loaded.scenario.id}.yaml`) ? loaded.scenario.id : resolve(loaded.file)}`, ...(env.reader ? { region: env.reader.region } : {}) },
     facts: { ...drillStartFacts(loaded.scenario, env), 'session.id': sessionId, 'session.mode': 'drill' },
   };
 }

@@ -56,4 +56,47 @@ describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', 
     expect(events[0]).toMatchObject({ type: 'start', context: { mode: 'drill' } });
     expect(events.filter((e) => e.type === 'verdict')).toEqual([expect.objectContaining({ cause: 'keepalive-race' })]);
   }, 90_000);
+
+  it('Ctrl+C keeps a drill; resume continues it in the same scenario and the score counts the whole drill', async () => {
+    expect(ready, 'CI needs dist/cli.js (npm test builds it) and tmux').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'badgate-drill-e2e-'));
+    const env = `BADGATE_STATE_DIR=${dir} AWS_EC2_METADATA_DISABLED=true NO_COLOR=1`;
+    const debrief = join(dir, 'debrief.md');
+    const t = new Tmux(`bg-drill-c-${process.pid}`);
+    sessions.push(t);
+    t.start(`cd ${dir} && ${env} node ${BIN} drill ${SCENARIO}`, 100, 50);
+    await t.waitFor('enter start');
+    t.keys('Enter');
+    await t.waitFor('? Incident title');
+    t.type('Checkout 502s');
+    await t.waitFor('? When it started');
+    t.type('40m ago');
+    await t.waitFor('? Affected URL');
+    t.keys('C-c');
+    const saved = await t.waitFor(/Continue with: badgate resume (\S+)/);
+    const id = /badgate resume (\S+)/.exec(saved)![1];
+
+    const r = new Tmux(`bg-drill-r-${process.pid}`);
+    sessions.push(r);
+    r.start(`cd ${dir} && ${env} node ${BIN} resume ${id} --out ${debrief}`, 100, 50);
+    await r.waitFor('? Affected URL');
+    expect(r.screen()).toContain('drill clock');
+    r.type('https://shop.example.com/checkout');
+    await r.waitFor('? All or some requests');
+    r.type('2');
+    await r.waitFor('? Recent change');
+    r.type('4');
+    await r.waitFor('▶ Emergency checklist');
+    r.type('');
+    await r.waitFor('? Backend server', 30_000);
+    r.keys('a');
+    await r.waitFor('What is the root cause?');
+    r.type('keep-alive', false);
+    await r.waitFor(/1 of \d+ causes/);
+    r.keys('Enter');
+    await r.waitFor('Correct.', 15_000);
+    const md = readFileSync(debrief, 'utf8');
+    expect(md).toContain('**Correct.**');
+    expect(md).toContain('Incident title — Checkout 502s');
+  }, 90_000);
 });
