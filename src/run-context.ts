@@ -1,6 +1,6 @@
 import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, createMemoReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
 import { getCheck } from './checks/registry.js';
-import { runCheck } from './checks/run-check.js';
+import { runCheck, skippedForMissingParams } from './checks/run-check.js';
 import type { CheckResult, Facts } from './checks/types.js';
 import type { SessionContext } from './engine/events.js';
 import type { CheckNode } from './engine/flow-schema.js';
@@ -93,13 +93,8 @@ export function makeCheckRunner(aws: AwsSetup | undefined, opts: { profile?: str
   return async (node, params, s, progress) => {
     const check = getCheck(node.run);
     if (!check) return { status: 'unknown', outcome: 'unknown', summary: `no check named ${node.run} in this badgate` };
-    const missing = Object.entries(check.meta.params).filter(([k, p]) => p.required && !params[k]).map(([k]) => k);
-    if (missing.length) {
-      return {
-        status: 'unknown', outcome: 'unknown',
-        summary: `skipped: nothing known yet for ${missing.map((m) => `"${m}"`).join(', ')} (${missing.map((m) => check.meta.params[m].description).join('; ')})`,
-      };
-    }
+    const skipped = skippedForMissingParams(check.meta, params);
+    if (skipped) return skipped;
     const result = await runCheck(check, {
       params, facts: s.facts, aws: aws?.reader, signal: opts.signal ?? new AbortController().signal, progress, now: () => new Date(),
     }, { profile: opts.profile });

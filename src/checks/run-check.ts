@@ -1,7 +1,7 @@
 import { AwsNotConfiguredError, classifyAwsError } from '../aws/errors.js';
 import type { AwsReader } from '../aws/reader.js';
 import { tapReader } from '../aws/tap-reader.js';
-import type { Check, CheckContext, CheckResult, Source } from './types.js';
+import type { Check, CheckContext, CheckMeta, CheckResult, Source } from './types.js';
 
 /** The reader, or the typed error the runner maps to `unknown` with a next step. */
 export function requireAws(ctx: Pick<CheckContext, 'aws'>): AwsReader {
@@ -12,6 +12,16 @@ export function requireAws(ctx: Pick<CheckContext, 'aws'>): AwsReader {
 export interface RunCheckOptions {
   /** The profile in use, so "run aws sso login --profile X" names the right one. */
   profile?: string;
+}
+
+/** A check whose required parameters are still unknown is skipped, saying which and why they matter. */
+export function skippedForMissingParams(meta: CheckMeta, params: Record<string, string>): CheckResult | undefined {
+  const missing = Object.entries(meta.params).filter(([k, p]) => p.required && !params[k]).map(([k]) => k);
+  if (!missing.length) return undefined;
+  return {
+    status: 'unknown', outcome: 'unknown',
+    summary: `skipped: nothing known yet for ${missing.map((m) => `"${m}"`).join(', ')} (${missing.map((m) => meta.params[m].description).join('; ')})`,
+  };
 }
 
 /**

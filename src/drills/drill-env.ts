@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { createReplayReader, type AwsReader, type Recording } from '../aws/index.js';
 import { getCheck } from '../checks/registry.js';
-import { runCheck } from '../checks/run-check.js';
+import { runCheck, skippedForMissingParams } from '../checks/run-check.js';
 import type { CheckResult } from '../checks/types.js';
 import type { Scenario, ScenarioProbe } from '../engine/scenario.js';
 import type { LogObject, LogObjectStore } from '../logs/log-object-store.js';
@@ -160,10 +160,8 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
   const runDrillCheck: CheckRunner = async (node, params, s, progress) => {
     const check = getCheck(node.run);
     if (!check) return { status: 'unknown', outcome: 'unknown', summary: `no check named ${node.run} in this badgate` };
-    const missing = Object.entries(check.meta.params).filter(([k, p]) => p.required && !params[k]).map(([k]) => k);
-    if (missing.length) {
-      return { status: 'unknown', outcome: 'unknown', summary: `skipped: nothing known yet for ${missing.map((m) => `"${m}"`).join(', ')}` };
-    }
+    const skipped = skippedForMissingParams(check.meta, params);
+    if (skipped) return skipped;
     const isProbe = check.meta.id.startsWith('net.') || check.meta.id.startsWith('local.');
     if (isProbe) {
       const probe = scenario.probes.find((p) => matches(p, check.meta.id, params));

@@ -1,5 +1,5 @@
 import { CatalogSchema, REQUIRED_CAUSE_IDS, type Catalog } from './causes.js';
-import { parseYaml, schemaErrors, yamlErrors, type LintMessage } from './load-flow.js';
+import { parseYamlWith, type LintMessage } from './load-flow.js';
 
 export interface ParsedCatalog {
   catalog?: Catalog;
@@ -8,20 +8,16 @@ export interface ParsedCatalog {
 
 /** Parses flows/causes.yaml; every problem comes back as file:line:col. */
 export function parseCatalog(text: string, file: string): ParsedCatalog {
-  const parsed = parseYaml(text);
-  const syntax = yamlErrors(parsed, file);
-  if (syntax.length) return { messages: syntax };
-  const data: unknown = parsed.doc.toJS();
-  const result = CatalogSchema.safeParse(data);
-  if (!result.success) return { messages: schemaErrors(result.error.issues, parsed, file, data) };
+  const { data: catalog, parsed, messages: invalid } = parseYamlWith(CatalogSchema, text, file);
+  if (!catalog) return { messages: invalid };
   const messages: LintMessage[] = [];
   const seen = new Set<string>();
-  result.data.causes.forEach((c, i) => {
+  catalog.causes.forEach((c, i) => {
     if (seen.has(c.id)) messages.push({ file, ...parsed.locate(['causes', i, 'id']), message: `duplicate cause id "${c.id}"` });
     seen.add(c.id);
   });
   for (const id of REQUIRED_CAUSE_IDS) {
     if (!seen.has(id)) messages.push({ file, ...parsed.locate(['causes']), message: `required cause "${id}" is missing` });
   }
-  return { catalog: result.data, messages };
+  return { catalog, messages };
 }

@@ -63,6 +63,23 @@ function describePath(path: PathKey, data: unknown): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
 }
 
+export interface ParsedFile<T> {
+  data?: T;
+  parsed: ParsedYaml;
+  messages: LintMessage[];
+}
+
+/** YAML text checked against a schema; every problem comes back as file:line:col. */
+export function parseYamlWith<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, text: string, file: string): ParsedFile<T> {
+  const parsed = parseYaml(text);
+  const syntax = yamlErrors(parsed, file);
+  if (syntax.length) return { parsed, messages: syntax };
+  const raw: unknown = parsed.doc.toJS();
+  const result = schema.safeParse(raw);
+  if (!result.success) return { parsed, messages: schemaErrors(result.error.issues, parsed, file, raw) };
+  return { data: result.data, parsed, messages: [] };
+}
+
 export interface ParsedFlow {
   flow?: Flow;
   parsed: ParsedYaml;
@@ -71,11 +88,6 @@ export interface ParsedFlow {
 
 /** Parses and schema-checks one flow file's text. Semantic checks are in lint-flow.ts. */
 export function parseFlow(text: string, file: string): ParsedFlow {
-  const parsed = parseYaml(text);
-  const syntax = yamlErrors(parsed, file);
-  if (syntax.length) return { parsed, messages: syntax };
-  const data: unknown = parsed.doc.toJS();
-  const result = FlowSchema.safeParse(data);
-  if (!result.success) return { parsed, messages: schemaErrors(result.error.issues, parsed, file, data) };
-  return { flow: result.data, parsed, messages: [] };
+  const { data, parsed, messages } = parseYamlWith(FlowSchema, text, file);
+  return { flow: data, parsed, messages };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseYaml, schemaErrors, yamlErrors, type LintMessage, type ParsedYaml } from './load-flow.js';
+import { parseYamlWith, type LintMessage, type ParsedYaml } from './load-flow.js';
 
 /**
  * A drill scenario: one file holding the environment a trainee investigates (what AWS
@@ -80,14 +80,9 @@ export interface ParsedScenario {
 
 /** Parses and schema-checks a scenario file's text; semantic checks are in drills/lint. */
 export function parseScenario(text: string, file: string): ParsedScenario {
-  const parsed = parseYaml(text);
-  const syntax = yamlErrors(parsed, file);
-  if (syntax.length) return { parsed, messages: syntax };
-  const data: unknown = parsed.doc.toJS();
-  const result = ScenarioSchema.safeParse(data);
-  if (!result.success) return { parsed, messages: schemaErrors(result.error.issues, parsed, file, data) };
+  const { data: scenario, parsed, messages } = parseYamlWith(ScenarioSchema, text, file);
+  if (!scenario) return { parsed, messages };
   const base = file.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
-  const messages: LintMessage[] = [];
-  if (result.data.id !== base) messages.push({ file, ...parsed.locate(['id']), message: `the id "${result.data.id}" must match the file name "${base}"` });
-  return { scenario: result.data, parsed, messages };
+  if (scenario.id !== base) messages.push({ file, ...parsed.locate(['id']), message: `the id "${scenario.id}" must match the file name "${base}"` });
+  return { scenario, parsed, messages };
 }
