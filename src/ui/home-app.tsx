@@ -1,6 +1,7 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import { color } from './theme.js';
+import { strokes } from './wizard-state.js';
 
 export interface HomeChoice {
   value: string;
@@ -11,13 +12,22 @@ export interface HomeChoice {
 /** The first screen of a bare `badgate`: start, resume or replay. */
 export function HomeApp({ choices, banner, onChoose }: { choices: HomeChoice[]; banner?: string; onChoose(value: string | undefined): void }) {
   const { exit } = useApp();
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursorState] = useState(0);
+  // Keys can arrive before React re-renders ("2\r" in one chunk from tmux or a paste): read the ref.
+  const cursorRef = useRef(0);
+  const setCursor = (next: number) => { cursorRef.current = next; setCursorState(next); };
+  const choose = () => { onChoose(choices[cursorRef.current].value); exit(); };
   useInput((input, key) => {
-    if (key.upArrow || input === 'k') setCursor((c) => (c + choices.length - 1) % choices.length);
-    else if (key.downArrow || input === 'j') setCursor((c) => (c + 1) % choices.length);
-    else if (/^[1-9]$/.test(input) && Number(input) <= choices.length) setCursor(Number(input) - 1);
-    else if (key.return) { onChoose(choices[cursor].value); exit(); }
+    if (key.upArrow || input === 'k') setCursor((cursorRef.current + choices.length - 1) % choices.length);
+    else if (key.downArrow || input === 'j') setCursor((cursorRef.current + 1) % choices.length);
+    else if (key.return) choose();
     else if (input === 'q' || key.escape) { onChoose(undefined); exit(); }
+    else {
+      for (const k of strokes(input)) {
+        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= choices.length) setCursor(Number(k.ch) - 1);
+        else if (k.kind === 'enter') { choose(); return; }
+      }
+    }
   });
   return (
     <Box flexDirection="column">
