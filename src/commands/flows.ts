@@ -28,7 +28,7 @@ export async function lintFiles(files: string[]): Promise<LintMessage[]> {
       out.push(...parseCatalog(text, file).messages);
       continue;
     }
-    if (isScenarioFile(file)) {
+    if (isScenarioFile(file, text)) {
       out.push(...await lintScenarioFile(file, catalog ?? { causes: [] }));
       continue;
     }

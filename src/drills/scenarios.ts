@@ -21,8 +21,9 @@ export function scenarioFiles(dir = DRILLS_DIR): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort() : [];
 }
 
-export function isScenarioFile(file: string): boolean {
-  return resolve(file).startsWith(`${DRILLS_DIR}/`) || /^\s*briefing:/m.test(safeRead(file));
+/** A drill is a file under flows/drills, or any YAML with a top-level briefing. */
+export function isScenarioFile(file: string, text: string): boolean {
+  return resolve(file).startsWith(`${DRILLS_DIR}/`) || /^briefing:/m.test(text);
 }
 
 function safeRead(file: string): string {

@@ -9,6 +9,39 @@ const BIN = join(ROOT, 'dist/cli.js');
 const SCENARIO = join(ROOT, 'test/fixtures/drills/keepalive-mini.yaml');
 const ready = existsSync(BIN) && Tmux.available();
 
+/** Briefing → enter, then the title and start time; stops at the URL question. */
+async function beginDrill(t: Tmux): Promise<void> {
+  await t.waitFor('enter start');
+  t.keys('Enter');
+  await t.waitFor('? Incident title');
+  t.type('Checkout 502s');
+  await t.waitFor('? When it started');
+  t.type('40m ago');
+  await t.waitFor('? Affected URL');
+}
+
+/** From the URL question to the keep-alive questions: healthy targets and ALB-made 502s lead there. */
+async function toKeepAliveQuestions(t: Tmux): Promise<void> {
+  t.type('https://shop.example.com/checkout');
+  await t.waitFor('? All or some requests');
+  t.type('2');
+  await t.waitFor('? Recent change');
+  t.type('4');
+  await t.waitFor('▶ Emergency checklist');
+  t.type('');
+  await t.waitFor('? Backend server', 30_000);
+}
+
+/** `a`, filter to the keep-alive race, enter: waits for the verdict. */
+async function nameKeepAliveRace(t: Tmux): Promise<void> {
+  t.keys('a');
+  await t.waitFor('What is the root cause?');
+  t.type('keep-alive', false);
+  await t.waitFor(/1 of \d+ causes/);
+  t.keys('Enter');
+  await t.waitFor('Correct.', 15_000);
+}
+
 describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', () => {
   const sessions: Tmux[] = [];
   afterEach(() => sessions.forEach((s) => s.kill()));
@@ -23,28 +56,10 @@ describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', 
 
     await t.waitFor('enter start');
     expect(t.screen()).toContain('alb-access.log');
-    t.keys('Enter');
-    await t.waitFor('? Incident title');
-    t.type('Checkout 502s');
-    await t.waitFor('? When it started');
-    t.type('40m ago');
-    await t.waitFor('? Affected URL');
-    t.type('https://shop.example.com/checkout');
-    await t.waitFor('? All or some requests');
-    t.type('2');
-    await t.waitFor('? Recent change');
-    t.type('4');
-    await t.waitFor('▶ Emergency checklist');
-    t.type('');
-    // Healthy targets and ALB-made 502s in CloudWatch lead to the keep-alive questions.
-    await t.waitFor('? Backend server', 30_000);
+    await beginDrill(t);
+    await toKeepAliveQuestions(t);
     expect(t.screen()).toMatch(/drill clock/);
-    t.keys('a');
-    await t.waitFor('What is the root cause?');
-    t.type('keep-alive', false);
-    await t.waitFor(/1 of \d+ causes/);
-    t.keys('Enter');
-    await t.waitFor('Correct.', 15_000);
+    await nameKeepAliveRace(t);
     expect(t.screen()).toContain('Shortest path to the answer');
     t.keys('Enter');
 
@@ -65,13 +80,7 @@ describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', 
     const t = new Tmux(`bg-drill-c-${process.pid}`);
     sessions.push(t);
     t.start(`cd ${dir} && ${env} node ${BIN} drill ${SCENARIO}`, 100, 50);
-    await t.waitFor('enter start');
-    t.keys('Enter');
-    await t.waitFor('? Incident title');
-    t.type('Checkout 502s');
-    await t.waitFor('? When it started');
-    t.type('40m ago');
-    await t.waitFor('? Affected URL');
+    await beginDrill(t);
     t.keys('C-c');
     const saved = await t.waitFor(/Continue with: badgate resume (\S+)/);
     const id = /badgate resume (\S+)/.exec(saved)![1];
@@ -81,20 +90,8 @@ describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', 
     r.start(`cd ${dir} && ${env} node ${BIN} resume ${id} --out ${debrief}`, 100, 50);
     await r.waitFor('? Affected URL');
     expect(r.screen()).toContain('drill clock');
-    r.type('https://shop.example.com/checkout');
-    await r.waitFor('? All or some requests');
-    r.type('2');
-    await r.waitFor('? Recent change');
-    r.type('4');
-    await r.waitFor('▶ Emergency checklist');
-    r.type('');
-    await r.waitFor('? Backend server', 30_000);
-    r.keys('a');
-    await r.waitFor('What is the root cause?');
-    r.type('keep-alive', false);
-    await r.waitFor(/1 of \d+ causes/);
-    r.keys('Enter');
-    await r.waitFor('Correct.', 15_000);
+    await toKeepAliveQuestions(r);
+    await nameKeepAliveRace(r);
     const md = readFileSync(debrief, 'utf8');
     expect(md).toContain('**Correct.**');
     expect(md).toContain('Incident title — Checkout 502s');
