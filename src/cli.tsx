@@ -128,13 +128,13 @@ async function main(): Promise<number> {
       io.out(JSON.stringify((await import('./checks/iam-policy.js')).buildIamPolicy(), null, 2));
       return 0;
     case 'logs':
-      return (await import('./logs/logs-command.js')).runLogsCommand({
+      return (await import('./commands/logs.js')).runLogsCommand({
         source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, athena: f.athena, profile: f.profile, region: f.region,
       }, { ...io, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY) });
     case 'probe': {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      return (await import('./net/probe-command.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
+      return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
     }
     default:
       return fail(io, '', `unknown command "${command}"`, '`badgate --help` lists the commands');

@@ -170,7 +170,7 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: J
 
 export async function drillCommand(args: string[], flags: DrillFlags, io: Io): Promise<number> {
   const [first, ...rest] = args;
-  if (first === 'import') return (await import('../drills/import-scenario.js')).importCommand(rest[0], flags, io);
+  if (first === 'import') return (await import('./drill-import.js')).importCommand(rest[0], flags, io);
   if (!first) {
     if (flags.facilitator) return fail(io, 'drill', '--facilitator needs a scenario id', '`badgate drill` lists them; then `badgate drill --facilitator <id>`');
     return listDrills(io, flags.json);

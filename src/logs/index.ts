@@ -1,5 +1,4 @@
 /** Public surface of src/logs for the CLI, the TUI and the checks. */
-export { runLogsCommand, DOWNLOAD_THRESHOLD_BYTES, type LogsCommandOptions, type LogsCommandIo, type LogsCommandDeps } from './logs-command.js';
 export { analyzeInputs, type RunOptions } from './run-analysis.js';
 export { LogAnalyzer, analyzeText, type AnalyzerOptions } from './log-analyzer.js';
 export { loadSource, type LoadedSource, type LoadOptions } from './load-source.js';

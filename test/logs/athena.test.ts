@@ -5,7 +5,7 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { breakdownSql, classificationSql, createAlbTableSql, isAllowedAthenaSql, perMinuteSql, windowWhere } from '../../src/logs/athena-sql.js';
 import { analyzeWithAthena, type AthenaQueryRunner } from '../../src/logs/athena-analysis.js';
 import { createAthenaQueryRunner } from '../../src/aws/sdk/athena.js';
-import { runLogsCommand } from '../../src/logs/logs-command.js';
+import { runLogsCommand } from '../../src/commands/logs.js';
 import type { LogObjectStore } from '../../src/logs/log-object-store.js';
 
 const spec = {

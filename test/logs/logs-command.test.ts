@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { runLogsCommand, type LogsCommandOptions } from '../../src/logs/logs-command.js';
+import { runLogsCommand, type LogsCommandOptions } from '../../src/commands/logs.js';
 import { DOC_HTTP, DOC_LAMBDA, SEED_BAD, SEED_GOOD, NGINX_LINES } from './fixtures.js';
 
 let dir: string;

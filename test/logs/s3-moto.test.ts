@@ -10,7 +10,7 @@ import { createS3LogStore } from '../../src/aws/sdk/s3-log-store.js';
 import { planS3 } from '../../src/logs/s3-plan.js';
 import { loadSource } from '../../src/logs/load-source.js';
 import { analyzeInputs } from '../../src/logs/run-analysis.js';
-import { runLogsCommand } from '../../src/logs/logs-command.js';
+import { runLogsCommand } from '../../src/commands/logs.js';
 import { albLine, iso } from './fixtures.js';
 
 const ACCT = '123456789012';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runProbeCommand, type ProbeReport } from '../../src/net/probe-command.js';
+import { runProbeCommand, type ProbeReport } from '../../src/commands/probe.js';
 import { answerLikeAlb502, closeAll, closedPort, startHttp } from './helpers/servers.js';
 
 afterAll(closeAll);

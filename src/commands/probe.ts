@@ -6,7 +6,7 @@ import { keepAliveCheck } from '../checks/net-keepalive.js';
 import { tlsCheck } from '../checks/net-tls.js';
 import { dnsCheck } from '../checks/net-dns.js';
 import { tcpConnectCheck } from '../checks/net-tcp-connect.js';
-import { parseTarget } from './target.js';
+import { parseTarget } from '../net/target.js';
 
 export interface ProbeCommandOptions {
   url: string;

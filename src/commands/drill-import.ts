@@ -7,8 +7,8 @@ import { replay } from '../engine/session.js';
 import { formatMessage } from '../engine/load-flow.js';
 import { loadCatalog } from '../flow-files.js';
 import { findSession, readJournal, sessionsDir } from '../sessions/journal.js';
-import { fail, type Io } from '../commands/io.js';
-import { lintScenarioFile } from './scenarios.js';
+import { fail, type Io } from './io.js';
+import { lintScenarioFile } from '../drills/scenarios.js';
 
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g;
 const PRIVATE = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|127\.|0\.|255\.)/;

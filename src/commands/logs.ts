@@ -3,15 +3,15 @@
  * Exit codes: 0 no 502s, 1 502s found and classified, 2 usage or setup error. Every bad
  * input ends in one line saying what is wrong and what to do next, never a stack trace.
  */
-import { analyzeInputs } from './run-analysis.js';
-import { loadSource, isS3, type LoadedSource } from './load-source.js';
-import { parseWindow } from './time-window.js';
-import { renderAnalysis } from './render-text.js';
-import { describeIoError, LogSourceError } from './errors.js';
-import type { LogObjectStore } from './log-object-store.js';
-import { analyzeWithAthena, type AthenaQueryRunner } from './athena-analysis.js';
-import { createAlbTableSql, classificationSql, dayOf, type AlbQuerySpec, type AlbTableSpec } from './athena-sql.js';
-import type { LogAnalysis, LogProgress } from './types.js';
+import { analyzeInputs } from '../logs/run-analysis.js';
+import { loadSource, isS3, type LoadedSource } from '../logs/load-source.js';
+import { parseWindow } from '../logs/time-window.js';
+import { renderAnalysis } from '../logs/render-text.js';
+import { describeIoError, LogSourceError } from '../logs/errors.js';
+import type { LogObjectStore } from '../logs/log-object-store.js';
+import { analyzeWithAthena, type AthenaQueryRunner } from '../logs/athena-analysis.js';
+import { createAlbTableSql, classificationSql, dayOf, type AlbQuerySpec, type AlbTableSpec } from '../logs/athena-sql.js';
+import type { LogAnalysis, LogProgress } from '../logs/types.js';
 
 export interface LogsCommandOptions {
   source: string;
