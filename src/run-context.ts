@@ -1,7 +1,7 @@
 import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, createMemoReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
 import { getCheck } from './checks/registry.js';
 import { runCheck, skippedForMissingParams } from './checks/run-check.js';
-import type { CheckResult, Facts } from './checks/types.js';
+import type { CheckResult, Facts } from './engine/vocabulary.js';
 import type { SessionContext } from './engine/events.js';
 import type { CheckNode } from './engine/flow-schema.js';
 import type { SessionState } from './engine/session.js';

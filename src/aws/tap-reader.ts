@@ -1,4 +1,4 @@
-import type { Source } from '../checks/types.js';
+import type { Source } from '../engine/vocabulary.js';
 import { keepLogStore, READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
 
 export interface TapHooks {

@@ -1,7 +1,8 @@
 import type { MetricQuery, MetricResult } from '../aws/reader.js';
 import { factList, lbDimension, loadBalancerArnFor, tgDimension } from './elbv2-common.js';
 import { requireAws } from './run-check.js';
-import type { Check, CheckResult, Facts, Finding, Series } from './types.js';
+import type { CheckResult, Facts, Finding, Series } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 const NAMESPACE = 'AWS/ApplicationELB';
 const DEFAULT_WINDOW_MS = 3 * 3600_000;

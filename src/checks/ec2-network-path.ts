@@ -3,7 +3,8 @@ import type { NetworkAcl, RouteTable, SecurityGroup, Subnet } from '../aws/reade
 import { factList, loadBalancerFor, plural, targetGroupsFor } from './elbv2-common.js';
 import { EPHEMERAL, cidrRange, naclDecision, routeFor, routeTableFor, sgAllows, type Range } from './ec2-network-rules.js';
 import { requireAws } from './run-check.js';
-import type { Check, CheckResult, Finding } from './types.js';
+import type { CheckResult, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 export interface NetworkPathEvidence {
   lb: { name: string; vpcId: string; securityGroups: string[]; subnetIds: string[] };

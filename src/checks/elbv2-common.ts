@@ -1,5 +1,6 @@
 import type { AwsReader, LoadBalancer, TargetGroup } from '../aws/reader.js';
-import type { CheckContext, FactValue, Facts } from './types.js';
+import type { FactValue, Facts } from '../engine/vocabulary.js';
+import type { CheckContext } from './types.js';
 
 /** The facts an earlier `elbv2.resolve` leaves behind, read as lists. */
 export function factList(value: FactValue | undefined): string[] {

@@ -1,6 +1,7 @@
 import { loadBalancerArnFor } from './elbv2-common.js';
 import { requireAws } from './run-check.js';
-import type { Check, CheckResult, Facts } from './types.js';
+import type { CheckResult, Facts } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 export interface LbAttributesEvidence {
   lbArn: string;

@@ -3,7 +3,8 @@ import { mapLimit } from '../aws/batch.js';
 import type { Action, AwsReader, Listener, LoadBalancer, Rule, TargetGroup } from '../aws/reader.js';
 import { isLbArn, plural, table } from './elbv2-common.js';
 import { requireAws } from './run-check.js';
-import type { Check, CheckResult, Facts } from './types.js';
+import type { CheckResult, Facts } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 export interface ResolveEvidence {
   query?: string;

@@ -2,7 +2,8 @@ import { mapLimit } from '../aws/batch.js';
 import type { TargetGroup } from '../aws/reader.js';
 import { factList, loadBalancerArnFor, targetGroupsFor } from './elbv2-common.js';
 import { requireAws } from './run-check.js';
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 export interface TargetGroupConfigEvidence {
   listeners: { port: number; protocol: string; targetGroupArns: string[] }[];

@@ -8,7 +8,8 @@ import { LogSourceError, describeIoError } from '../logs/errors.js';
 import type { LogObjectStore } from '../logs/log-object-store.js';
 import type { AnalyzerOptions } from '../logs/log-analyzer.js';
 import type { LogAnalysis, LogCause } from '../logs/types.js';
-import type { Check, CheckContext, CheckResult, Confidence, Facts, Finding, Source } from './types.js';
+import type { CheckResult, Confidence, Facts, Finding, Source } from '../engine/vocabulary.js';
+import type { Check, CheckContext } from './types.js';
 
 export interface LogsEvidence {
   source: string;

@@ -1,7 +1,8 @@
 import { collectLogs, findingsOf, seriesOf, type LogsEvidence } from './logs-access-log.js';
 import { sparkline } from '../logs/sparkline.js';
 import { NEXT_STEP } from '../logs/next-steps.js';
-import type { Check, CheckResult, Facts } from './types.js';
+import type { CheckResult, Facts } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 /** nginx kinds that answer the client with a 502, in the order a tie is broken. */
 const KINDS_502 = ['no-live-upstreams', 'refused', 'ssl', 'too-big-header', 'invalid-header', 'reset', 'prematurely-closed'] as const;

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { resolveChain, type DnsEvidence, type DnsResolver } from '../net/dns-probe.js';
 import { classifyChain } from '../net/dns-classify.js';
 import { hostOf } from '../net/target.js';

@@ -1,4 +1,5 @@
-import type { Check, CheckResult, Facts } from './types.js';
+import type { CheckResult, Facts } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { fingerprint, parsePastedResponse, type ResponseSample } from '../net/fingerprint.js';
 import { probeHttp, type HttpProbeEvidence } from '../net/http-probe.js';
 import { parseTarget } from '../net/target.js';

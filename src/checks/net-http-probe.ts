@@ -1,4 +1,5 @@
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { probeHttp, type HttpAttempt, type HttpProbeEvidence } from '../net/http-probe.js';
 import { fingerprint, type Fingerprint } from '../net/fingerprint.js';
 import { parseTarget } from '../net/target.js';

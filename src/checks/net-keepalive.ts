@@ -1,4 +1,5 @@
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { confirmRace, measureKeepAlive, type KeepAliveEvidence } from '../net/keepalive-probe.js';
 import { detectBackend, keepAliveFixes, recommendedSeconds } from '../net/keepalive-fixes.js';
 import { parseTarget } from '../net/target.js';

@@ -1,4 +1,4 @@
-import type { CheckResult, Source } from './types.js';
+import type { CheckResult, Source } from '../engine/vocabulary.js';
 
 /** Reads a numeric param (fractions allowed: tests scale timeouts down) within bounds. */
 export function numberParam(

@@ -1,4 +1,5 @@
-import type { Check, CheckResult, Finding } from './types.js';
+import type { CheckResult, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { probeTcp, type TcpEvidence } from '../net/tcp-probe.js';
 import { hostOf } from '../net/target.js';
 import { numberParam, paramProblem, probeSource } from './net-shared.js';

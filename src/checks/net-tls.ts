@@ -1,4 +1,5 @@
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 import { probeTls, type TlsEvidence } from '../net/tls-probe.js';
 import { hostOf } from '../net/target.js';
 import { numberParam, paramProblem, probeSource } from './net-shared.js';

@@ -2,7 +2,8 @@ import { awsChecks } from './aws.js';
 import { localPortListening } from './local-port-listening.js';
 import { logsChecks } from './logs.js';
 import { netChecks } from './net.js';
-import type { Check, CheckMeta } from './types.js';
+import type { CheckMeta } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks differ in evidence type; callers go through collect → evaluate of the same check
 export type AnyCheck = Check<any>;

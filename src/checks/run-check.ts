@@ -1,7 +1,8 @@
 import { AwsNotConfiguredError, classifyAwsError } from '../aws/errors.js';
 import type { AwsReader } from '../aws/reader.js';
 import { tapReader } from '../aws/tap-reader.js';
-import type { Check, CheckContext, CheckMeta, CheckResult, Source } from './types.js';
+import type { CheckMeta, CheckResult, Source } from '../engine/vocabulary.js';
+import type { Check, CheckContext } from './types.js';
 
 /** The reader, or the typed error the runner maps to `unknown` with a next step. */
 export function requireAws(ctx: Pick<CheckContext, 'aws'>): AwsReader {

@@ -1,5 +1,6 @@
 import { factNumber } from './elbv2-common.js';
-import type { Check, CheckResult, Facts, Finding } from './types.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check } from './types.js';
 
 export const SERVERS = ['node', 'nginx', 'apache', 'gunicorn', 'uvicorn', 'puma', 'tomcat', 'tomcat-stock', 'spring', 'iis', 'go', 'fastify', 'caddy', 'other'] as const;
 export type Server = (typeof SERVERS)[number];

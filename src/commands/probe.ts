@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import type { Check, CheckContext, CheckResult, Confidence, Facts, Finding } from '../checks/types.js';
+import type { CheckResult, Confidence, Facts, Finding } from '../engine/vocabulary.js';
+import type { Check, CheckContext } from '../checks/types.js';
 import { httpProbeCheck, MAX_COUNT, type HttpProbeCheckEvidence } from '../checks/net-http-probe.js';
 import { fingerprintCheck } from '../checks/net-fingerprint.js';
 import { keepAliveCheck } from '../checks/net-keepalive.js';

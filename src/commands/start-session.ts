@@ -1,4 +1,4 @@
-import type { Facts } from '../checks/types.js';
+import type { Facts } from '../engine/vocabulary.js';
 import type { SessionContext } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { Journal, newSessionId, sessionsDir } from '../sessions/journal.js';

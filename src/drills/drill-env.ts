@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { createReplayReader, type AwsReader, type Recording } from '../aws/index.js';
 import { getCheck } from '../checks/registry.js';
 import { runCheck, skippedForMissingParams } from '../checks/run-check.js';
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from '../engine/vocabulary.js';
 import type { Scenario, ScenarioProbe } from '../engine/scenario.js';
 import type { LogObject, LogObjectStore } from '../logs/log-object-store.js';
 import type { CheckRunner } from '../run-context.js';

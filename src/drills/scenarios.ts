@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { READER_METHODS } from '../aws/reader.js';
 import { getCheck } from '../checks/registry.js';
-import type { Facts } from '../checks/types.js';
+import type { Facts } from '../engine/vocabulary.js';
 import type { Catalog } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';

@@ -1,4 +1,4 @@
-import type { Confidence } from '../checks/types.js';
+import type { Confidence } from './vocabulary.js';
 import type { FindingEntry, SessionState } from './session.js';
 
 export interface BoardEntry {

@@ -1,4 +1,4 @@
-import type { Facts, FactValue } from '../checks/types.js';
+import type { Facts, FactValue } from './vocabulary.js';
 import type { Condition } from './flow-schema.js';
 
 function asNumber(v: FactValue | undefined): number | undefined {

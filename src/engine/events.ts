@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Facts } from '../checks/types.js';
+import type { CheckResult, Confidence, Facts } from './vocabulary.js';
 
 export type SessionMode = 'live' | 'manual' | 'replay' | 'drill';
 

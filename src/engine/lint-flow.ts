@@ -1,4 +1,4 @@
-import type { CheckMeta } from '../checks/types.js';
+import type { CheckMeta } from './vocabulary.js';
 import { conditionFacts } from './conditions.js';
 import type { Flow, FlowNode } from './flow-schema.js';
 import type { LintMessage, ParsedYaml, PathKey } from './load-flow.js';

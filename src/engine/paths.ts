@@ -1,4 +1,4 @@
-import type { CheckMeta, CheckResult } from '../checks/types.js';
+import type { CheckMeta, CheckResult } from './vocabulary.js';
 import { conditionFacts } from './conditions.js';
 import type { Condition } from './flow-schema.js';
 import type { JournalEvent, NewEvent } from './events.js';

@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Facts } from '../checks/types.js';
+import type { CheckResult, Confidence, Facts } from './vocabulary.js';
 import { evaluateCondition } from './conditions.js';
 import type { JournalEvent, NewEvent, SessionContext } from './events.js';
 import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from './vocabulary.js';
 import type { JournalEvent, NewEvent } from './events.js';
 import type { CheckNode, Flow, Phase } from './flow-schema.js';
 import { answer, checkEvents, headlessValue, initialState, nodeById, pending, reduce, type FindingEntry, type SessionState } from './session.js';

@@ -1,4 +1,4 @@
-import type { Facts } from '../checks/types.js';
+import type { Facts } from './vocabulary.js';
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z][\w]*(?:\.[\w]+)*)\s*\}\}/g;
 

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from './vocabulary.js';
 import type { JournalEvent, NewEvent } from './events.js';
 import type { CheckNode, Flow } from './flow-schema.js';
 import { answer, checkEvents, headlessValue, pending, reduce, type SessionState } from './session.js';

@@ -1,5 +1,5 @@
 import type { RootContent } from 'mdast';
-import type { CheckResult, Confidence, Series, Source } from '../checks/types.js';
+import type { CheckResult, Confidence, Series, Source } from '../engine/vocabulary.js';
 import { board, type BoardEntry } from '../engine/board.js';
 import type { Catalog, Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';

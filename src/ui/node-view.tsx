@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { Spinner } from '@inkjs/ui';
 import React from 'react';
-import type { Facts } from '../checks/types.js';
+import type { Facts } from '../engine/vocabulary.js';
 import type { QuestionNode, StepNode } from '../engine/flow-schema.js';
 import { interpolate } from '../engine/template.js';
 import type { Running } from './use-session.js';

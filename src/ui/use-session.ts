@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from '../engine/vocabulary.js';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
 import type { CheckNode, Flow } from '../engine/flow-schema.js';
 import { answer, backEvent, checkEvents, pending, reduce, replay, type SessionState } from '../engine/session.js';

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
-import type { Facts } from '../../src/checks/types.js';
+import type { Facts } from '../../src/engine/vocabulary.js';
 
 interface Fixture {
   check: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
 import { buildIamPolicy, declaredActions } from '../../src/checks/iam-policy.js';
-import type { CheckMeta } from '../../src/checks/types.js';
+import type { CheckMeta } from '../../src/engine/vocabulary.js';
 
 const meta = (apis: string[]): { meta: CheckMeta } => ({ meta: { id: 'x', title: 'x', docs: 'https://x', apis, params: {}, outcomes: [] } });
 

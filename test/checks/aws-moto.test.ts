@@ -3,7 +3,8 @@
 import { beforeAll, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
 import { runCheck } from '../../src/checks/run-check.js';
-import type { CheckContext, CheckResult, Facts } from '../../src/checks/types.js';
+import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
+import type { CheckContext } from '../../src/checks/types.js';
 import { describeMoto, newAccount, type MotoAccount } from '../helpers/moto.js';
 import { runAwsChecks } from '../helpers/moto-check-run.js';
 import { seedAlb, seedMetrics } from '../helpers/seed-alb.js';

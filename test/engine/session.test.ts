@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/checks/types.js';
+import type { CheckResult } from '../../src/engine/vocabulary.js';
 import { board, standingCauses } from '../../src/engine/board.js';
 import { answer, backEvent, checkEvents, pending, reduce, replay, type SessionState } from '../../src/engine/session.js';
 import { advanceAuto, walkHeadless } from '../../src/engine/walk.js';

@@ -2,7 +2,7 @@
 import type { AwsReader } from '../../src/aws/reader.js';
 import { awsChecks } from '../../src/checks/aws.js';
 import { runCheck } from '../../src/checks/run-check.js';
-import type { CheckResult, Facts } from '../../src/checks/types.js';
+import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 
 export const CHECK_ORDER = [
   'sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'ec2.instances', 'ec2.network-path',

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { netChecks } from '../../src/checks/net.js';
-import type { CheckResult } from '../../src/checks/types.js';
+import type { CheckResult } from '../../src/engine/vocabulary.js';
 
 interface Fixture {
   check: string;

@@ -1,6 +1,6 @@
 import React from 'react';
 import { describe, expect, it } from 'vitest';
-import type { CheckResult } from '../../src/checks/types.js';
+import type { CheckResult } from '../../src/engine/vocabulary.js';
 import { loadCatalog } from '../../src/flow-files.js';
 import { WizardApp } from '../../src/ui/wizard-app.js';
 import { loadFixtureFlow, MemoryJournal } from '../helpers/flows.js';

@@ -3,7 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Source } from '../../checks/types.js';
+import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
 import { tapReader } from '../tap-reader.js';
 import { resolveClientConfig, type SdkOptions, type SharedClientConfig } from './client-config.js';
