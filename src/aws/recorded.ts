@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { classifyAwsError, ReplayMissError, type AwsErrorKind } from './errors.js';
+import { classifyAwsError, ReplayMissError, type AwsErrorKind } from '../engine/errors.js';
 import { keepLogStore, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
 
 /** One reader call and what it gave back. */

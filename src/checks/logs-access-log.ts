@@ -1,4 +1,4 @@
-import { AwsNotConfiguredError } from '../aws/errors.js';
+import { AwsNotConfiguredError } from '../engine/errors.js';
 import { analyzeInputs } from '../logs/run-analysis.js';
 import { loadSource, isS3 } from '../logs/load-source.js';
 import { parseWindow } from '../logs/time-window.js';

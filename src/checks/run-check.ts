@@ -1,4 +1,4 @@
-import { AwsNotConfiguredError, classifyAwsError } from '../aws/errors.js';
+import { AwsNotConfiguredError, classifyAwsError } from '../engine/errors.js';
 import type { AwsReader } from '../aws/reader.js';
 import { tapReader } from '../aws/tap-reader.js';
 import type { CheckMeta, CheckResult, Source } from '../engine/vocabulary.js';

@@ -54,7 +54,7 @@ async function defaultDeps(opts: LogsCommandOptions): Promise<Required<Omit<Logs
   const [{ createS3LogStore }, { createAthenaQueryRunner }, { classifyAwsError }] = await Promise.all([
     import('../aws/sdk/s3-log-store.js'),
     import('../aws/sdk/athena.js'),
-    import('../aws/errors.js'),
+    import('../engine/errors.js'),
   ]);
   return {
     createStore: (bucket) => createS3LogStore({ bucket, profile: opts.profile, region: opts.region }),

@@ -1,5 +1,5 @@
 /** Errors a user can act on: a one-line message and the next step, never a stack trace. */
-import { classifyAwsError } from '../aws/errors.js';
+import { classifyAwsError } from '../engine/errors.js';
 
 export class LogSourceError extends Error {
   constructor(message: string, readonly nextStep: string) {

@@ -7,7 +7,7 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { code, heading, inlineCode, link, list, paragraph, render, rich, strong, table, text } from './md.js';
 import { pathFlowchart, xychart, type PathEdge } from './mermaid.js';
-import { redactIdentifiers } from './redact.js';
+import { redactIdentifiers } from '../engine/scrub.js';
 
 export interface ReportCause {
   id: string;

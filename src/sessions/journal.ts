@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
-import { scrubValue } from '../report/redact.js';
+import { scrubValue } from '../engine/scrub.js';
 
 /** `$BADGATE_STATE_DIR`, else `$XDG_STATE_HOME/badgate`, else `~/.local/state/badgate`. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {

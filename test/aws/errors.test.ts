@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AwsNotConfiguredError, classifyAwsError, ReplayMissError } from '../../src/aws/errors.js';
+import { AwsNotConfiguredError, classifyAwsError, ReplayMissError } from '../../src/engine/errors.js';
 
 const err = (name: string, message = '', extra: object = {}) => Object.assign(new Error(message), { name }, extra);
 

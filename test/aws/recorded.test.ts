@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { anonymiseRecording, createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording } from '../../src/aws/recorded.js';
 import type { AwsReader } from '../../src/aws/reader.js';
-import { classifyAwsError } from '../../src/aws/errors.js';
+import { classifyAwsError } from '../../src/engine/errors.js';
 
 const LB = 'arn:aws:elasticloadbalancing:us-east-1:987654321098:loadbalancer/app/web/0123456789abcdef';
 

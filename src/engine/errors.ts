@@ -1,3 +1,17 @@
+import { scrubSecrets } from './scrub.js';
+
+/**
+ * An error the user can act on: one line saying what is wrong and the step to try next
+ * (as cli-kit's AbortError with its tryMessage). Commands throw it; the one handler at the
+ * top prints it (or puts `{error:{message,nextStep}}` in --json output) and picks the exit code.
+ */
+export class BadgateError extends Error {
+  override readonly name: string = 'BadgateError';
+  constructor(message: string, readonly nextStep?: string, readonly exitCode: 2 | 3 = 2) {
+    super(message);
+  }
+}
+
 /**
  * The one place AWS and network errors become words for the responder: a kind, a
  * one-line message and the next step. Mapped by `error.name` (SDK v3 exceptions carry
@@ -100,7 +114,13 @@ function firstLine(text: string): string {
   return text.split('\n')[0].trim();
 }
 
+/** Error text is scrubbed here, so an endpoint that echoes credentials cannot put them on screen or disk. */
 export function classifyAwsError(err: unknown, ctx: ClassifyContext = {}): ClassifiedAwsError {
+  const c = classifyRaw(err, ctx);
+  return { ...c, message: scrubSecrets(c.message) };
+}
+
+function classifyRaw(err: unknown, ctx: ClassifyContext): ClassifiedAwsError {
   const e = asErrorLike(err);
   const name = e.name ?? e.Code ?? 'Error';
   const message = firstLine(e.message ?? '');

@@ -1,6 +1,6 @@
 /**
  * Two different jobs: scrubSecrets always runs before anything is written (journal,
- * report, recording); redactIdentifiers runs only on `--redact`, for sharing a report.
+ * report, recording, error text); redactIdentifiers runs only on `--redact`, for sharing a report.
  */
 
 const SECRET_PATTERNS: [RegExp, string][] = [
@@ -18,12 +18,18 @@ export function scrubSecrets(text: string): string {
   return SECRET_PATTERNS.reduce((t, [re, to]) => t.replace(re, to), text);
 }
 
-/** Deep-scrubs every string in a JSON-like value. */
+/** Keys whose values are credentials whatever they look like (recorded SDK inputs, headers). */
+const SECRET_KEY = /^(?:.*(?:secret|password|passwd|credential|accesskey|sessionkey|sessiontoken|authorization|signature|cookie)|token|x-amz-security-token)$/i;
+
+/**
+ * The one scrubber: deep-scrubs every string in a JSON-like value, and drops values kept
+ * under credential-like keys. Journals, recordings, reports and error text all go through it.
+ */
 export function scrubValue<T>(value: T): T {
   if (typeof value === 'string') return scrubSecrets(value) as T;
   if (Array.isArray(value)) return value.map(scrubValue) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[secret]' : scrubValue(v)])) as T;
   }
   return value;
 }
