@@ -1,10 +1,14 @@
-import { createRecordingReader, createReplayReader, loadRecording, newRecording, saveRecording, whoAmI, classifyAwsError, createSdkReader, createMemoReader, RegionMissingError, type AwsReader, type Recording } from './aws/index.js';
-import { getCheck } from './checks/registry.js';
-import { runCheck, skippedForMissingParams } from './checks/run-check.js';
-import type { CheckResult, Facts } from './engine/vocabulary.js';
+import type { AwsReader } from './aws/reader.js';
+import { createMemoReader } from './aws/memo-reader.js';
+import { whoAmI } from './aws/who-am-i.js';
+import { liveEnv, recordingEnv, replayEnv } from './checks/env.js';
+import { createCheckRunner } from './checks/runner.js';
+import type { CheckEnv } from './checks/types.js';
+import type { CheckRunner } from './engine/advance.js';
+import { BadgateError, classifyAwsError } from './engine/errors.js';
 import type { SessionContext } from './engine/events.js';
-import type { CheckNode } from './engine/flow-schema.js';
-import type { SessionState } from './engine/session.js';
+import type { Facts } from './engine/vocabulary.js';
+import { loadRecording, newRecording, saveRecording, type Recording } from './ports/recording.js';
 
 export interface TargetFlags {
   lb?: string;
@@ -16,8 +20,8 @@ export interface TargetFlags {
   record?: string;
 }
 
-export interface AwsSetup {
-  reader?: AwsReader;
+export interface RunSetup {
+  env: CheckEnv;
   /** One line shown at the top of the run: who and where, or why AWS is not used. */
   banner: string;
   facts: Facts;
@@ -26,48 +30,54 @@ export interface AwsSetup {
   flushRecording(): Promise<void>;
 }
 
-export class SetupError extends Error {}
+/** A replay file that cannot be read, or similar: the run cannot start. */
+export class SetupError extends BadgateError {}
 
 /**
- * Decides where AWS answers come from: a replay file, or the SDK with the standard
- * credential chain. Without usable credentials the run goes on in manual mode.
+ * Decides where every answer comes from: a replay file (offline: AWS, probes, DNS and logs
+ * as recorded), or the live world with the standard AWS credential chain. Without usable
+ * credentials the run goes on in manual mode. With --record, every port's answers are kept.
  */
-export async function setupAws(flags: TargetFlags, progress: (m: string) => void = () => {}): Promise<AwsSetup> {
-  let recording: Recording | undefined;
-  const flushRecording = async () => {
-    if (recording && flags.record) await saveRecording(flags.record, recording);
-  };
-  const manual = (why: string): AwsSetup => ({ banner: `AWS checks off: ${why}`, facts: { 'aws.available': false }, mode: 'manual', flushRecording });
+export async function setupRun(flags: TargetFlags, progress: (m: string) => void = () => {}): Promise<RunSetup> {
   if (flags.replay) {
     let rec: Recording;
     try {
       rec = await loadRecording(flags.replay);
     } catch (e) {
-      throw new SetupError(`cannot read the replay file ${flags.replay}: ${(e as Error).message}. Next: check the path, e.g. flows/recordings/`);
+      throw new SetupError(`cannot read the replay file ${flags.replay}: ${(e as Error).message}`, 'check the path, e.g. flows/recordings/');
     }
-    const reader = createReplayReader(rec);
-    return { reader, banner: `Replaying recorded AWS answers from ${flags.replay} (no network)`, facts: { 'aws.available': true, 'target.region': reader.region }, mode: 'replay', flushRecording };
+    const env = replayEnv(rec);
+    return { env, banner: `Replaying the recorded answers from ${flags.replay} (no network)`, facts: { 'aws.available': true, 'target.region': rec.region }, mode: 'replay', flushRecording: async () => {} };
   }
+  const recording = flags.record ? newRecording(flags.region ?? '', `recorded by badgate ${new Date().toISOString()}`) : undefined;
+  const flushRecording = async () => {
+    if (recording && flags.record) await saveRecording(flags.record, recording);
+  };
+  const withRecording = (env: CheckEnv) => (recording ? recordingEnv(env, recording) : env);
+  const manual = (why: string): RunSetup => ({
+    env: withRecording(liveEnv()), banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
+    facts: { 'aws.available': false }, mode: 'manual', flushRecording,
+  });
   let reader: AwsReader;
   try {
+    // The SDK loads only when a run talks to AWS: help, drills and lint start without it.
+    const { createSdkReader } = await import('./aws/sdk/index.js');
     // One cache per run: several checks read the same load balancer and target groups.
     reader = createMemoReader(createSdkReader({ profile: flags.profile, region: flags.region }));
   } catch (e) {
-    if (e instanceof RegionMissingError) {
+    if ((e as Error)?.name === 'RegionMissingError') {
       return manual('no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.');
     }
     const c = classifyAwsError(e, { profile: flags.profile });
     return manual(`${c.message} Next: ${c.nextStep}`);
   }
+  if (recording) recording.region = reader.region;
   progress('asking AWS who we are (sts:GetCallerIdentity)');
+  const env = withRecording(liveEnv(reader));
   try {
-    const id = await whoAmI(reader);
-    if (flags.record) {
-      recording = newRecording(reader.region, `recorded by badgate ${new Date().toISOString()}`);
-      reader = createRecordingReader(reader, recording);
-    }
+    const id = await whoAmI(env.aws!);
     return {
-      reader, banner: `AWS: ${id.arn} · account ${id.account} · ${id.region}${flags.record ? ` · recording to ${flags.record}` : ''}`,
+      env, banner: `AWS: ${id.arn} · account ${id.account} · ${id.region}${flags.record ? ` · recording to ${flags.record}` : ''}`,
       facts: { 'aws.available': true, 'aws.account': id.account, 'aws.arn': id.arn, 'target.region': id.region }, mode: 'live', flushRecording,
     };
   } catch (e) {
@@ -86,19 +96,7 @@ export function targetFacts(flags: TargetFlags): Facts {
   return f;
 }
 
-export type CheckRunner = (node: CheckNode, params: Record<string, string>, s: SessionState, progress: (m: string) => void) => Promise<CheckResult>;
-
-/** Runs a flow's check node: registry lookup, missing-parameter handling, AWS error mapping. */
-export function makeCheckRunner(aws: AwsSetup | undefined, opts: { profile?: string; signal?: AbortSignal } = {}): CheckRunner {
-  return async (node, params, s, progress) => {
-    const check = getCheck(node.run);
-    if (!check) return { status: 'unknown', outcome: 'unknown', summary: `no check named ${node.run} in this badgate` };
-    const skipped = skippedForMissingParams(check.meta, params);
-    if (skipped) return skipped;
-    const result = await runCheck(check, {
-      params, facts: s.facts, aws: aws?.reader, signal: opts.signal ?? new AbortController().signal, progress, now: () => new Date(),
-    }, { profile: opts.profile });
-    await aws?.flushRecording().catch(() => undefined);
-    return result;
-  };
+/** The run's check runner: the one runner, over this run's environment. */
+export function makeCheckRunner(setup: RunSetup | undefined, opts: { profile?: string; signal?: AbortSignal } = {}): CheckRunner {
+  return createCheckRunner({ env: setup?.env ?? liveEnv(), profile: opts.profile, signal: opts.signal, afterEach: setup?.flushRecording });
 }

@@ -7,6 +7,7 @@ export {
   anonymiseRecording, compactRecording, createRecordingReader, createReplayReader, loadRecording, newRecording, redact, saveRecording,
   type RecordedCall, type Recording,
 } from './recorded.js';
-export { AwsNotConfiguredError, classifyAwsError, NOT_CONFIGURED_MESSAGE, ReplayMissError, type AwsErrorKind, type ClassifiedAwsError } from '../engine/errors.js';
+export { AwsNotConfiguredError, classifyAwsError, NOT_CONFIGURED_MESSAGE, type AwsErrorKind, type ClassifiedAwsError } from '../engine/errors.js';
+export { ReplayMissError } from '../ports/recording.js';
 export { tapReader } from './tap-reader.js';
 export { createMemoReader } from './memo-reader.js';

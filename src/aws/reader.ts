@@ -263,10 +263,4 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   getCallerIdentity: 'sts:GetCallerIdentity',
 };
 
-/** Wrappers (tap, memo, record) pass the log store through untouched: objects are streamed, not cached. */
-export function keepLogStore<T extends object>(from: AwsReader, to: T): T {
-  if (from.logObjectStore) Object.assign(to, { logObjectStore: from.logObjectStore.bind(from) });
-  return to;
-}
-
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

@@ -1,5 +1,9 @@
 import type { Source } from '../engine/vocabulary.js';
-import { keepLogStore, READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
+import { decorate, tapLayer } from '../ports/port.js';
+import { AWS_PORT } from './port-spec.js';
+import type { AwsReader, ReaderMethod } from './reader.js';
+
+export { sourceParams } from './port-spec.js';
 
 export interface TapHooks {
   /** Called as each call starts, with what a finding would cite. */
@@ -9,55 +13,12 @@ export interface TapHooks {
   now?(): Date;
 }
 
-const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
-  describeLoadBalancerAttributes: 'LoadBalancerArn',
-  describeListeners: 'LoadBalancerArn',
-  describeRules: 'ListenerArn',
-  describeTargetGroupAttributes: 'TargetGroupArn',
-  describeTargetHealth: 'TargetGroupArn',
-  describeInstances: 'InstanceIds',
-  describeInstanceStatus: 'InstanceIds',
-  describeSecurityGroups: 'GroupIds',
-};
-
-/** Params as a reader of the report would want them: named like the API's own inputs. */
-export function sourceParams(method: ReaderMethod, args: unknown[]): Record<string, unknown> | undefined {
-  if (args.length === 0 || args[0] === undefined) return undefined;
-  const name = SINGLE_ARG_NAMES[method];
-  if (name) return { [name]: args[0] };
-  if (method === 'getMetricData') {
-    const req = args[0] as { queries: { metricName: string }[]; start: string; end: string; periodSeconds: number };
-    return {
-      metrics: [...new Set(req.queries.map((q) => q.metricName))],
-      queries: req.queries.length,
-      start: req.start,
-      end: req.end,
-      periodSeconds: req.periodSeconds,
-    };
-  }
-  return typeof args[0] === 'object' ? { ...(args[0] as Record<string, unknown>) } : { value: args[0] };
-}
-
-/**
- * Wraps any reader so every call is reported as a Source. Done at the port, not in an
- * adapter, so live, recorded and replayed runs cite their calls the same way.
- */
+/** Every call reported as a Source, at the port, so live, recorded and replayed runs cite their calls the same way. */
 export function tapReader(inner: AwsReader, hooks: TapHooks): AwsReader {
-  const now = hooks.now ?? (() => new Date());
-  const tapped = { region: inner.region } as Record<string, unknown>;
-  for (const method of READER_METHODS) {
-    tapped[method] = async (...args: unknown[]) => {
-      const params = sourceParams(method, args);
-      const source: Source = { api: READER_ACTIONS[method], region: inner.region, at: now().toISOString() };
-      if (params) source.params = params;
-      hooks.onCall?.(source, method);
-      try {
-        return await (inner[method] as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
-      } catch (err) {
-        hooks.onError?.(source, err, method);
-        throw err;
-      }
-    };
-  }
-  return keepLogStore(inner, tapped) as unknown as AwsReader;
+  return decorate(AWS_PORT, inner, tapLayer(AWS_PORT, {
+    now: hooks.now ?? (() => new Date()),
+    region: inner.region,
+    onCall: (s, c) => hooks.onCall?.(s, c.method as ReaderMethod),
+    onError: (s, e, c) => hooks.onError?.(s, e, c.method as ReaderMethod),
+  }));
 }

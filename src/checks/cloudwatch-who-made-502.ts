@@ -1,6 +1,6 @@
 import type { MetricQuery, MetricResult } from '../aws/reader.js';
 import { factList, lbDimension, loadBalancerArnFor, tgDimension } from './elbv2-common.js';
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { CheckResult, Facts, Finding, Series } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 
@@ -194,7 +194,7 @@ export const cloudwatchWhoMade502: Check<WhoMade502Evidence> = {
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
-    const { start, end } = incidentWindow(ctx.params.since || undefined, ctx.params.until || undefined, ctx.now());
+    const { start, end } = incidentWindow(ctx.params.since || undefined, ctx.params.until || undefined, ctx.env.clock.now());
     const lbArn = await loadBalancerArnFor(aws, ctx);
     let tgArns = factList(ctx.facts['lb.targetGroupArns']);
     if (!ctx.facts['lb.targetGroupArns']) tgArns = (await aws.describeTargetGroups({ loadBalancerArn: lbArn })).map((t) => t.arn);

@@ -2,7 +2,7 @@ import { mapLimit, unique } from '../aws/batch.js';
 import type { NetworkAcl, RouteTable, SecurityGroup, Subnet } from '../aws/reader.js';
 import { factList, loadBalancerFor, plural, targetGroupsFor } from './elbv2-common.js';
 import { EPHEMERAL, cidrRange, naclDecision, routeFor, routeTableFor, sgAllows, type Range } from './ec2-network-rules.js';
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { CheckResult, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 

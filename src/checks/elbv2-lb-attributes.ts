@@ -1,5 +1,5 @@
 import { loadBalancerArnFor } from './elbv2-common.js';
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 

@@ -1,8 +1,7 @@
-import { resolveCname } from 'node:dns/promises';
 import { mapLimit } from '../aws/batch.js';
 import type { Action, AwsReader, Listener, LoadBalancer, Rule, TargetGroup } from '../aws/reader.js';
 import { isLbArn, plural, table } from './elbv2-common.js';
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 
@@ -239,7 +238,7 @@ export const elbv2Resolve: Check<ResolveEvidence> = {
     const aws = requireAws(ctx);
     const query = ctx.params.lb?.trim() || undefined;
     ctx.progress(query ? `DescribeLoadBalancers ${query}` : 'DescribeLoadBalancers (all)');
-    const found = await findLoadBalancer(aws, query, ctx.resolveCname ?? resolveCname);
+    const found = await findLoadBalancer(aws, query, (host) => ctx.env.dns.cname(host));
     const ev: ResolveEvidence = { ...(query ? { query } : {}), ...found, listeners: [], rules: {}, targetGroups: [] };
     if (!found.lb) return ev;
     const lbArn = found.lb.arn;

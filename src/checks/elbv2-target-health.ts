@@ -1,7 +1,7 @@
 import { mapLimit } from '../aws/batch.js';
 import type { TargetHealth } from '../aws/reader.js';
 import { plural, table, targetGroupsFor } from './elbv2-common.js';
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { CheckResult, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { Check } from './types.js';
 
 interface Evidence {
@@ -48,7 +47,7 @@ export const localPortListening: Check<Evidence> = {
     const readable: string[] = [];
     for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
       try {
-        const text = await readFile(file, 'utf8');
+        const text = await ctx.env.files.readText(file);
         readable.push(file);
         for (const address of listeningSockets(text, port)) listening.push({ address, file });
       } catch {

@@ -1,11 +1,9 @@
 import { AwsNotConfiguredError } from '../engine/errors.js';
-import { analyzeInputs } from '../logs/run-analysis.js';
-import { loadSource, isS3 } from '../logs/load-source.js';
+import { isS3 } from '../logs/load-source.js';
 import { parseWindow } from '../logs/time-window.js';
 import { sparkline } from '../logs/sparkline.js';
 import { NEXT_STEP } from '../logs/next-steps.js';
 import { LogSourceError, describeIoError } from '../logs/errors.js';
-import type { LogObjectStore } from '../logs/log-object-store.js';
 import type { AnalyzerOptions } from '../logs/log-analyzer.js';
 import type { LogAnalysis, LogCause } from '../logs/types.js';
 import type { CheckResult, Confidence, Facts, Finding, Source } from '../engine/vocabulary.js';
@@ -17,14 +15,6 @@ export interface LogsEvidence {
   /** Why there is nothing to analyse (missing file, empty window…). */
   problem?: { message: string; nextStep: string };
   sources: Source[];
-}
-
-async function storeFactory(ctx: Pick<CheckContext, 'aws'>): Promise<(bucket: string) => LogObjectStore> {
-  const aws = ctx.aws;
-  if (!aws) throw new AwsNotConfiguredError('AWS is not configured, and the logs are in S3: pass --profile/--region');
-  const open = aws.logObjectStore?.bind(aws);
-  if (!open) throw new LogSourceError('the AWS answers come from a recording, which holds no S3 log objects', 'pass a local copy of the access logs (a file or folder) as the source');
-  return open;
 }
 
 /** The source from params, else the LB's access-log location from the facts. */
@@ -39,39 +29,38 @@ export function logSourceFor(params: Record<string, string>, facts: Readonly<Fac
 
 /** Shared by the access-log and nginx checks: read the source into a LogAnalysis. */
 export async function collectLogs(ctx: CheckContext, source: string, extra: AnalyzerOptions = {}): Promise<LogsEvidence> {
-  const at = ctx.now().toISOString();
+  const at = ctx.env.clock.now().toISOString();
   if (!source) {
     return { source, analysis: null, sources: [], problem: { message: 'no log source: no source given and the load balancer has no access-log bucket', nextStep: 'turn on access logs (access_logs.s3.enabled) or pass a file, directory or s3:// source' } };
   }
-  const now = ctx.now();
+  const now = ctx.env.clock.now();
   const s3 = isS3(source);
   const w = parseWindow(ctx.params.since || (s3 ? '1h' : undefined), ctx.params.until || undefined, now);
   if (!w.ok) return { source, analysis: null, sources: [], problem: { message: w.message, nextStep: 'use a duration (30m, 2h) or an ISO time' } };
   const sinceMs = w.sinceMs;
   const untilMs = w.untilMs ?? (s3 ? now.getTime() : undefined);
   const sources: Source[] = [];
+  if (s3 && !ctx.env.aws) throw new AwsNotConfiguredError('AWS is not configured, and the logs are in S3: pass --profile/--region');
   try {
     ctx.progress(s3 ? `listing ${source}` : `reading ${source}`);
-    const loaded = await loadSource(source, {
-      sinceMs, untilMs, lb: extra.lb,
-      createStore: s3 ? await storeFactory(ctx) : undefined,
-    });
-    if (s3) {
-      sources.push({ api: 's3:ListBucket', params: { source, listed: loaded.plan?.listed ?? 0 }, at });
-      if (loaded.inputs.length) sources.push({ api: 's3:GetObject', params: { objects: loaded.inputs.length, bytes: loaded.totalBytes }, at });
-    } else {
-      sources.push({ api: 'probe:file', params: { source, files: loaded.inputs.length }, at });
-    }
-    if (loaded.inputs.length === 0) {
-      return { source, analysis: null, sources, problem: { message: `no log files in ${source} for the window`, nextStep: 'widen since/until, or check that access logging was on then' } };
-    }
-    const analysis = await analyzeInputs(loaded.inputs, {
-      ...extra, sinceMs, untilMs, signal: ctx.signal, concurrency: s3 ? 8 : 2,
+    const read = await ctx.env.files.readLogs({
+      source, sinceMs, untilMs, lb: extra.lb, analyzer: extra, signal: ctx.signal,
       onProgress: (p) => ctx.progress(`${p.filesDone}/${p.filesTotal} files, ${p.lines} lines, ${p.count502} 502s`),
     });
-    return { source, analysis, sources };
+    if (s3) {
+      sources.push({ api: 's3:ListBucket', params: { source, listed: read.listed ?? 0 }, at });
+      if (read.files) sources.push({ api: 's3:GetObject', params: { objects: read.files, bytes: read.bytes }, at });
+    } else {
+      sources.push({ api: 'probe:file', params: { source, files: read.files }, at });
+    }
+    if (!read.analysis) {
+      return { source, analysis: null, sources, problem: { message: `no log files in ${source} for the window`, nextStep: 'widen since/until, or check that access logging was on then' } };
+    }
+    return { source, analysis: read.analysis, sources };
   } catch (err) {
-    if (err instanceof LogSourceError) return { source, analysis: null, sources, problem: { message: err.message, nextStep: err.nextStep } };
+    if (err instanceof LogSourceError || (err as Error)?.name === 'LogSourceError') {
+      return { source, analysis: null, sources, problem: { message: (err as Error).message, nextStep: (err as LogSourceError).nextStep ?? 'check the source and try again' } };
+    }
     // AWS errors go to the runner, which makes the check `unknown` with the right next step.
     if (s3) throw err;
     const d = describeIoError(source, err);

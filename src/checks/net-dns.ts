@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { resolveChain, type DnsEvidence, type DnsResolver } from '../net/dns-probe.js';
+import type { DnsEvidence, DnsResolver } from '../net/dns-probe.js';
 import { classifyChain } from '../net/dns-classify.js';
 import { hostOf } from '../net/target.js';
 import { listFact, paramProblem, probeSource } from './net-shared.js';
@@ -98,22 +97,6 @@ function evaluate(ev: DnsCheckEvidence): CheckResult {
   };
 }
 
-/** getaddrinfo, bounded: it has no timeout of its own. */
-async function systemLookup(name: string): Promise<{ addresses: string[] } | { error: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<{ error: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ error: 'TIMEOUT' }), 3000);
-  });
-  const found = lookup(name, { all: true }).then(
-    (all) => ({ addresses: all.map((a) => a.address) }),
-    (err: NodeJS.ErrnoException) => ({ error: err.code ?? 'ERROR' }),
-  );
-  try {
-    return await Promise.race([found, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Builds the check; tests pass a resolver pointed at their own DNS server. When DNS
@@ -136,9 +119,9 @@ export function createDnsCheck(resolverFactory?: () => DnsResolver, options: { s
       if (!name) return { paramError: 'name is required' };
       if (isIP(name)) return { literal: name };
       ctx.progress(`DNS: following the CNAME chain of ${name}`);
-      const dns = await resolveChain({ name, resolver: resolverFactory?.(), signal: ctx.signal, now: ctx.now });
+      const dns = await ctx.env.dns.chain({ name, resolver: resolverFactory?.(), signal: ctx.signal, now: () => ctx.env.clock.now() });
       if (dns.error && dns.chain.length === 1 && options.systemFallback !== false) {
-        return { dns, system: await systemLookup(name) };
+        return { dns, system: await ctx.env.dns.lookup(name) };
       }
       return { dns };
     },

@@ -1,7 +1,7 @@
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 import { fingerprint, parsePastedResponse, type ResponseSample } from '../net/fingerprint.js';
-import { probeHttp, type HttpProbeEvidence } from '../net/http-probe.js';
+import type { HttpProbeEvidence } from '../net/http-probe.js';
 import { parseTarget } from '../net/target.js';
 import { pickResponse } from './net-http-probe.js';
 import { paramProblem, probeSource } from './net-shared.js';
@@ -90,7 +90,7 @@ export const fingerprintCheck: Check<FingerprintEvidence> = {
     const target = parseTarget(ctx.params.url);
     if (!target.ok) return { paramError: target.error };
     ctx.progress(`GET ${target.target.display}`);
-    const probe = await probeHttp({ target: target.target, count: 1, signal: ctx.signal, now: ctx.now });
+    const probe = await ctx.env.net.http({ target: target.target, count: 1, signal: ctx.signal, now: () => ctx.env.clock.now() });
     return { probe };
   },
   evaluate,

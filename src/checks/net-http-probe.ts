@@ -1,6 +1,6 @@
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { probeHttp, type HttpAttempt, type HttpProbeEvidence } from '../net/http-probe.js';
+import type { HttpAttempt, HttpProbeEvidence } from '../net/http-probe.js';
 import { fingerprint, type Fingerprint } from '../net/fingerprint.js';
 import { parseTarget } from '../net/target.js';
 import { isMalformedHttp } from '../net/net-error.js';
@@ -152,12 +152,12 @@ export const httpProbeCheck: Check<HttpProbeCheckEvidence> = {
     if (!count.ok) return { paramError: count.error };
     const timeout = numberParam(ctx.params, 'timeoutSeconds', 10, { min: 0.01, max: 120 });
     if (!timeout.ok) return { paramError: timeout.error };
-    const probe = await probeHttp({
+    const probe = await ctx.env.net.http({
       target: parsed.target,
       count: count.value,
       timeoutMs: timeout.value * 1000,
       signal: ctx.signal,
-      now: ctx.now,
+      now: () => ctx.env.clock.now(),
       onAttempt: (i, n) => ctx.progress(`GET ${parsed.target.display}${n > 1 ? ` (${i}/${n})` : ''}`),
     });
     return { probe };

@@ -1,6 +1,6 @@
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { confirmRace, measureKeepAlive, type KeepAliveEvidence } from '../net/keepalive-probe.js';
+import type { KeepAliveEvidence } from '../net/keepalive-probe.js';
 import { detectBackend, keepAliveFixes, recommendedSeconds } from '../net/keepalive-fixes.js';
 import { parseTarget } from '../net/target.js';
 import { numberParam, paramProblem, probeSource, seconds } from './net-shared.js';
@@ -161,15 +161,15 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
       target: target.target,
       maxWaitMs,
       signal: ctx.signal,
-      now: ctx.now,
+      now: () => ctx.env.clock.now(),
       tickMs: maxWaitMs > 10_000 ? 5000 : 1000,
       onTick: (elapsed: number, max: number) =>
         ctx.progress(`waiting for the server to close the idle connection… ${Math.round(elapsed / 1000)}s/${Math.round(max / 1000)}s`),
     };
-    const measurement = await measureKeepAlive(opts);
+    const measurement = await ctx.env.net.keepalive(opts);
     if (ctx.params.confirm === 'true' && measurement.result === 'closed' && measurement.idleMs !== undefined) {
       ctx.progress(`confirming: a second request just before the ${seconds(measurement.idleMs)} close`);
-      measurement.confirm = await confirmRace(opts, measurement.idleMs);
+      measurement.confirm = await ctx.env.net.confirmRace(opts, measurement.idleMs);
     }
     return { measurement, idleTimeoutSeconds };
   },

@@ -1,6 +1,6 @@
 import type { CheckResult, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { probeTcp, type TcpEvidence } from '../net/tcp-probe.js';
+import type { TcpEvidence } from '../net/tcp-probe.js';
 import { hostOf } from '../net/target.js';
 import { numberParam, paramProblem, probeSource } from './net-shared.js';
 
@@ -100,7 +100,7 @@ export const tcpConnectCheck: Check<TcpCheckEvidence> = {
     const timeout = numberParam(ctx.params, 'timeoutSeconds', 5, { min: 0.01, max: 60 });
     if (!timeout.ok) return { paramError: timeout.error };
     ctx.progress(`TCP connect to ${host}:${port.value}`);
-    const tcp = await probeTcp({ host, port: port.value, timeoutMs: timeout.value * 1000, signal: ctx.signal, now: ctx.now });
+    const tcp = await ctx.env.net.tcp({ host, port: port.value, timeoutMs: timeout.value * 1000, signal: ctx.signal, now: () => ctx.env.clock.now() });
     return { tcp };
   },
   evaluate,

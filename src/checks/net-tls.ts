@@ -1,6 +1,6 @@
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { probeTls, type TlsEvidence } from '../net/tls-probe.js';
+import type { TlsEvidence } from '../net/tls-probe.js';
 import { hostOf } from '../net/target.js';
 import { numberParam, paramProblem, probeSource } from './net-shared.js';
 
@@ -131,7 +131,7 @@ export const tlsCheck: Check<TlsCheckEvidence> = {
     if (!port.ok) return { paramError: port.error };
     const servername = ctx.params.servername?.trim() || undefined;
     ctx.progress(`TLS handshake with ${host}:${port.value}${servername ? ` (SNI ${servername})` : ''}`);
-    const tls = await probeTls({ host, port: port.value, servername, signal: ctx.signal, now: ctx.now });
+    const tls = await ctx.env.net.tls({ host, port: port.value, servername, signal: ctx.signal, now: () => ctx.env.clock.now() });
     return { tls };
   },
   evaluate,

@@ -1,4 +1,4 @@
-import { requireAws } from './run-check.js';
+import { requireAws } from './env.js';
 import type { Check } from './types.js';
 
 export interface WhoAmIEvidence {

@@ -3,7 +3,7 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { HeadlessAnswerError, walkHeadless } from '../engine/walk.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupAws, SetupError, targetFacts, type TargetFlags } from '../run-context.js';
+import { makeCheckRunner, setupRun, SetupError, targetFacts, type TargetFlags } from '../run-context.js';
 import { JournalError } from '../sessions/journal.js';
 import { fail, type Io } from './io.js';
 import { renderReport, writeReportFile } from './report.js';
@@ -47,7 +47,7 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   if (typeof answers === 'string') return fail(io, 'check', answers, 'see `badgate flows lint` output or flows/alb.yaml for question ids');
   let aws;
   try {
-    aws = await setupAws(flags, (m) => io.err(`… ${m}`));
+    aws = await setupRun(flags, (m) => io.err(`… ${m}`));
   } catch (e) {
     if (e instanceof SetupError) return fail(io, 'check', e.message);
     throw e;
@@ -66,9 +66,9 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     state = await walkHeadless(flow, replay(journal.events), answers, {
       append: (e) => journal.append(e),
       now: () => new Date(),
-      runCheck: (node, params, s) => {
+      runCheck: (node, params, s, progress) => {
         if (!flags.json) io.err(`… ${node.title}`);
-        return runner(node, params, s, () => {});
+        return runner(node, params, s, progress);
       },
     });
   } catch (e) {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { render } from 'ink';
 import React from 'react';
-import { createDrillEnv, memoRunner, type DrillEnv } from '../drills/drill-env.js';
+import { createDrillEnv, type DrillEnv } from '../drills/drill-env.js';
+import { memoRunner } from '../checks/runner.js';
 import { drillStartEvent, loadScenario, pinnedAnswers, scenarioFiles, scenarioShortestPath, type LoadedScenario } from '../drills/scenarios.js';
 import { scoreDrill } from '../engine/drill-score.js';
 import { nodeById } from '../engine/session.js';

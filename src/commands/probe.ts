@@ -8,6 +8,8 @@ import { tlsCheck } from '../checks/net-tls.js';
 import { dnsCheck } from '../checks/net-dns.js';
 import { tcpConnectCheck } from '../checks/net-tcp-connect.js';
 import { parseTarget } from '../net/target.js';
+import { liveEnv } from '../checks/env.js';
+import { runCheck } from '../checks/runner.js';
 
 export interface ProbeCommandOptions {
   url: string;
@@ -112,7 +114,7 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
       params,
       facts,
       signal,
-      now: () => new Date(),
+      env: liveEnv(),
       progress: (msg) => {
         // A line per check start, then at most one a second: enough to show it is alive.
         const nowMs = performance.now();
@@ -123,9 +125,8 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
         }
       },
     };
-    const evidence = await check.collect(ctx);
-    evidenceHook?.(evidence);
-    const result = check.evaluate(evidence, { params, facts });
+    const { result, evidence } = await runCheck(check, ctx);
+    if (evidence !== undefined) evidenceHook?.(evidence as E);
     Object.assign(facts, result.facts ?? {});
     ran.push({ id: check.meta.id, result });
     return result;

@@ -5,7 +5,7 @@ import React from 'react';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupAws, SetupError, targetFacts, type AwsSetup, type TargetFlags } from '../run-context.js';
+import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
 import { findSession, Journal, JournalError, listSessions, sessionsDir } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
@@ -25,7 +25,7 @@ function recordings(): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => join(dir, f)).sort() : [];
 }
 
-async function runWizard(flow: Flow, journal: Journal, aws: AwsSetup | undefined, flags: RunFlags, io: Io): Promise<number> {
+async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined, flags: RunFlags, io: Io): Promise<number> {
   const catalog = loadCatalog();
   const runCheck = makeCheckRunner(aws, { profile: flags.profile });
   const id = (journal.events[0] as Extract<JournalEvent, { type: 'start' }>).sessionId;
@@ -58,10 +58,10 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   } catch (e) {
     return fail(io, 'run', (e as Error).message);
   }
-  let aws: AwsSetup;
+  let aws: RunSetup;
   try {
     io.err('Checking AWS access…');
-    aws = await setupAws(flags);
+    aws = await setupRun(flags);
   } catch (e) {
     if (e instanceof SetupError) return fail(io, 'run', e.message);
     throw e;
@@ -103,9 +103,9 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   if (start.context.mode === 'drill' && start.context.source?.startsWith('drill:')) {
     return (await import('./drill.js')).runDrill(start.context.source.slice('drill:'.length), { out: flags.out }, io, journal);
   }
-  let aws: AwsSetup | undefined;
+  let aws: RunSetup | undefined;
   try {
-    aws = await setupAws({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
+    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     io.err(e.message);

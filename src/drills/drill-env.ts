@@ -2,13 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { createReplayReader, type AwsReader, type Recording } from '../aws/index.js';
-import { getCheck } from '../checks/registry.js';
-import { runCheck, skippedForMissingParams } from '../checks/run-check.js';
-import type { CheckResult } from '../engine/vocabulary.js';
+import { replayEnv } from '../checks/env.js';
+import { isInside, liveFiles, type LogReadRequest } from '../checks/files-port.js';
+import { createCheckRunner } from '../checks/runner.js';
+import type { CheckEnv } from '../checks/types.js';
+import type { CheckRunner } from '../engine/advance.js';
 import type { Scenario, ScenarioProbe } from '../engine/scenario.js';
 import type { LogObject, LogObjectStore } from '../logs/log-object-store.js';
-import type { CheckRunner } from '../run-context.js';
+import type { Recording } from '../ports/recording.js';
 
 const ISO_TIME = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\b/g;
 const NGINX_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/;
@@ -111,7 +112,8 @@ export function memoryLogStore(bucket: string, objects: ReadonlyMap<string, Buff
 }
 
 export interface DrillEnv {
-  reader?: AwsReader;
+  /** The world the trainee investigates, behind the same ports as a live run. */
+  env: CheckEnv;
   /** Where the scenario's files were written (the trainee may open them too). */
   dir: string;
   files: { name: string; path: string; about: string }[];
@@ -124,10 +126,23 @@ function matches(p: ScenarioProbe, check: string, params: Record<string, string>
   return p.check === check && Object.entries(p.when ?? {}).every(([k, v]) => (params[k] ?? '').includes(v));
 }
 
+/** A call the drill's world has no answer for: the check is unknown, with what to do instead. */
+export class NotInDrillError extends Error {
+  override readonly name = 'NotInDrillError';
+  readonly nextStep = 'check the address you gave against the briefing, or take the manual route';
+}
+
+function whatWasAsked(args: unknown[]): string {
+  const o = (args[0] ?? {}) as { target?: { display?: string }; host?: string; port?: number; name?: string; source?: string };
+  if (typeof args[0] === 'string') return args[0];
+  return o.target?.display ?? o.source ?? ([o.host ?? o.name, o.port].filter(Boolean).join(':') || 'that address');
+}
+
 /**
  * Builds the world a trainee investigates: AWS answers from the recording, the access
- * logs in the LB's bucket, the nginx error log as a file, and probe results from recorded
- * evidence run through the checks' real evaluate. Nothing here touches the network.
+ * logs in the LB's bucket, the nginx error log as a file, probe results from recorded
+ * evidence run through the checks' real evaluate. It is a replay of a recorded environment
+ * through the one check runner; nothing here touches the network or files outside the drill.
  */
 export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Date }): DrillEnv {
   const shiftMs = opts.now.getTime() - Date.parse(scenario.clock);
@@ -146,62 +161,35 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
     files.push({ name: 'nginx-error.log', path, about: 'nginx error log copied from one target' });
   }
 
-  let reader: AwsReader | undefined;
-  if (scenario.aws) {
-    const recording = scenario.aws as Recording;
-    const replay = createReplayReader(recording);
-    const lb = lbIdentity(recording);
-    const objects = lb && access.length ? accessLogObjects(access, lb, recording.region) : new Map<string, Buffer>();
-    reader = Object.assign(replay, {
-      logObjectStore: (bucket: string) => memoryLogStore(bucket, bucket === lb?.bucket ? objects : new Map()),
-    });
-  }
-
-  const runDrillCheck: CheckRunner = async (node, params, s, progress) => {
-    const check = getCheck(node.run);
-    if (!check) return { status: 'unknown', outcome: 'unknown', summary: `no check named ${node.run} in this badgate` };
-    const skipped = skippedForMissingParams(check.meta, params);
-    if (skipped) return skipped;
-    const isProbe = check.meta.id.startsWith('net.') || check.meta.id.startsWith('local.');
-    if (isProbe) {
-      const probe = scenario.probes.find((p) => matches(p, check.meta.id, params));
-      if (!probe) {
-        return {
-          status: 'unknown', outcome: 'unknown',
-          summary: `no answer: in this drill, ${Object.entries(params).filter(([k, v]) => v && /url|target|host|port|name/i.test(k)).map(([, v]) => v).join(':') || 'that address'} gives nothing to ${check.meta.id}`,
-          nextStep: 'check the address you gave against the briefing, or take the manual route',
-        };
-      }
-      progress(check.meta.apis.join(', '));
-      try {
-        return { ...check.evaluate(structuredClone(probe.evidence), { params, facts: s.facts }), sources: [{ api: check.meta.apis[0] ?? check.meta.id, params, at: opts.now.toISOString() }] };
-      } catch (e) {
-        return { status: 'unknown', outcome: 'unknown', summary: `the drill's recorded ${check.meta.id} evidence could not be read: ${(e as Error).message}` };
-      }
-    }
-    return runCheck(check, {
-      params, facts: s.facts, aws: reader, signal: new AbortController().signal, progress,
-      // Real time: the scenario's logs and metrics were moved so that its "now" is the drill's start.
-      now: () => new Date(),
+  const recording = (scenario.aws ?? { version: 1, region: 'us-east-1', recordedAt: scenario.clock, calls: [] }) as Recording;
+  const lb = lbIdentity(scenario.aws as Recording | undefined);
+  const objects = lb && access.length ? accessLogObjects(access, lb, recording.region) : new Map<string, Buffer>();
+  const openStore = (bucket: string) => memoryLogStore(bucket, bucket === lb?.bucket ? objects : new Map());
+  const refuse = async (method: string, args: unknown[]): Promise<never> => {
+    throw new NotInDrillError(`no answer: in this drill, ${whatWasAsked(args)} gives nothing to probe:${method}`);
+  };
+  // The drill's own files are real files; a path outside the drill is not part of its world.
+  const drillFiles = liveFiles(() => openStore);
+  const filesMiss = async (method: string, args: unknown[]): Promise<unknown> => {
+    if (method === 'readText' && isInside(opts.dir, String(args[0]))) return drillFiles.readText(String(args[0]));
+    const req = args[0] as LogReadRequest;
+    if (method === 'readLogs' && (req.source.startsWith('s3://') || req.source === '' || isInside(opts.dir, req.source.replace(/[*?[].*$/, '')))) return drillFiles.readLogs(req);
+    return refuse(method, args);
+  };
+  const replayed = replayEnv(recording, {
+    miss: {
+      net: refuse,
       // A drill never leaves the machine: a name the trainee types resolves to nothing further.
-      resolveCname: async () => [],
-    }, {});
-  };
-
-  return { reader, dir: opts.dir, files, shiftMs, runCheck: runDrillCheck };
-}
-
-/** Results the environment gives are deterministic, so searches may reuse them. */
-export function memoRunner(run: CheckRunner): CheckRunner {
-  const cache = new Map<string, Promise<CheckResult>>();
-  return (node, params, s, progress) => {
-    // Evaluate reads facts too, so the same parameters with other facts may give another result.
-    const key = `${node.run}|${JSON.stringify(params)}|${JSON.stringify(s.facts)}`;
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = run(node, params, s, progress);
-      cache.set(key, hit);
-    }
-    return hit.then((r) => structuredClone(r));
-  };
+      dns: async (method, args) => (method === 'cname' ? [] : refuse(method, args)),
+      files: filesMiss,
+    },
+    // Real time: the scenario's logs and metrics were moved so that its "now" is the drill's start.
+    clock: { now: () => new Date() },
+  });
+  const env: CheckEnv = scenario.aws ? { ...replayed, aws: Object.assign(replayed.aws ?? {}, { logObjectStore: openStore }) as CheckEnv['aws'] } : { ...replayed, aws: undefined };
+  const runCheck = createCheckRunner({
+    env,
+    knownEvidence: (check, params) => scenario.probes.find((p) => matches(p, check, params))?.evidence,
+  });
+  return { env, dir: opts.dir, files, shiftMs, runCheck };
 }

@@ -13,7 +13,8 @@ import { parseScenario, type Scenario } from '../engine/scenario.js';
 import { shortestPath, type ShortestPath } from '../engine/shortest-path.js';
 import { interpolate } from '../engine/template.js';
 import { FLOWS_DIR, FlowLoadError, loadCatalog, loadFlow } from '../flow-files.js';
-import { createDrillEnv, memoRunner, type DrillEnv } from './drill-env.js';
+import { createDrillEnv, type DrillEnv } from './drill-env.js';
+import { memoRunner } from '../checks/runner.js';
 
 export const DRILLS_DIR = join(FLOWS_DIR, 'drills');
 
@@ -109,8 +110,8 @@ export function loadScenario(idOrPath: string): LoadedScenario {
 export function drillStartFacts(s: Scenario, env: DrillEnv): Facts {
   return {
     'target.since': '3h',
-    'aws.available': Boolean(env.reader),
-    ...(env.reader ? { 'target.region': env.reader.region } : {}),
+    'aws.available': Boolean(env.env.aws),
+    ...(env.env.aws ? { 'target.region': env.env.aws.region } : {}),
     'drill.dir': env.dir,
   };
 }
@@ -124,7 +125,7 @@ export function drillStartEvent(loaded: LoadedScenario, env: DrillEnv, sessionId
   return {
     seq: 1, at: now.toISOString(), type: 'start', sessionId, flow: loaded.flow.id, flowTitle: loaded.flow.title, version: 1, start: loaded.flow.start,
     // A shipped drill is named by id; another by its path, so `resume` can find it again.
-    context: { mode: 'drill', source: `drill:${resolve(loaded.file) === join(DRILLS_DIR, `${loaded.scenario.id}.yaml`) ? loaded.scenario.id : resolve(loaded.file)}`, ...(env.reader ? { region: env.reader.region } : {}) },
+    context: { mode: 'drill', source: `drill:${resolve(loaded.file) === join(DRILLS_DIR, `${loaded.scenario.id}.yaml`) ? loaded.scenario.id : resolve(loaded.file)}`, ...(env.env.aws ? { region: env.env.aws.region } : {}) },
     facts: { ...drillStartFacts(loaded.scenario, env), 'session.id': sessionId, 'session.mode': 'drill' },
   };
 }

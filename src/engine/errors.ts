@@ -54,14 +54,6 @@ export class AwsNotConfiguredError extends Error {
   }
 }
 
-/** Thrown by a replay reader asked for a call the recording does not hold. */
-export class ReplayMissError extends Error {
-  override readonly name = 'ReplayMissError';
-  constructor(readonly method: string, readonly args: unknown) {
-    super(`the recording has no answer for ${method}(${JSON.stringify(args)})`);
-  }
-}
-
 const ACCESS_DENIED = new Set([
   'AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError',
   'UnauthorizedException', 'Forbidden',

@@ -22,7 +22,11 @@ interface Base {
 export type JournalEvent = Base & (
   | { type: 'start'; sessionId: string; flow: string; flowTitle: string; version: 1; start: string; context: SessionContext; facts?: Facts }
   | { type: 'answer'; node: string; value: string; label: string; set?: Facts; note?: string; next: string }
-  | { type: 'check'; node: string; check: string; params: Record<string, string>; result: CheckResult; next: string }
+  /**
+   * `evidence` is what the check collected (its provenance is in `result.sources`: call, params,
+   * region, time and a hash of each raw answer), so `report --reevaluate` can re-run evaluate.
+   */
+  | { type: 'check'; node: string; check: string; params: Record<string, string>; result: CheckResult; next: string; evidence?: unknown }
   | { type: 'finding'; node: string; cause: string; confidence: Confidence; evidence: string[]; via: 'check' | 'finding' | 'answer' }
   | { type: 'branch'; node: string; next: string; set?: Facts }
   | { type: 'note'; text: string; node?: string }

@@ -194,9 +194,10 @@ export function outcomeNext(node: CheckNode, outcome: string): string {
   return (hit ?? node.outcomes[node.outcomes.length - 1]).next;
 }
 
-export function checkEvents(node: CheckNode, params: Record<string, string>, result: CheckResult): NewEvent[] {
+/** The events a check's result makes; the evidence rides along so the session can be re-evaluated offline. */
+export function checkEvents(node: CheckNode, params: Record<string, string>, result: CheckResult, evidence?: unknown): NewEvent[] {
   return [
-    { type: 'check', node: node.id, check: node.run, params, result, next: outcomeNext(node, result.outcome) },
+    { type: 'check', node: node.id, check: node.run, params, result, next: outcomeNext(node, result.outcome), ...(evidence !== undefined ? { evidence } : {}) },
     ...(result.findings ?? []).map((f): NewEvent => ({ type: 'finding', node: node.id, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check' })),
   ];
 }

@@ -1,8 +1,7 @@
-import type { CheckResult } from './vocabulary.js';
+import { advance, type CheckRunner } from './advance.js';
 import type { JournalEvent, NewEvent } from './events.js';
-import type { CheckNode, Flow, Phase } from './flow-schema.js';
-import { answer, checkEvents, headlessValue, initialState, nodeById, pending, reduce, type FindingEntry, type SessionState } from './session.js';
-import { advanceAuto } from './walk.js';
+import type { Flow, Phase } from './flow-schema.js';
+import { headlessValue, initialState, nodeById, type FindingEntry, type SessionState } from './session.js';
 
 /** One thing the responder does: answer a question or step, or run a check. */
 export interface Move {
@@ -28,7 +27,7 @@ export interface SearchOptions {
   /** Answers the environment makes true; other questions are the responder's free choice. */
   pinned: Readonly<Record<string, string>>;
   causes: readonly string[];
-  runCheck(node: CheckNode, params: Record<string, string>, s: SessionState): Promise<CheckResult>;
+  runCheck: CheckRunner;
   now: Date;
   maxStates?: number;
 }
@@ -65,38 +64,44 @@ export async function shortestPath(flow: Flow, start: Extract<JournalEvent, { ty
   while (frontier.length) {
     const next: Item[] = [];
     for (const item of frontier) {
-      const s = advanceAuto(flow, item.s, append);
+      const here = advance(flow, item.s, null, append, opts.now);
+      const s = here.state;
       const goal = causeFound(s, opts.causes, opts.pinned);
       if (goal) return { moves: item.moves, goalNode: goal.node, goalPhase: nodeById(flow, goal.node).phase, cause: goal.cause };
       const key = `${s.node}|${JSON.stringify(s.facts)}`;
       if (seen.has(key)) continue;
       seen.add(key);
       if (++states > max) return undefined;
-      const p = pending(flow, s);
-      if (p.kind === 'done') continue;
-      if (p.kind === 'check') {
-        const result = await opts.runCheck(p.node, p.params, s);
-        let t = s;
-        for (const e of checkEvents(p.node, p.params, result)) t = reduce(t, append(e));
-        next.push({ s: t, moves: [...item.moves, moveOf(flow, p.node.id, 'check', result.outcome, result.summary, t.node ?? '')] });
+      const w = here.waiting;
+      if (w.kind === 'done') continue;
+      if (w.kind === 'check') {
+        const record = await opts.runCheck(w.node, w.params, s, () => {});
+        const t = advance(flow, s, { kind: 'check', record }, append, opts.now);
+        next.push({ s: t.state, moves: [...item.moves, moveOf(flow, w.node.id, 'check', record.result.outcome, record.result.summary, checkNext(t.state, w.node.id))] });
         continue;
       }
-      if (p.kind !== 'ask') continue;
-      const values = p.node.id in opts.pinned
-        ? [opts.pinned[p.node.id]]
-        : p.node.choices ? p.node.choices.map((c) => c.value) : [headlessValue(p.node, s.facts, {})];
+      const values = w.node.id in opts.pinned
+        ? [opts.pinned[w.node.id]]
+        : w.node.choices ? w.node.choices.map((c) => c.value) : [headlessValue(w.node, s.facts, {})];
       for (const value of values) {
-        const r = answer(flow, s, value, opts.now);
-        if (!r.ok) continue;
-        let t = s;
-        for (const e of r.events) t = reduce(t, append(e));
-        const ev = r.events[0] as Extract<NewEvent, { type: 'answer' }>;
-        next.push({ s: t, moves: [...item.moves, moveOf(flow, p.node.id, 'answer', ev.value, ev.label, ev.next)] });
+        let answered: Extract<NewEvent, { type: 'answer' }> | undefined;
+        const t = advance(flow, s, { kind: 'answer', value }, (e) => {
+          if (e.type === 'answer') answered = e;
+          return append(e);
+        }, opts.now);
+        if (!t.ok || !answered) continue;
+        next.push({ s: t.state, moves: [...item.moves, moveOf(flow, w.node.id, 'answer', answered.value, answered.label, answered.next)] });
       }
     }
     frontier = next;
   }
   return undefined;
+}
+
+/** Where the check led: the node recorded right after it on the path. */
+function checkNext(s: SessionState, node: string): string {
+  const i = s.path.lastIndexOf(node);
+  return s.path[i + 1] ?? s.node ?? '';
 }
 
 function moveOf(flow: Flow, id: string, kind: Move['kind'], value: string, label: string, next: string): Move {

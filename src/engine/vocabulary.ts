@@ -35,12 +35,19 @@ export interface CheckMeta {
   causes?: readonly string[];
 }
 
-/** One call a check made, kept so every finding can cite where it came from. */
+/**
+ * One call a check made, kept so every finding can cite where it came from: the
+ * provenance ledger of the evidence a `check` journal event stores.
+ */
 export interface Source {
   api: string;
   params?: Record<string, unknown>;
   region?: string;
   at: string;
+  /** Fingerprint of the raw answer (`sha256:…`), absent when the call failed. */
+  hash?: string;
+  /** Set when the answer came from a recording or a drill, not from the live system. */
+  replayed?: boolean;
 }
 
 export interface Finding {

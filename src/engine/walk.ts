@@ -1,21 +1,12 @@
-import type { CheckResult } from './vocabulary.js';
-import type { JournalEvent, NewEvent } from './events.js';
-import type { CheckNode, Flow } from './flow-schema.js';
-import { answer, checkEvents, headlessValue, pending, reduce, type SessionState } from './session.js';
+import { advance, type Append, type CheckRunner } from './advance.js';
+import type { Flow } from './flow-schema.js';
+import { headlessValue, type SessionState } from './session.js';
 
 export interface WalkIo {
   /** Appends an event to the journal and returns it stamped. */
-  append(e: NewEvent): JournalEvent;
-  runCheck(node: CheckNode, params: Record<string, string>, s: SessionState): Promise<CheckResult>;
+  append: Append;
+  runCheck: CheckRunner;
   now(): Date;
-}
-
-/** Advances through automatic nodes (findings, branches, end) until something must be asked or run. */
-export function advanceAuto(flow: Flow, s: SessionState, append: WalkIo['append']): SessionState {
-  for (let p = pending(flow, s); p.kind === 'auto'; p = pending(flow, s)) {
-    for (const e of p.events) s = reduce(s, append(e));
-  }
-  return s;
 }
 
 /**
@@ -23,21 +14,18 @@ export function advanceAuto(flow: Flow, s: SessionState, append: WalkIo['append'
  * flow's default; checks run. Used by `badgate check` and by tests.
  */
 export async function walkHeadless(flow: Flow, s: SessionState, answers: Readonly<Record<string, string>>, io: WalkIo, maxSteps = 10_000): Promise<SessionState> {
+  let step = advance(flow, s, null, io.append, io.now());
   for (let i = 0; i < maxSteps; i++) {
-    s = advanceAuto(flow, s, io.append);
-    const p = pending(flow, s);
-    if (p.kind === 'done') return s;
-    if (p.kind === 'check') {
-      const result = await io.runCheck(p.node, p.params, s);
-      for (const e of checkEvents(p.node, p.params, result)) s = reduce(s, io.append(e));
+    const w = step.waiting;
+    if (w.kind === 'done') return step.state;
+    if (w.kind === 'check') {
+      const record = await io.runCheck(w.node, w.params, step.state, () => {});
+      step = advance(flow, step.state, { kind: 'check', record }, io.append, io.now());
       continue;
     }
-    if (p.kind === 'ask') {
-      const value = headlessValue(p.node, s.facts, answers);
-      const r = answer(flow, s, value, io.now());
-      if (!r.ok) throw new HeadlessAnswerError(p.node.id, value, r.error);
-      for (const e of r.events) s = reduce(s, io.append(e));
-    }
+    const value = headlessValue(w.node, step.state.facts, answers);
+    step = advance(flow, step.state, { kind: 'answer', value }, io.append, io.now());
+    if (!step.ok) throw new HeadlessAnswerError(w.node.id, value, step.error);
   }
   throw new Error(`flow ${flow.id} did not end within ${maxSteps} steps`);
 }

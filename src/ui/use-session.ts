@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CheckResult } from '../engine/vocabulary.js';
+import { advance, type CheckRecord, type CheckRunner, type Move } from '../engine/advance.js';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
-import type { CheckNode, Flow } from '../engine/flow-schema.js';
-import { answer, backEvent, checkEvents, pending, reduce, replay, type SessionState } from '../engine/session.js';
+import type { Flow } from '../engine/flow-schema.js';
+import { backEvent, pending, reduce, replay, type SessionState } from '../engine/session.js';
 
-export type RunCheck = (node: CheckNode, params: Record<string, string>, s: SessionState, progress: (message: string) => void) => Promise<CheckResult>;
+export type RunCheck = CheckRunner;
 
 export interface JournalSink {
   readonly events: readonly JournalEvent[];
@@ -18,8 +18,8 @@ export interface Running {
 }
 
 /**
- * Drives the engine for the UI: every change goes through the journal first, so the
- * screen is always a fold over what is on disk.
+ * Drives the engine for the UI through the engine's one `advance()` step: every change
+ * goes through the journal first, so the screen is always a fold over what is on disk.
  */
 export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck, now: () => Date) {
   const [state, setState] = useState<SessionState>(() => replay(journal.events));
@@ -27,6 +27,20 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
   const [running, setRunning] = useState<Running | null>(null);
   const runningRef = useRef<string | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
+
+  /** One move (or none: just the automatic nodes) through the journal; returns the engine's complaint, if any. */
+  const step = useCallback((move: Move | null): string | undefined => {
+    let r;
+    try {
+      r = advance(flow, stateRef.current, move, (e) => journal.append(e), now());
+    } catch (err) {
+      setFatal((err as Error).message);
+      return undefined;
+    }
+    stateRef.current = r.state;
+    setState(r.state);
+    return r.ok ? undefined : r.error;
+  }, [flow, journal, now]);
 
   const commit = useCallback((events: NewEvent[]) => {
     let s = stateRef.current;
@@ -42,7 +56,7 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
   useEffect(() => {
     const p = pending(flow, state);
     if (p.kind === 'auto') {
-      commit(p.events);
+      step(null);
       return;
     }
     if (p.kind !== 'check' || runningRef.current === p.node.id) return;
@@ -50,20 +64,15 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
     setRunning({ node: p.node.id, title: p.node.title, message: 'starting' });
     const progress = (message: string) => setRunning((r) => (r && r.node === p.node.id ? { ...r, message } : r));
     runCheck(p.node, p.params, state, progress)
-      .catch((err: unknown): CheckResult => ({ status: 'unknown', outcome: 'unknown', summary: `check failed: ${(err as Error)?.message ?? String(err)}` }))
-      .then((result) => {
+      .catch((err: unknown): CheckRecord => ({ result: { status: 'unknown', outcome: 'unknown', summary: `check failed: ${(err as Error)?.message ?? String(err)}` } }))
+      .then((record) => {
         runningRef.current = null;
         setRunning(null);
-        commit(checkEvents(p.node, p.params, result));
+        step({ kind: 'check', record });
       });
-  }, [flow, state, runCheck, commit]);
+  }, [flow, state, runCheck, step]);
 
-  const submit = useCallback((value: string): string | undefined => {
-    const r = answer(flow, stateRef.current, value, now());
-    if (!r.ok) return r.error;
-    commit(r.events);
-    return undefined;
-  }, [flow, commit, now]);
+  const submit = useCallback((value: string): string | undefined => step({ kind: 'answer', value }), [step]);
 
   const back = useCallback((): boolean => {
     const e = backEvent(stateRef.current);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AwsNotConfiguredError, classifyAwsError, ReplayMissError } from '../../src/engine/errors.js';
+import { AwsNotConfiguredError, classifyAwsError } from '../../src/engine/errors.js';
+import { ReplayMissError } from '../../src/ports/recording.js';
 
 const err = (name: string, message = '', extra: object = {}) => Object.assign(new Error(message), { name }, extra);
 

@@ -84,6 +84,6 @@ describe('record and replay', () => {
   it('loadRecording rejects files that are not recordings', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'badgate-rec-')), 'bad.json');
     await saveRecording(file, { nope: true } as never);
-    await expect(loadRecording(file)).rejects.toThrow(/not a badgate AWS recording/);
+    await expect(loadRecording(file)).rejects.toThrow(/not a badgate recording/);
   });
 });

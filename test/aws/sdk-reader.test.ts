@@ -9,15 +9,15 @@ import {
 import { DescribeInstancesCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { createSdkReader } from '../../src/aws/sdk/index.js';
-import { runCheck } from '../../src/checks/run-check.js';
 import { elbv2TargetHealth } from '../../src/checks/elbv2-target-health.js';
 import type { CheckContext } from '../../src/checks/types.js';
+import { runCheckResult as runCheck, testContext } from '../helpers/check-context.js';
 
 const creds = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' };
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef';
 
 function ctxFor(reader: ReturnType<typeof createSdkReader>, facts = {}): CheckContext {
-  return { params: { targetGroup: TG }, facts, aws: reader, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params: { targetGroup: TG }, facts, aws: reader, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 describe('sdk adapter with mocked clients', () => {

@@ -2,18 +2,18 @@
 // (broken or healthy) ALB and asserts what a responder would be told.
 import { beforeAll, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
-import { runCheck } from '../../src/checks/run-check.js';
 import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { describeMoto, newAccount, type MotoAccount } from '../helpers/moto.js';
 import { runAwsChecks } from '../helpers/moto-check-run.js';
 import { seedAlb, seedMetrics } from '../helpers/seed-alb.js';
 import { lbDimension, tgDimension } from '../../src/checks/elbv2-common.js';
+import { runCheckResult as runCheck, testContext } from '../helpers/check-context.js';
 
 const causes = (r: CheckResult, confidence?: string) => (r.findings ?? []).filter((f) => !confidence || f.confidence === confidence).map((f) => f.cause);
 
 function ctx(account: MotoAccount, params: Record<string, string> = {}, facts: Facts = {}, now = new Date()): CheckContext {
-  return { params, facts, aws: account.reader(), signal: new AbortController().signal, progress: () => {}, now: () => now };
+  return testContext({ params, facts, aws: account.reader(), signal: new AbortController().signal, progress: () => {}, now: () => now });
 }
 
 const check = (id: string) => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
-import { requireAws, runCheck } from '../../src/checks/run-check.js';
+import { requireAws } from '../../src/checks/env.js';
+import { runCheck as runCheckRecord } from '../../src/checks/runner.js';
+import { testContext, type TestContext } from '../helpers/check-context.js';
 import type { Check, CheckContext } from '../../src/checks/types.js';
 
-const ctx = (over: Partial<CheckContext> = {}): CheckContext => ({ params: {}, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date(), ...over });
+const ctx = (over: TestContext = {}): CheckContext => testContext(over);
+const runCheck = async <E>(check: Check<E>, c: CheckContext) => (await runCheckRecord(check, c)).result;
 
 describe('runCheck', () => {
   it('every AWS-reading check is unknown with the configure hint when AWS is not configured', async () => {
@@ -21,7 +24,7 @@ describe('runCheck', () => {
   });
 
   it('requireAws throws the typed error', () => {
-    expect(() => requireAws({})).toThrow(expect.objectContaining({ name: 'AwsNotConfiguredError' }));
+    expect(() => requireAws({ env: testContext().env })).toThrow(expect.objectContaining({ name: 'AwsNotConfiguredError' }));
   });
 
   it('a bug in evaluate is unknown, not a verdict', async () => {
@@ -33,6 +36,22 @@ describe('runCheck', () => {
     const r = await runCheck(broken, ctx());
     expect(r).toMatchObject({ status: 'unknown', outcome: 'unknown' });
     expect(r.summary).toContain('boom');
+  });
+
+  it('an outcome or a cause the check does not declare is a bug, reported as unknown; the evidence is kept', async () => {
+    const liar: Check<{ n: number }> = {
+      meta: { id: 'x.liar', title: 'x', docs: 'https://x', apis: [], params: {}, outcomes: ['ok'], causes: ['keepalive-race'] },
+      collect: async () => ({ n: 1 }),
+      evaluate: (ev) => (ev.n === 1
+        ? { status: 'fail', outcome: 'surprise', summary: 'x' }
+        : { status: 'fail', outcome: 'ok', summary: 'x', findings: [{ cause: 'port-exhaustion', confidence: 'likely', evidence: [] }] }),
+    };
+    const first = await runCheckRecord(liar, ctx());
+    expect(first.result).toMatchObject({ status: 'unknown', outcome: 'unknown' });
+    expect(first.result.summary).toContain('"surprise" is not one of its declared outcomes');
+    expect(first.evidence).toEqual({ n: 1 });
+    const second = await runCheckRecord({ ...liar, collect: async () => ({ n: 2 }) }, ctx());
+    expect(second.result.summary).toContain('"port-exhaustion"');
   });
 
   it('every check declares ids, outcomes and facts the flows can rely on', () => {

@@ -37,7 +37,7 @@ describe('drill environment', () => {
 
   it('the access-log check reads the scenario logs from the LB bucket and finds the keep-alive signature', async () => {
     const env = createDrillEnv(loaded.scenario, { dir: mkdtempSync(join(tmpdir(), 'drill-env-')), now: new Date() });
-    const r = await env.runCheck(node('logs.access-log'), { source: 's3://shop-alb-logs/prod', since: '1h' }, anyState(), () => {});
+    const r = (await env.runCheck(node('logs.access-log'), { source: 's3://shop-alb-logs/prod', since: '1h' }, anyState(), () => {})).result;
     expect(r.outcome).toBe('keepalive-signature');
     expect(r.facts?.['logs.count502']).toBeGreaterThan(0);
     expect(r.sources?.map((s) => s.api)).toContain('s3:GetObject');
@@ -47,17 +47,17 @@ describe('drill environment', () => {
 
   it('answers probes from recorded evidence through the real evaluate, and says so when it has none', async () => {
     const env = createDrillEnv(loaded.scenario, { dir: mkdtempSync(join(tmpdir(), 'drill-env-')), now: new Date() });
-    const ka = await env.runCheck(node('net.keepalive'), { target: 'http://10.0.16.10:8080/', idleTimeoutSeconds: '60' }, anyState(), () => {});
+    const ka = (await env.runCheck(node('net.keepalive'), { target: 'http://10.0.16.10:8080/', idleTimeoutSeconds: '60' }, anyState(), () => {})).result;
     expect(ka.outcome).toBe('race');
     expect(ka.findings?.[0]).toMatchObject({ cause: 'keepalive-race', confidence: 'confirmed' });
-    const none = await env.runCheck(node('net.tcp-connect'), { host: '10.9.9.9', port: '8080' }, anyState(), () => {});
+    const none = (await env.runCheck(node('net.tcp-connect'), { host: '10.9.9.9', port: '8080' }, anyState(), () => {})).result;
     expect(none).toMatchObject({ status: 'unknown', outcome: 'unknown' });
     expect(none.summary).toContain('10.9.9.9:8080');
   });
 
   it('answers AWS checks from the recording, with no network', async () => {
     const env = createDrillEnv(loaded.scenario, { dir: mkdtempSync(join(tmpdir(), 'drill-env-')), now: new Date() });
-    const r = await env.runCheck(node('sts.whoami'), {}, anyState(), () => {});
+    const r = (await env.runCheck(node('sts.whoami'), {}, anyState(), () => {})).result;
     expect(r.status).toBe('pass');
     expect(r.summary).toContain('123456789012');
   });

@@ -3,8 +3,8 @@ import { loadScenario } from '../../src/drills/scenarios.js';
 import { scoreDrill } from '../../src/engine/drill-score.js';
 import { renderDebrief } from '../../src/report/debrief.js';
 import { loadCatalog } from '../../src/flow-files.js';
-import { createReplayReader } from '../../src/aws/recorded.js';
-import { runCheck } from '../../src/checks/run-check.js';
+import { runCheckResult as runCheck, testContext } from '../helpers/check-context.js';
+import { replayEnv } from '../../src/checks/env.js';
 import { getCheck } from '../../src/checks/registry.js';
 import type { Recording } from '../../src/aws/recorded.js';
 import { fixture } from '../helpers/flows.js';
@@ -65,10 +65,11 @@ describe('drill scoring', () => {
   });
 
   it('a replayed run has no S3 logs: the access-log check says so instead of calling S3', async () => {
-    const reader = createReplayReader(loaded.scenario.aws as Recording);
+    const env = replayEnv(loaded.scenario.aws as Recording);
     const check = getCheck('logs.access-log')!;
-    const r = await runCheck(check, { params: { source: 's3://shop-alb-logs/prod', since: '1h' }, facts: {}, aws: reader, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
-    expect(r.outcome).toBe('no-logs');
-    expect(r.summary).toContain('recording');
+    const r = await runCheck(check, testContext({ params: { source: 's3://shop-alb-logs/prod', since: '1h' }, env }));
+    expect(r.outcome).toBe('unknown');
+    expect(r.summary).toContain('recording has no answer for files.readLogs');
+    expect(r.nextStep).toMatch(/record the run again/);
   });
 });

@@ -1,27 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/engine/vocabulary.js';
 import { board, standingCauses } from '../../src/engine/board.js';
-import { answer, backEvent, checkEvents, pending, reduce, replay, type SessionState } from '../../src/engine/session.js';
-import { advanceAuto, walkHeadless } from '../../src/engine/walk.js';
+import { answer, backEvent, pending, replay, type SessionState } from '../../src/engine/session.js';
+import { walkHeadless } from '../../src/engine/walk.js';
+import { advance } from '../../src/engine/advance.js';
 import type { Flow } from '../../src/engine/flow-schema.js';
 import { loadFixtureFlow, MemoryJournal } from '../helpers/flows.js';
 
 const flow = loadFixtureFlow('flows/mini.yaml');
 
 function say(j: MemoryJournal, f: Flow, value: string, note?: string): SessionState {
-  let s = advanceAuto(f, j.state(), j.append);
-  const r = answer(f, s, value, j.now(), note);
+  const r = advance(f, j.state(), { kind: 'answer', value, note }, j.append, j.now());
   if (!r.ok) throw new Error(r.error);
-  for (const e of r.events) s = reduce(s, j.append(e));
-  return advanceAuto(f, s, j.append);
+  return r.state;
 }
 
 function feedCheck(j: MemoryJournal, f: Flow, result: CheckResult): SessionState {
-  const s = j.state();
-  const p = pending(f, s);
-  if (p.kind !== 'check') throw new Error(`expected a check, at ${s.node}`);
-  for (const e of checkEvents(p.node, p.params, result)) j.append(e);
-  return advanceAuto(f, j.state(), j.append);
+  const r = advance(f, j.state(), { kind: 'check', record: { result } }, j.append, j.now());
+  if (!r.ok) throw new Error(`expected a check, at ${j.state().node}: ${r.error}`);
+  return r.state;
 }
 
 describe('session interpreter', () => {
@@ -123,7 +120,7 @@ describe('session interpreter', () => {
     const ran: string[] = [];
     const s = await walkHeadless(flow, j.state(), { pattern: 'some', ka: 'race' }, {
       append: j.append, now: j.now,
-      runCheck: async (node, params) => { ran.push(`${node.run}:${params.port}`); return { status: 'pass', outcome: 'listening', summary: 'ok' }; },
+      runCheck: async (node, params) => { ran.push(`${node.run}:${params.port}`); return { result: { status: 'pass', outcome: 'listening', summary: 'ok' } }; },
     });
     expect(ran).toEqual(['local.port-listening:1']);
     expect(s.ended?.node).toBe('done');

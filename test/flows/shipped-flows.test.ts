@@ -3,8 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Enumeration } from '../../src/engine/paths.js';
 import { checkMetas } from '../../src/checks/registry.js';
 import { enumeratePaths, syntheticResult } from '../../src/engine/paths.js';
-import { answer, checkEvents, pending, reduce } from '../../src/engine/session.js';
-import { advanceAuto } from '../../src/engine/walk.js';
+import { advance } from '../../src/engine/advance.js';
 import { lintFiles } from '../../src/commands/flows.js';
 import { CATALOG_FILE, loadCatalog, loadFlow, shippedFlowFiles } from '../../src/flow-files.js';
 import { MemoryJournal } from '../helpers/flows.js';
@@ -33,21 +32,17 @@ describe('shipped flows', () => {
       const ends = new Set<string>();
       for (const path of paths) {
         const j = new MemoryJournal(flow);
-        let s = j.state();
+        let s = advance(flow, j.state(), null, j.append, j.now()).state;
         for (const step of path.steps) {
-          s = advanceAuto(flow, s, j.append);
-          const p = pending(flow, s);
-          expect(p.kind !== 'done' && p.kind !== 'auto' && 'node' in p && p.node.id).toBe(step.node);
-          if ('outcome' in step) {
-            if (p.kind !== 'check') throw new Error(`expected a check at ${step.node}`);
-            for (const e of checkEvents(p.node, p.params, syntheticResult(step.outcome, step.facts))) s = reduce(s, j.append(e));
-          } else {
-            const r = answer(flow, s, step.answer, j.now());
-            if (!r.ok) throw new Error(`${step.node}=${step.answer}: ${r.error}`);
-            for (const e of r.events) s = reduce(s, j.append(e));
-          }
+          const w = advance(flow, s, null, j.append, j.now()).waiting;
+          expect(w.kind !== 'done' && w.node.id).toBe(step.node);
+          const move = 'outcome' in step
+            ? { kind: 'check' as const, record: { result: syntheticResult(step.outcome, step.facts) } }
+            : { kind: 'answer' as const, value: step.answer };
+          const r = advance(flow, s, move, j.append, j.now());
+          if (!r.ok) throw new Error(`${step.node}: ${r.error}`);
+          s = r.state;
         }
-        s = advanceAuto(flow, s, j.append);
         expect(s.ended?.node).toBe(path.end);
         expect(s.path).toEqual(path.nodes);
         s.path.forEach((n) => seenNodes.add(n));

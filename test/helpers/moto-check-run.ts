@@ -1,7 +1,7 @@
 // Runs the aws check set in flow order, feeding facts forward like the engine driver does.
 import type { AwsReader } from '../../src/aws/reader.js';
 import { awsChecks } from '../../src/checks/aws.js';
-import { runCheck } from '../../src/checks/run-check.js';
+import { runCheckResult as runCheck, testContext } from './check-context.js';
 import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 
 export const CHECK_ORDER = [
@@ -26,14 +26,7 @@ export async function runAwsChecks(
     const check = awsChecks.find((c) => c.meta.id === id);
     if (!check) throw new Error(`check ${id} is not registered`);
     const started = performance.now();
-    const result = await runCheck(check, {
-      params: params[id] ?? {},
-      facts: { ...facts },
-      ...(aws ? { aws } : {}),
-      signal: new AbortController().signal,
-      progress: () => {},
-      now: () => now,
-    });
+    const result = await runCheck(check, testContext({ params: params[id] ?? {}, facts: { ...facts }, aws, now: () => now }));
     onCheck?.(id, performance.now() - started);
     results[id] = result;
     Object.assign(facts, result.facts ?? {});

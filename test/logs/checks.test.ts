@@ -11,6 +11,8 @@ import { analyzeText } from '../../src/logs/log-analyzer.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import type { LogObjectStore } from '../../src/logs/log-object-store.js';
 import { DOC_HTTP, DOC_LAMBDA, NGINX_LINES, SEED_BAD, SEED_GOOD, T0, TG_TLS, albLine, iso } from './fixtures.js';
+import type { AwsReader } from '../../src/aws/reader.js';
+import { testContext } from '../helpers/check-context.js';
 
 let dir: string;
 beforeAll(() => {
@@ -21,8 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function ctx(params: Record<string, string>, facts: CheckContext['facts'] = {}, aws?: CheckContext['aws']): CheckContext {
-  return { params, facts, aws, signal: new AbortController().signal, progress: () => {}, now: () => new Date('2024-03-05T12:00:00Z') };
+function ctx(params: Record<string, string>, facts: CheckContext['facts'] = {}, aws?: AwsReader | undefined): CheckContext {
+  return testContext({ params, facts, aws, signal: new AbortController().signal, progress: () => {}, now: () => new Date('2024-03-05T12:00:00Z') });
 }
 
 function ev(lines: string[], opts = {}) {
@@ -86,7 +88,7 @@ describe('logs.access-log', () => {
       async get() { return Readable.from([body]); },
     };
     // Only the optional logObjectStore extension is exercised; the rest of the reader is unused here.
-    const aws = { region: 'us-east-1', logObjectStore: () => store } as unknown as CheckContext['aws'];
+    const aws = { region: 'us-east-1', logObjectStore: () => store } as unknown as AwsReader | undefined;
     const c = ctx({ since: '2024-03-05T10:00:00Z', until: '2024-03-05T10:10:00Z' }, { 'lb.accessLogs.bucket': 'logs', 'lb.accessLogs.prefix': 'team/alb', 'lb.name': 'shop-prod', 'lb.idleTimeoutSeconds': 60 }, aws);
     const r = logsAccessLog.evaluate(await logsAccessLog.collect(c), { params: c.params, facts: c.facts });
     expect(r).toMatchObject({ outcome: 'keepalive-signature', facts: { 'logs.count502': 1 } });

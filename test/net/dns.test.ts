@@ -4,6 +4,7 @@ import type { CheckContext } from '../../src/checks/types.js';
 import { classifyName } from '../../src/net/dns-classify.js';
 import { resolveChain } from '../../src/net/dns-probe.js';
 import { startMiniDns, type MiniDns } from './helpers/mini-dns.js';
+import { testContext } from '../helpers/check-context.js';
 
 let dns: MiniDns;
 
@@ -31,7 +32,7 @@ afterAll(() => dns.close());
 const check = () => createDnsCheck(() => dns.resolver(), { systemFallback: false });
 
 function ctx(params: Record<string, string>): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 async function run(name: string) {

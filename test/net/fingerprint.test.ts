@@ -4,6 +4,7 @@ import { fingerprintCheck } from '../../src/checks/net-fingerprint.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { fingerprint, parsePastedResponse } from '../../src/net/fingerprint.js';
 import { answerLikeAlb502, closeAll, startHttp } from './helpers/servers.js';
+import { testContext } from '../helpers/check-context.js';
 
 afterAll(closeAll);
 
@@ -21,7 +22,7 @@ const cases = JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as Ca
 const text = (file: string): string => readFileSync(new URL(file, dir), 'utf8');
 
 function ctx(params: Record<string, string>): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 describe('gateway fingerprint from recorded responses', () => {

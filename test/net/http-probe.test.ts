@@ -6,6 +6,7 @@ import { probeHttp } from '../../src/net/http-probe.js';
 import { parseTarget } from '../../src/net/target.js';
 import { ALB_502_BODY, answerLikeAlb502, closeAll, closedPort, startHttp, startRaw } from './helpers/servers.js';
 import { startMiniDns, type MiniDns } from './helpers/mini-dns.js';
+import { testContext } from '../helpers/check-context.js';
 
 let dns: MiniDns;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ afterAll(async () => {
 });
 
 function ctx(params: Record<string, string>): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 async function check(params: Record<string, string>) {

@@ -3,11 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { keepAliveCheck } from '../../src/checks/net-keepalive.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { closeAll, startHttp, startRaw } from './helpers/servers.js';
+import { testContext } from '../helpers/check-context.js';
 
 afterAll(closeAll);
 
 function ctx(params: Record<string, string>, progress: string[] = []): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: (m) => progress.push(m), now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: (m) => progress.push(m), now: () => new Date() });
 }
 
 async function run(params: Record<string, string>, progress?: string[]) {

@@ -3,6 +3,7 @@ import { tcpConnectCheck } from '../../src/checks/net-tcp-connect.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { closeAll, closedPort, startHttp } from './helpers/servers.js';
 import { startSilentPort } from './helpers/silent-port.js';
+import { testContext } from '../helpers/check-context.js';
 
 let silent: Awaited<ReturnType<typeof startSilentPort>>;
 beforeAll(async () => {
@@ -14,7 +15,7 @@ afterAll(async () => {
 });
 
 function ctx(params: Record<string, string>): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 async function check(params: Record<string, string>) {

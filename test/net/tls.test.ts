@@ -7,6 +7,7 @@ import type { CheckContext } from '../../src/checks/types.js';
 import { probeTls } from '../../src/net/tls-probe.js';
 import { makeCerts, type KeyPair } from './helpers/certs.js';
 import { closeAll, closedPort, startRaw } from './helpers/servers.js';
+import { testContext } from '../helpers/check-context.js';
 
 let certs: ReturnType<typeof makeCerts>;
 const servers: tls.Server[] = [];
@@ -29,7 +30,7 @@ async function tlsServer(pair: KeyPair, options: tls.TlsOptions = {}): Promise<n
 }
 
 function ctx(params: Record<string, string>): CheckContext {
-  return { params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() };
+  return testContext({ params, facts: {}, signal: new AbortController().signal, progress: () => {}, now: () => new Date() });
 }
 
 async function check(params: Record<string, string>) {

@@ -17,7 +17,7 @@ function setup() {
     <DrillApp
       briefing={{ title: 'Checkout: a few 502s', difficulty: 'easy', briefing: 'The pager says checkout fails now and then.', files: [{ name: 'alb-access.log', path: '/tmp/x/alb-access.log', about: 'ALB access log' }] }}
       flow={flow} catalog={catalog}
-      runCheck={async () => ({ status: 'pass', outcome: 'listening', summary: 'port listening' })}
+      runCheck={async () => ({ result: { status: 'pass', outcome: 'listening', summary: 'port listening' } })}
       begin={() => { journal = new MemoryJournal(flow, new Date().toISOString(), 0); return { journal, startedAt: journal.events[0].at }; }}
       finish={async (cause) => { named.push(cause); return view; }}
     />,

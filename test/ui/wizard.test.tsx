@@ -25,7 +25,7 @@ function setup(result: CheckResult = { status: 'pass', outcome: 'listening', sum
   const ui = renderUi(
     <WizardApp
       flow={flow} catalog={catalog} journal={journal}
-      runCheck={async (_n, _p, _s, progress) => { progress('reading /proc/net/tcp'); await gate; return result; }}
+      runCheck={async (_n, _p, _s, progress) => { progress('reading /proc/net/tcp'); await gate; return { result }; }}
       writeReport={() => { written.push('report'); return '/tmp/pm.md'; }}
     />,
   );

@@ -1,0 +1,65 @@
+import type { PortSpec } from '../ports/port.js';
+import { stableKey } from '../ports/port.js';
+import { READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
+
+const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
+  describeLoadBalancerAttributes: 'LoadBalancerArn',
+  describeListeners: 'LoadBalancerArn',
+  describeRules: 'ListenerArn',
+  describeTargetGroupAttributes: 'TargetGroupArn',
+  describeTargetHealth: 'TargetGroupArn',
+  describeInstances: 'InstanceIds',
+  describeInstanceStatus: 'InstanceIds',
+  describeSecurityGroups: 'GroupIds',
+};
+
+/** Params as a reader of the report would want them: named like the API's own inputs. */
+export function sourceParams(method: ReaderMethod, args: unknown[]): Record<string, unknown> | undefined {
+  if (args.length === 0 || args[0] === undefined) return undefined;
+  const name = SINGLE_ARG_NAMES[method];
+  if (name) return { [name]: args[0] };
+  if (method === 'getMetricData') {
+    const req = args[0] as { queries: { metricName: string }[]; start: string; end: string; periodSeconds: number };
+    return {
+      metrics: [...new Set(req.queries.map((q) => q.metricName))],
+      queries: req.queries.length,
+      start: req.start,
+      end: req.end,
+      periodSeconds: req.periodSeconds,
+    };
+  }
+  return typeof args[0] === 'object' ? { ...(args[0] as Record<string, unknown>) } : { value: args[0] };
+}
+
+/**
+ * A replayed incident happened "just now": metric points move by the distance between the
+ * recorded window's end and the requested one, so they land inside the window a check asks for.
+ */
+function shiftMetrics(result: unknown, recordedArgs: unknown[], askedArgs: unknown[]): unknown {
+  const recordedEnd = Date.parse((recordedArgs[0] as { end?: string })?.end ?? '');
+  const askedEnd = Date.parse((askedArgs[0] as { end?: string })?.end ?? '');
+  if (!Array.isArray(result) || Number.isNaN(recordedEnd) || Number.isNaN(askedEnd)) return result;
+  const delta = askedEnd - recordedEnd;
+  for (const r of result as { timestamps?: string[] }[]) {
+    r.timestamps = (r.timestamps ?? []).map((t) => new Date(Date.parse(t) + delta).toISOString());
+  }
+  return result;
+}
+
+export const AWS_PORT: PortSpec<AwsReader> = {
+  name: 'aws',
+  methods: READER_METHODS,
+  describe: (method, args) => {
+    const params = sourceParams(method as ReaderMethod, args);
+    return { api: READER_ACTIONS[method as ReaderMethod], ...(params ? { params } : {}) };
+  },
+  // Metric windows are relative to "now", which differs on every replay: match on the queries and period.
+  replayKey: (method, args) => {
+    if (method === 'getMetricData' && args[0] && typeof args[0] === 'object') {
+      const { queries, periodSeconds } = args[0] as { queries: unknown; periodSeconds: unknown };
+      return `${method}:${stableKey([{ queries, periodSeconds }])}`;
+    }
+    return `${method}:${stableKey(args)}`;
+  },
+  adjust: (method, result, recorded, asked) => (method === 'getMetricData' ? shiftMetrics(result, recorded, asked) : result),
+};

@@ -1,0 +1,59 @@
+import { AWS_PORT } from '../aws/port-spec.js';
+import { DNS_PORT, liveDns, liveNet, NET_PORT } from '../net/port.js';
+import { decorate, type Layer, type PortSpec } from '../ports/port.js';
+import { recordLayer, replayPort, type Recording, type ReplayOptions } from '../ports/recording.js';
+import { FILES_PORT, liveFiles } from './files-port.js';
+import { AwsNotConfiguredError } from '../engine/errors.js';
+import type { AwsReader } from '../aws/reader.js';
+import type { CheckContext, CheckEnv } from './types.js';
+
+/** The reader, or the typed error the runner maps to `unknown` with a next step. */
+export function requireAws(ctx: Pick<CheckContext, 'env'>): AwsReader {
+  if (!ctx.env.aws) throw new AwsNotConfiguredError();
+  return ctx.env.aws;
+}
+
+/** Puts one layer (chosen per port) around every port of an environment; the clock stays as it is. */
+export function layerEnv(env: CheckEnv, layerFor: <T>(spec: PortSpec<T>) => Layer | undefined): CheckEnv {
+  const wrap = <T extends object>(spec: PortSpec<T>, port: T): T => {
+    const layer = layerFor(spec);
+    return layer ? decorate(spec, port, layer) : port;
+  };
+  return {
+    ...(env.aws ? { aws: wrap(AWS_PORT, env.aws) } : {}),
+    net: wrap(NET_PORT, env.net),
+    dns: wrap(DNS_PORT, env.dns),
+    files: wrap(FILES_PORT, env.files),
+    clock: env.clock,
+    ...(env.replayed ? { replayed: true } : {}),
+  };
+}
+
+/** The real world: the given AWS reader (if any), the network, this machine's files. */
+export function liveEnv(aws?: CheckEnv['aws']): CheckEnv {
+  return { ...(aws ? { aws } : {}), net: liveNet, dns: liveDns, files: liveFiles(() => aws?.logObjectStore?.bind(aws)), clock: { now: () => new Date() } };
+}
+
+/** Every port's answers appended to `sink`, for `--record`. */
+export function recordingEnv(env: CheckEnv, sink: Recording): CheckEnv {
+  return layerEnv(env, () => recordLayer(sink));
+}
+
+export interface ReplayEnvOptions {
+  /** Per port, what answers a call the recording lacks (a drill serves its own files). */
+  miss?: Partial<Record<'net' | 'dns' | 'files', ReplayOptions['miss']>>;
+  clock?: CheckEnv['clock'];
+}
+
+/** A recorded environment, offline: AWS, probes, DNS and logs as they were answered. */
+export function replayEnv(recording: Recording, opts: ReplayEnvOptions = {}): CheckEnv {
+  const has = (port: string) => recording.calls.some((c) => (c.port ?? 'aws') === port);
+  return {
+    ...(has('aws') || recording.version === 1 ? { aws: Object.assign(replayPort(AWS_PORT, recording), { region: recording.region }) } : {}),
+    net: replayPort(NET_PORT, recording, { miss: opts.miss?.net }),
+    dns: replayPort(DNS_PORT, recording, { miss: opts.miss?.dns }),
+    files: replayPort(FILES_PORT, recording, { miss: opts.miss?.files }),
+    clock: opts.clock ?? { now: () => new Date() },
+    replayed: true,
+  };
+}
