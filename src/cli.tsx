@@ -50,10 +50,12 @@ const HELP = `
     --profile P           AWS profile (SSO ok)     --region R       AWS region
     --since 2h            incident window for metrics and logs (default 3h)
     --replay FILE         answer AWS calls from a recording (no network)
-    --record FILE         record every AWS answer of this run to FILE (credentials never stored)
+    --record FILE         record every answer of this run (AWS, probes, DNS, logs) to FILE
+                          (credentials never stored); --replay FILE plays it back offline
 
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
+           --reevaluate (re-run every check's evaluate on the evidence the session kept)
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
   probe:   --keepalive  --count N  --idle-timeout S  --json
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
@@ -81,6 +83,7 @@ async function main(): Promise<number> {
       json: { type: 'boolean' },
       report: { type: 'string' },
       redact: { type: 'boolean' },
+      reevaluate: { type: 'boolean' },
       out: { type: 'string' },
       keepalive: { type: 'boolean' },
       count: { type: 'number' },
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
     case 'sessions':
       return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':
-      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out }, io);
+      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate }, io);
     case 'drill': {
       liveScreen();
       const { drillCommand } = await import('./commands/drill.js');

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { PortSpec } from '../ports/port.js';
+import { stableKey, type PortSpec } from '../ports/port.js';
 import { loadSource, isS3 } from '../logs/load-source.js';
 import { analyzeInputs } from '../logs/run-analysis.js';
 import type { AnalyzerOptions } from '../logs/log-analyzer.js';
@@ -59,6 +59,12 @@ export function isInside(dir: string, path: string): boolean {
 export const FILES_PORT: PortSpec<FilesPort> = {
   name: 'files',
   methods: ['readText', 'readLogs'],
+  // A log window is relative to "now", which differs on every replay: match on what was read and how.
+  replayKey: (method, args) => {
+    if (method !== 'readLogs') return `${method}:${stableKey(args)}`;
+    const { source, lb, analyzer } = (args[0] ?? {}) as LogReadRequest;
+    return `${method}:${stableKey([{ source, lb, analyzer }])}`;
+  },
   describe: (method, args) => {
     if (method === 'readText') return { api: 'probe:file', params: { path: args[0] } };
     const req = args[0] as LogReadRequest;

@@ -122,3 +122,9 @@ export function memoRunner(run: CheckRunner): CheckRunner {
     return hit.then((r) => structuredClone(r));
   };
 }
+
+/** Re-runs a registered check's evaluate on stored evidence (for `report --reevaluate`). */
+export function evaluateStored(checkId: string, evidence: unknown, ctx: { params: Record<string, string>; facts: CheckContext['facts'] }): CheckResult | undefined {
+  const check = getCheck(checkId);
+  return check ? evaluateEvidence(check, evidence, ctx) : undefined;
+}

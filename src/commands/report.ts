@@ -6,6 +6,8 @@ import { loadCatalog, loadFlow } from '../flow-files.js';
 import { buildPostmortem, postmortemJson, renderPostmortem } from '../report/postmortem.js';
 import { findSession, readJournal, sessionsDir, stateDir } from '../sessions/journal.js';
 import { fail, type Io } from './io.js';
+import { reevaluateJournal } from '../engine/reevaluate.js';
+import { evaluateStored } from '../checks/runner.js';
 
 export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: { json?: boolean; redact?: boolean }): string {
   const p = buildPostmortem(events, flow, loadCatalog());
@@ -27,7 +29,7 @@ export function writeReportFile(path: string, content: string): { path: string; 
   }
 }
 
-export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string }, io: Io): number {
+export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean }, io: Io): number {
   if (!query) return fail(io, 'report', 'which session?', '`badgate sessions` lists them; then `badgate report <id>`');
   let events: JournalEvent[];
   try {
@@ -41,6 +43,12 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
     flow = loadFlow(start.flow);
   } catch (e) {
     return fail(io, 'report', `cannot load flow "${start.flow}" for this session:\n${(e as Error).message}`);
+  }
+  if (flags.reevaluate) {
+    const r = reevaluateJournal(events, evaluateStored);
+    events = r.events;
+    io.err(`Re-evaluated ${r.reevaluated} check(s) from their stored evidence${r.changed.length ? `; ${r.changed.length} changed outcome: ${r.changed.map((c) => `${c.check} at ${c.node} ${c.was} → ${c.now}`).join(', ')}` : '; no outcome changed'}.`);
+    for (const k of r.skipped) io.err(`  not re-evaluated: ${k.check} at ${k.node}: ${k.why}`);
   }
   const content = renderReport(events, flow, flags);
   if (!flags.out) {

@@ -19,7 +19,7 @@ export function scrubSecrets(text: string): string {
 }
 
 /** Keys whose values are credentials whatever they look like (recorded SDK inputs, headers). */
-const SECRET_KEY = /^(?:.*(?:secret|password|passwd|credential|accesskey|sessionkey|sessiontoken|authorization|signature|cookie)|token|x-amz-security-token)$/i;
+const SECRET_KEY = /^(?:.*(?:secret|password|passwd|credential|accesskey|sessionkey|sessiontoken|authorization|cookie)|token|x-amz-security-token|x-amz-signature)$/i;
 
 /**
  * The one scrubber: deep-scrubs every string in a JSON-like value, and drops values kept
@@ -29,7 +29,8 @@ export function scrubValue<T>(value: T): T {
   if (typeof value === 'string') return scrubSecrets(value) as T;
   if (Array.isArray(value)) return value.map(scrubValue) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? '[secret]' : scrubValue(v)])) as T;
+    // Only text is a credential: a flag or a count under such a key (`keepaliveSignature: false`) stays.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) && typeof v === 'string' && v !== '' ? '[secret]' : scrubValue(v)])) as T;
   }
   return value;
 }

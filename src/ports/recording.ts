@@ -79,23 +79,36 @@ export interface ReplayOptions {
   miss?(method: string, args: unknown[]): Promise<unknown>;
 }
 
-/** A port that answers only from recorded calls of its kind; no network. */
+/**
+ * A port that answers only from recorded calls of its kind; no network. The same call made
+ * several times is answered in the order it was recorded (a log read at two moments can differ),
+ * then with its last answer.
+ */
 export function replayPort<T extends object>(spec: PortSpec<T>, recording: Pick<Recording, 'calls'>, opts: ReplayOptions = {}): T {
-  const answers = new Map<string, RecordedCall>();
-  for (const call of recording.calls) if (portOf(call) === spec.name) answers.set(keyOf(spec, call.method, call.args), call);
+  const answers = new Map<string, RecordedCall[]>();
+  for (const call of recording.calls) {
+    if (portOf(call) !== spec.name) continue;
+    const key = keyOf(spec, call.method, call.args);
+    answers.set(key, [...(answers.get(key) ?? []), call]);
+  }
+  const asked = new Map<string, number>();
   const port: Record<string, unknown> = {};
   for (const method of spec.methods) {
     port[method] = async (...args: unknown[]) => {
-      const asked = plainArgs(args);
-      const call = answers.get(keyOf(spec, method, asked));
+      const plain = plainArgs(args);
+      const key = keyOf(spec, method, plain);
+      const queue = answers.get(key);
+      const n = asked.get(key) ?? 0;
+      asked.set(key, n + 1);
+      const call = queue?.[Math.min(n, queue.length - 1)];
       if (!call) {
         if (opts.miss) return opts.miss(method, args);
-        throw new ReplayMissError(`${spec.name === 'aws' ? '' : `${spec.name}.`}${method}`, asked);
+        throw new ReplayMissError(`${spec.name === 'aws' ? '' : `${spec.name}.`}${method}`, plain);
       }
       if (call.error) throw new ReplayedError(call.error.name, call.error.message, call.error.nextStep);
       // A copy, so a check that mutates its evidence cannot change later answers.
       const result = JSON.parse(JSON.stringify(call.result ?? null)) as unknown;
-      return spec.adjust ? spec.adjust(method, result, call.args, asked) : result;
+      return spec.adjust ? spec.adjust(method, result, call.args, plain) : result;
     };
   }
   return port as T;
