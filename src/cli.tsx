@@ -1,5 +1,6 @@
 import meow from 'meow';
-import { fail, processIo } from './commands/io.js';
+import { processIo, reportError } from './commands/io.js';
+import { BadgateError } from './engine/errors.js';
 
 // `badgate sessions | head` closes the pipe early; that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -68,6 +69,17 @@ const HELP = `
 `;
 
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  const command = argv.find((a) => !a.startsWith('-')) ?? '';
+  try {
+    return await dispatch();
+  } catch (err) {
+    return reportError(err, processIo, { command: ['drill', 'flows', 'lab'].includes(command) && argv[argv.indexOf(command) + 1] === 'import' ? `${command} import` : command, json });
+  }
+}
+
+async function dispatch(): Promise<number> {
   const cli = meow(HELP, {
     importMeta: import.meta,
     allowUnknownFlags: false,
@@ -140,7 +152,7 @@ async function main(): Promise<number> {
       return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
     }
     default:
-      return fail(io, '', `unknown command "${command}"`, '`badgate --help` lists the commands');
+      throw new BadgateError(`unknown command "${command}"`, '`badgate --help` lists the commands');
   }
 }
 

@@ -3,9 +3,10 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { HeadlessAnswerError, walkHeadless } from '../engine/walk.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupRun, SetupError, targetFacts, type TargetFlags } from '../run-context.js';
+import { makeCheckRunner, setupRun, targetFacts, type TargetFlags } from '../run-context.js';
+import { BadgateError } from '../engine/errors.js';
 import { JournalError } from '../sessions/journal.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
 
@@ -35,29 +36,23 @@ export function parseAnswers(list: string[] | undefined, flow: Flow): Record<str
  * check, prints a verdict. Exit 0 no cause, 1 causes found, 2 usage or setup error.
  */
 export async function checkCommand(flowId: string | undefined, flags: CheckFlags, io: Io): Promise<number> {
-  if (!flowId) return fail(io, 'check', 'which flow?', 'badgate check alb --lb my-alb');
+  if (!flowId) throw new BadgateError('which flow?', 'badgate check alb --lb my-alb');
   let flow: Flow;
   try {
     flow = loadFlow(flowId);
     loadCatalog();
   } catch (e) {
-    return fail(io, 'check', (e as Error).message);
+    throw new BadgateError((e as Error).message, (e as { nextStep?: string }).nextStep);
   }
   const answers = parseAnswers(flags.answer, flow);
-  if (typeof answers === 'string') return fail(io, 'check', answers, 'see `badgate flows lint` output or flows/alb.yaml for question ids');
-  let aws;
-  try {
-    aws = await setupRun(flags, (m) => io.err(`… ${m}`));
-  } catch (e) {
-    if (e instanceof SetupError) return fail(io, 'check', e.message);
-    throw e;
-  }
+  if (typeof answers === 'string') throw new BadgateError(answers, 'see `badgate flows lint` output or flows/alb.yaml for question ids');
+  const aws = await setupRun(flags, (m) => { if (!flags.json) io.err(`… ${m}`); });
   io.err(aws.banner);
   let journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
   } catch (e) {
-    if (e instanceof JournalError) return fail(io, 'check', e.message);
+    if (e instanceof JournalError) throw new BadgateError(e.message, 'set BADGATE_STATE_DIR to a writable folder');
     throw e;
   }
   const runner = makeCheckRunner(aws, { profile: flags.profile });
@@ -72,7 +67,7 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
       },
     });
   } catch (e) {
-    if (e instanceof HeadlessAnswerError) return fail(io, 'check', e.message);
+    if (e instanceof HeadlessAnswerError) throw new BadgateError(e.message, 'see `badgate flows lint` output or flows/alb.yaml for question ids and their choices');
     throw e;
   } finally {
     journal.close();

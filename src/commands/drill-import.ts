@@ -7,7 +7,8 @@ import { replay } from '../engine/session.js';
 import { formatMessage } from '../engine/load-flow.js';
 import { loadCatalog } from '../flow-files.js';
 import { findSession, readJournal, sessionsDir } from '../sessions/journal.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 import { lintScenarioFile } from '../drills/scenarios.js';
 
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g;
@@ -60,15 +61,15 @@ export interface ImportFlags {
 /** `badgate drill import FILE --cause ID`: a recorded incident becomes a drill scenario. */
 export async function importCommand(file: string | undefined, flags: ImportFlags, io: Io): Promise<number> {
   const usage = '`badgate drill import rec.json --cause keepalive-race [--session ID] [--out drill.yaml]` (record with `badgate run alb --record rec.json`)';
-  if (!file) return fail(io, 'drill import', 'which recording?', usage);
+  if (!file) throw new BadgateError('which recording?', usage);
   const catalog = loadCatalog();
-  if (!flags.cause) return fail(io, 'drill import', '--cause is required: the root cause the drill hides', `one of: ${catalog.causes.map((c) => c.id).join(', ')}`);
-  if (!catalog.causes.some((c) => c.id === flags.cause)) return fail(io, 'drill import', `unknown cause "${flags.cause}"`, `one of: ${catalog.causes.map((c) => c.id).join(', ')}`);
+  if (!flags.cause) throw new BadgateError('--cause is required: the root cause the drill hides', `one of: ${catalog.causes.map((c) => c.id).join(', ')}`);
+  if (!catalog.causes.some((c) => c.id === flags.cause)) throw new BadgateError(`unknown cause "${flags.cause}"`, `one of: ${catalog.causes.map((c) => c.id).join(', ')}`);
   let rec: Recording;
   try {
     rec = await loadRecording(file);
   } catch (e) {
-    return fail(io, 'drill import', `cannot read ${file}: ${(e as Error).message}`, usage);
+    throw new BadgateError(`cannot read ${file}: ${(e as Error).message}`, usage);
   }
   let answers: Record<string, string> = {};
   let title = `Incident recorded ${rec.recordedAt.slice(0, 10)}`;
@@ -81,7 +82,7 @@ export async function importCommand(file: string | undefined, flags: ImportFlags
       const url = s.facts['incident.url'];
       briefing = [`The pager: ${title}.`, url ? `The service: ${url}` : '', s.facts['incident.startedAt'] ? `It started around ${s.facts['incident.startedAt']}.` : ''].filter(Boolean).join('\n');
     } catch (e) {
-      return fail(io, 'drill import', (e as Error).message, '`badgate sessions` lists the sessions');
+      throw new BadgateError((e as Error).message, '`badgate sessions` lists the sessions');
     }
   }
   const redact = !flags.keepNames;
@@ -98,11 +99,11 @@ export async function importCommand(file: string | undefined, flags: ImportFlags
   };
   const text = applyMap(stringify(scenario, { lineWidth: 0 }), map);
   const out = resolve(flags.out ?? `${id}.yaml`);
-  if (existsSync(out)) return fail(io, 'drill import', `${out} already exists`, 'pass another --out, or remove it');
+  if (existsSync(out)) throw new BadgateError(`${out} already exists`, 'pass another --out, or remove it');
   try {
     writeFileSync(out, `# Made by \`badgate drill import\`${redact ? '; account ids, public addresses and LB/target group names are replaced' : ''}.\n${text}`);
   } catch (e) {
-    return fail(io, 'drill import', `cannot write ${out} (${(e as NodeJS.ErrnoException).code})`, 'pass --out with a writable path');
+    throw new BadgateError(`cannot write ${out} (${(e as NodeJS.ErrnoException).code})`, 'pass --out with a writable path');
   }
   io.out(`Wrote ${out}${redact ? ` (${map.size} names and addresses replaced, account ids masked)` : ''}`);
   const problems = await lintScenarioFile(out, catalog);

@@ -11,7 +11,8 @@ import { loadCatalog } from '../flow-files.js';
 import { renderDebrief, scoreLines, sideBySide } from '../report/debrief.js';
 import { Journal, newSessionId, sessionsDir, stateDir } from '../sessions/journal.js';
 import { DrillApp, type DebriefView } from '../ui/drill-app.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 import { writeReportFile } from './report.js';
 
 export interface DrillFlags {
@@ -58,7 +59,7 @@ export function listDrills(io: Io, json = false): number {
     io.out(JSON.stringify(rows, null, 2));
     return 0;
   }
-  if (!rows.length) return fail(io, 'drill', 'no drill scenarios are installed', 'they live in flows/drills/; `badgate drill import` makes one from a recording');
+  if (!rows.length) throw new BadgateError('no drill scenarios are installed', 'they live in flows/drills/; `badgate drill import` makes one from a recording');
   const w = Math.max(...rows.map((r) => r.id.length));
   io.out('Drills (run one with `badgate drill <id>`; `--facilitator <id>` shows the answer):\n');
   for (const r of rows) {
@@ -68,18 +69,17 @@ export function listDrills(io: Io, json = false): number {
   return 0;
 }
 
-function loadOrFail(id: string, io: Io): LoadedScenario | number {
+function loadOrFail(id: string): LoadedScenario {
   try {
     return loadScenario(id);
   } catch (e) {
-    return fail(io, 'drill', (e as Error).message);
+    throw new BadgateError((e as Error).message, (e as { nextStep?: string }).nextStep);
   }
 }
 
 /** The facilitator's sheet: the answer, the story, the shortest path and what each other answer leads to. */
 export async function facilitatorView(id: string, io: Io, json = false): Promise<number> {
-  const loaded = loadOrFail(id, io);
-  if (typeof loaded === 'number') return loaded;
+  const loaded = loadOrFail(id);
   const { scenario, flow } = loaded;
   const catalog = loadCatalog();
   const path = await scenarioShortestPath(loaded);
@@ -121,9 +121,8 @@ function debriefPath(flags: DrillFlags, sessionId: string): string {
  * With `resume`, an interrupted drill goes on from its journal, in the same scenario time.
  */
 export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: Journal): Promise<number> {
-  if (!process.stdin.isTTY) return fail(io, 'drill', 'needs an interactive terminal (stdin is not a TTY)', '`badgate drill --facilitator <id>` prints the answer sheet without one');
-  const loaded = loadOrFail(id, io);
-  if (typeof loaded === 'number') return loaded;
+  if (!process.stdin.isTTY) throw new BadgateError('needs an interactive terminal (stdin is not a TTY)', '`badgate drill --facilitator <id>` prints the answer sheet without one');
+  const loaded = loadOrFail(id);
   const { scenario, flow } = loaded;
   const catalog = loadCatalog();
   const first = resume?.events[0];
@@ -132,7 +131,7 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: J
   try {
     env = createDrillEnv(scenario, { dir: join(stateDir(), 'drills', sessionId), now: first ? new Date(first.at) : new Date() });
   } catch (e) {
-    return fail(io, 'drill', `cannot prepare the drill's files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'set BADGATE_STATE_DIR to a writable folder');
+    throw new BadgateError(`cannot prepare the drill's files (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'set BADGATE_STATE_DIR to a writable folder');
   }
   // The answer key is searched while the trainee reads the briefing; it is never shown before the debrief.
   const shortest: Promise<ShortestPath | undefined> = scenarioShortestPath(loaded).catch(() => undefined);
@@ -173,7 +172,7 @@ export async function drillCommand(args: string[], flags: DrillFlags, io: Io): P
   const [first, ...rest] = args;
   if (first === 'import') return (await import('./drill-import.js')).importCommand(rest[0], flags, io);
   if (!first) {
-    if (flags.facilitator) return fail(io, 'drill', '--facilitator needs a scenario id', '`badgate drill` lists them; then `badgate drill --facilitator <id>`');
+    if (flags.facilitator) throw new BadgateError('--facilitator needs a scenario id', '`badgate drill` lists them; then `badgate drill --facilitator <id>`');
     return listDrills(io, flags.json);
   }
   if (flags.facilitator) return facilitatorView(first, io, flags.json);

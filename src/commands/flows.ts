@@ -5,7 +5,8 @@ import { FlowSchema } from '../engine/flow-schema.js';
 import { formatMessage, type LintMessage } from '../engine/load-flow.js';
 import { CATALOG_FILE, lintFlowText, shippedFlowFiles } from '../flow-files.js';
 import { isScenarioFile, lintScenarioFile, scenarioFiles } from '../drills/scenarios.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 
 /** The JSON schema editors use to complete flow files; generated from the zod schema. */
 export function flowJsonSchema(): string {
@@ -42,7 +43,7 @@ export async function flowsCommand(sub: string | undefined, files: string[], io:
     io.out(flowJsonSchema());
     return 0;
   }
-  if (sub !== 'lint') return fail(io, 'flows', sub ? `unknown subcommand "${sub}"` : 'missing subcommand', '`badgate flows lint [files]` or `badgate flows schema`');
+  if (sub !== 'lint') throw new BadgateError(sub ? `unknown subcommand "${sub}"` : 'missing subcommand', '`badgate flows lint [files]` or `badgate flows schema`');
   const targets = files.length ? files : [...shippedFlowFiles(), CATALOG_FILE, ...scenarioFiles()];
   const messages = await lintFiles(targets);
   for (const m of messages) io.out(formatMessage(m));

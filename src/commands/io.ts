@@ -1,3 +1,5 @@
+import { BadgateError } from '../engine/errors.js';
+
 /** Where a command writes; tests pass their own. */
 export interface Io {
   out(s: string): void;
@@ -13,4 +15,16 @@ export const processIo: Io = {
 export function fail(io: Io, command: string, problem: string, next?: string): number {
   io.err(`badgate${command ? ` ${command}` : ''}: ${problem}${next ? `\n  next: ${next}` : ''}`);
   return 2;
+}
+
+/**
+ * The one handler for errors a user can act on: commands throw BadgateError; this prints it
+ * (as `{error:{message,nextStep}}` on stdout for --json, so scripts can read it) and returns
+ * its exit code. Anything else is a bug and goes back up.
+ */
+export function reportError(err: unknown, io: Io, opts: { command: string; json?: boolean }): number {
+  if (!(err instanceof BadgateError)) throw err;
+  if (opts.json) io.out(JSON.stringify({ error: { message: err.message, ...(err.nextStep ? { nextStep: err.nextStep } : {}) } }, null, 2));
+  fail(io, opts.command, err.message, err.nextStep);
+  return err.exitCode;
 }

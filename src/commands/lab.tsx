@@ -9,7 +9,8 @@ import React from 'react';
 import { LAB_DEFAULTS, startLab, type LabConfig, type LabController } from '../lab/lab-run.js';
 import type { TrafficEnd } from '../lab/lab-traffic.js';
 import { clock, diagnoseCommands, raceVerdict, scaledText, summaryLines } from '../ui/lab-state.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 
 export interface LabFlags {
   scale?: number;
@@ -95,18 +96,18 @@ function logPathFor(out: string | undefined): string {
 
 export async function labCommand(args: string[], flags: LabFlags, io: Io, deps: LabDeps = {}): Promise<number> {
   const [name, ...extra] = args;
-  if (!name) return fail(io, 'lab', `which lab? There is: ${LABS.join(', ')}`, 'badgate lab keepalive');
-  if (!LABS.includes(name)) return fail(io, 'lab', `unknown lab "${name}"; there is: ${LABS.join(', ')}`, 'badgate lab keepalive');
-  if (extra.length) return fail(io, 'lab', `unexpected argument "${extra[0]}"`, 'badgate lab keepalive [--scale 0.2] [--duration 5m]');
+  if (!name) throw new BadgateError(`which lab? There is: ${LABS.join(', ')}`, 'badgate lab keepalive');
+  if (!LABS.includes(name)) throw new BadgateError(`unknown lab "${name}"; there is: ${LABS.join(', ')}`, 'badgate lab keepalive');
+  if (extra.length) throw new BadgateError(`unexpected argument "${extra[0]}"`, 'badgate lab keepalive [--scale 0.2] [--duration 5m]');
   const cfg = labConfig(flags);
-  if (!cfg.ok) return fail(io, 'lab', cfg.problem, cfg.next);
+  if (!cfg.ok) throw new BadgateError(cfg.problem, cfg.next);
 
   let lab: LabController;
   try {
     lab = await startLab({ ...cfg.config, logPath: logPathFor(flags.out), random: deps.random });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    return fail(io, 'lab', `could not start the lab (${err.code ?? err.message})`, flags.out ? 'check that --out names a writable file' : 'check that 127.0.0.1 is available and the temp folder is writable');
+    throw new BadgateError(`could not start the lab (${err.code ?? err.message})`, flags.out ? 'check that --out names a writable file' : 'check that 127.0.0.1 is available and the temp folder is writable');
   }
   const interactive = deps.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
   return interactive ? runInteractive(lab, io) : runPlain(lab, io);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labCommand, type LabFlags } from '../../src/commands/lab.js';
+import { reportError } from '../../src/commands/io.js';
 import { seeded, tempLog } from './helpers.js';
 
 function io() {
@@ -11,7 +12,8 @@ function io() {
 
 async function bad(args: string[], flags: LabFlags = {}): Promise<string> {
   const t = io();
-  expect(await labCommand(args, flags, t.io, { interactive: false })).toBe(2);
+  // As the command line does: a thrown BadgateError goes through the one handler.
+  expect(await labCommand(args, flags, t.io, { interactive: false }).catch((e: unknown) => reportError(e, t.io, { command: 'lab' }))).toBe(2);
   expect(t.out).toEqual([]);
   expect(t.err).toHaveLength(1);
   return t.err[0];

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const state = mkdtempSync(join(tmpdir(), 'badgate-err-'));
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    cwd: ROOT, encoding: 'utf8', input: '', env: { ...process.env, BADGATE_STATE_DIR: state, AWS_REGION: '', AWS_PROFILE: '', NO_COLOR: '1' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('one error handler', () => {
+  it('a usage error is one line and a next step on stderr, exit 2, never a stack', () => {
+    const r = run(['check']);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('badgate check: which flow?\n  next: badgate check alb --lb my-alb\n');
+    expect(r.out).toBe('');
+  });
+
+  it('with --json the error is also on stdout as {error:{message,nextStep}}', () => {
+    const r = run(['check', 'alb', '--json', '--answer', 'nope=1']);
+    expect(r.code).toBe(2);
+    const j = JSON.parse(r.out) as { error: { message: string; nextStep?: string } };
+    expect(j.error.message).toContain('the flow has no question "nope"');
+    expect(j.error.nextStep).toContain('question ids');
+    const replay = JSON.parse(run(['check', 'alb', '--json', '--replay', join(state, 'missing.json')]).out) as { error: { message: string; nextStep: string } };
+    expect(replay.error).toEqual({ message: expect.stringContaining('cannot read the replay file'), nextStep: expect.stringContaining('check the path') });
+  });
+
+  it('an unknown command names the help', () => {
+    const r = run(['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown command "frobnicate"');
+    expect(r.err).toContain('badgate --help');
+  });
+});
