@@ -1,6 +1,6 @@
-import meow from 'meow';
 import { processIo, reportError } from './commands/io.js';
 import { BadgateError } from './engine/errors.js';
+import { parseCommandLine } from './commands/args.js';
 
 // `badgate sessions | head` closes the pipe early; that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -71,7 +71,7 @@ const HELP = `
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
-  const command = argv.find((a) => !a.startsWith('-')) ?? '';
+  const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : '';
   try {
     return await dispatch();
   } catch (err) {
@@ -80,41 +80,15 @@ async function main(): Promise<number> {
 }
 
 async function dispatch(): Promise<number> {
-  const cli = meow(HELP, {
-    importMeta: import.meta,
-    allowUnknownFlags: false,
-    flags: {
-      lb: { type: 'string' },
-      url: { type: 'string' },
-      profile: { type: 'string' },
-      region: { type: 'string' },
-      since: { type: 'string' },
-      replay: { type: 'string' },
-      record: { type: 'string' },
-      answer: { type: 'string', isMultiple: true },
-      json: { type: 'boolean' },
-      report: { type: 'string' },
-      redact: { type: 'boolean' },
-      reevaluate: { type: 'boolean' },
-      out: { type: 'string' },
-      keepalive: { type: 'boolean' },
-      count: { type: 'number' },
-      idleTimeout: { type: 'number' },
-      until: { type: 'string' },
-      top: { type: 'number' },
-      athena: { type: 'boolean' },
-      facilitator: { type: 'boolean' },
-      cause: { type: 'string' },
-      session: { type: 'string' },
-      keepNames: { type: 'boolean' },
-      scale: { type: 'number' },
-      keepaliveTimeout: { type: 'number' },
-      duration: { type: 'string' },
-      maxRequests: { type: 'number' },
-    },
-  });
-  const [command, ...args] = cli.input;
-  const f = cli.flags;
+  const { command, args, flags: f } = parseCommandLine(process.argv.slice(2));
+  if (f.help || command === 'help') {
+    process.stdout.write(`${HELP.trimEnd()}\n`);
+    return 0;
+  }
+  if (f.version) {
+    process.stdout.write(`${(await import('./commands/version.js')).version()}\n`);
+    return 0;
+  }
   const io = processIo;
   const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record };
   switch (command) {
@@ -131,6 +105,7 @@ async function dispatch(): Promise<number> {
     case 'report':
       return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate }, io);
     case 'drill': {
+      if (!args.length && !f.facilitator) return (await import('./commands/quick.js')).drillListCached(Boolean(f.json), io);
       liveScreen();
       const { drillCommand } = await import('./commands/drill.js');
       return drillCommand(args, { facilitator: f.facilitator, json: f.json, out: f.out, cause: f.cause, session: f.session, keepNames: f.keepNames }, io);
@@ -138,6 +113,7 @@ async function dispatch(): Promise<number> {
     case 'lab':
       return (await import('./commands/lab.js')).labCommand(args, { scale: f.scale, idleTimeout: f.idleTimeout, keepaliveTimeout: f.keepaliveTimeout, duration: f.duration, maxRequests: f.maxRequests, out: f.out }, io);
     case 'flows':
+      if (args[0] === 'lint') return (await import('./commands/quick.js')).flowsLintCached(args.slice(1), io);
       return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);
     case 'iam-policy':
       io.out(JSON.stringify((await import('./checks/iam-policy.js')).buildIamPolicy(), null, 2));

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkMetas } from './checks/registry.js';
 import { parseCatalog } from './engine/catalog.js';
 import type { Catalog } from './engine/causes.js';
@@ -8,8 +7,9 @@ import type { Flow } from './engine/flow-schema.js';
 import { CONTEXT_FACTS, lintFlow } from './engine/lint-flow.js';
 import { formatMessage, parseFlow, type LintMessage } from './engine/load-flow.js';
 
-/** flows/ beside src/ or dist/: the same relative place in the repo and in the package. */
-export const FLOWS_DIR = fileURLToPath(new URL('../flows/', import.meta.url));
+import { FLOWS_DIR } from './flows-dir.js';
+
+export { FLOWS_DIR };
 export const CATALOG_FILE = join(FLOWS_DIR, 'causes.yaml');
 
 export class FlowLoadError extends Error {
