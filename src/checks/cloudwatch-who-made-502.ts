@@ -190,6 +190,7 @@ export const cloudwatchWhoMade502: Check<WhoMade502Evidence> = {
       lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' },
     },
     outcomes: ['lb-generated', 'target-generated', 'both', 'none'],
+    causes: ['keepalive-race', 'malformed-response', 'no-healthy-targets-yet', 'target-crashed-or-overloaded', 'target-generated-502', 'target-not-listening', 'target-tls-handshake'],
     facts: ['metrics.elb502', 'metrics.elb5xx', 'metrics.target5xx', 'metrics.connectionErrors', 'metrics.tlsErrors', 'metrics.requests', 'metrics.unhealthyMax', 'metrics.peakAt'],
   },
   async collect(ctx) {

@@ -157,6 +157,7 @@ export const elbv2TargetHealth: Check<TargetHealthEvidence> = {
       targetGroup: { description: 'Only this target group (name or ARN)' },
     },
     outcomes: ['all-healthy', 'some-unhealthy', 'all-unhealthy', 'no-targets', 'initial-only', 'draining'],
+    causes: ['all-targets-unhealthy', 'deregistration-delay', 'health-check-misconfigured', 'no-healthy-targets-yet', 'sg-blocks-lb-to-target', 'target-crashed-or-overloaded', 'target-not-listening'],
     facts: ['targets.total', 'targets.healthy', 'targets.unhealthy', 'targets.initial', 'targets.draining', 'targets.unused', 'targets.reason', 'targets.ids', 'targets.healthCheckCodes'],
   },
   async collect(ctx) {

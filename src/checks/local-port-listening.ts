@@ -37,6 +37,7 @@ export const localPortListening: Check<Evidence> = {
     apis: ['probe:local-sockets'],
     params: { port: { description: 'TCP port the target group sends traffic to', required: true } },
     outcomes: ['listening', 'not-listening'],
+    causes: ['target-not-listening'],
     facts: ['local.listening'],
   },
   async collect(ctx) {

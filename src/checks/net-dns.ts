@@ -112,6 +112,7 @@ export function createDnsCheck(resolverFactory?: () => DnsResolver, options: { s
       apis: ['probe:dns'],
       params: { name: { description: 'Host name to resolve (a URL is accepted)', required: true } },
       outcomes: ['aws-lb', 'cloudfront', 'apigw', 'azure', 'other', 'nxdomain', 'dns-error'],
+      causes: ['origin-dns-failure'],
       facts: ['dns.chain', 'dns.addresses', 'dns.kind', 'dns.service', 'dns.region', 'dns.rcode', 'lb.dns', 'lb.name', 'apigw.id'],
     },
     async collect(ctx) {

@@ -143,6 +143,7 @@ export const httpProbeCheck: Check<HttpProbeCheckEvidence> = {
       timeoutSeconds: { description: 'Bound on each request, DNS to last byte (default 10)' },
     },
     outcomes: ['ok', 'got-502', 'other-5xx', 'malformed-response', 'no-response', 'timeout', 'unreachable'],
+    causes: ['malformed-response'],
     facts: ['probe.status', 'probe.server', 'probe.count502', 'probe.count', 'probe.ips502', 'probe.httpVersion', 'gateway.kind', 'gateway.flow'],
   },
   async collect(ctx) {

@@ -142,6 +142,7 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
       confirm: { description: '"true" to send a second request just before the measured close, to show the race' },
     },
     outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive'],
+    causes: ['keepalive-race'],
     facts: [
       'backend.keepAliveSeconds', 'backend.keepAliveAtLeastSeconds', 'backend.server', 'backend.kind', 'backend.closedBy',
       'backend.recommendedKeepAliveSeconds', 'gateway.idleTimeoutSeconds',

@@ -89,6 +89,7 @@ export const tcpConnectCheck: Check<TcpCheckEvidence> = {
       timeoutSeconds: { description: 'How long to wait for the handshake (default 5; an ALB waits 10)' },
     },
     outcomes: ['open', 'refused', 'timeout', 'unreachable', 'dns-error'],
+    causes: ['sg-blocks-lb-to-target', 'target-not-listening'],
     facts: ['tcp.address'],
   },
   async collect(ctx) {

@@ -119,6 +119,7 @@ export const tlsCheck: Check<TlsCheckEvidence> = {
       servername: { description: 'SNI/Host the gateway sends to the origin, when it differs from host' },
     },
     outcomes: ['ok', 'expired', 'name-mismatch', 'untrusted', 'handshake-failed'],
+    causes: ['origin-tls-mismatch', 'target-tls-handshake'],
     facts: ['tls.expiresAt', 'tls.protocol', 'tls.cipher', 'tls.subject'],
   },
   async collect(ctx) {

@@ -134,6 +134,7 @@ export const timeoutChain: Check<TimeoutChainEvidence> = {
       workerTimeoutSeconds: { description: 'Worker/request timeout of the app server (gunicorn --timeout defaults to 30)' },
     },
     outcomes: ['race', 'ok', 'unknown-server', 'timeout-mismatch'],
+    causes: ['keepalive-race', 'timeout-mismatch'],
     facts: ['backend.keepAliveSeconds', 'backend.fix', 'backend.server'],
   },
   async collect(ctx) {

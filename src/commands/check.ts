@@ -33,7 +33,8 @@ export function parseAnswers(list: string[] | undefined, flow: Flow): Record<str
 
 /**
  * Headless: walks the flow with defaults and --answer values, runs every automatic
- * check, prints a verdict. Exit 0 no cause, 1 causes found, 2 usage or setup error.
+ * check, prints a verdict. Exit 0 no cause (and every check ran), 1 causes found, 2 usage or
+ * setup error, 3 could not check (no cause found while some checks could not run).
  */
 export async function checkCommand(flowId: string | undefined, flags: CheckFlags, io: Io): Promise<number> {
   if (!flowId) throw new BadgateError('which flow?', 'badgate check alb --lb my-alb');
@@ -77,7 +78,9 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   const titles = new Map(catalog.causes.map((c) => [c.id, c.title]));
   const causes = standingCauses(state).map((b) => ({ id: b.cause, title: titles.get(b.cause) ?? b.cause, confidence: b.confidence, evidence: b.evidence }));
   const ruledOut = board(state).filter((b) => b.confidence === 'ruled-out').map((b) => ({ id: b.cause, evidence: b.evidence }));
-  const checks = state.checks.map((c) => ({ id: c.check, node: c.node, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary }));
+  const checks = state.checks.map((c) => ({ id: c.check, node: c.node, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary, ...(c.result.nextStep ? { nextStep: c.result.nextStep } : {}) }));
+  // "No cause" is only an answer when the checks that could have found one ran (DESIGN: exit 3).
+  const couldNotCheck = checks.filter((c) => c.status === 'unknown').map((c) => ({ id: c.id, node: c.node, summary: c.summary, ...(c.nextStep ? { nextStep: c.nextStep } : {}) }));
   if (flags.report) {
     const w = writeReportFile(flags.report, renderReport(journal.events, flow, {}));
     io.err(w.fallback ?? `Postmortem written to ${w.path}`);
@@ -86,17 +89,23 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     io.out(JSON.stringify({
       flow: flow.id, session: state.sessionId,
       target: { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
-      checks, causes, ruledOut,
+      checks, causes, ruledOut, couldNotCheck,
     }, null, 2));
   } else {
     for (const c of checks) io.out(`${c.status.toUpperCase().padEnd(7)} ${c.id.padEnd(26)} ${c.summary}`);
     io.out('');
-    if (!causes.length) io.out('No cause found.');
+    if (!causes.length && couldNotCheck.length) {
+      io.out(`No cause found, but ${couldNotCheck.length} check(s) could not run, so this is not a clean bill of health:`);
+      for (const c of couldNotCheck) io.out(`  - ${c.id}: ${c.summary}${c.nextStep ? ` (next: ${c.nextStep})` : ''}`);
+    } else if (!causes.length) {
+      io.out('No cause found.');
+    }
     for (const c of causes) {
       io.out(`${c.confidence.toUpperCase()}: ${c.title} (${c.id})`);
       for (const e of c.evidence) io.out(`  - ${e}`);
     }
     io.out(`\nSession ${state.sessionId}: \`badgate report ${state.sessionId}\` writes the postmortem.`);
   }
-  return causes.length ? 1 : 0;
+  if (causes.length) return 1;
+  return couldNotCheck.length ? 3 : 0;
 }

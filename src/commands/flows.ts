@@ -4,6 +4,7 @@ import { parseCatalog } from '../engine/catalog.js';
 import { FlowSchema } from '../engine/flow-schema.js';
 import { formatMessage, type LintMessage } from '../engine/load-flow.js';
 import { CATALOG_FILE, lintFlowText, shippedFlowFiles } from '../flow-files.js';
+import { checkMetas } from '../checks/registry.js';
 import { isScenarioFile, lintScenarioFile, scenarioFiles } from '../drills/scenarios.js';
 import type { Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
@@ -17,6 +18,13 @@ export async function lintFiles(files: string[]): Promise<LintMessage[]> {
   const catalogText = readFileSync(CATALOG_FILE, 'utf8');
   const { catalog, messages } = parseCatalog(catalogText, CATALOG_FILE);
   const out: LintMessage[] = [...messages];
+  // A check's findings may only name catalog causes; checked here so a new check cannot drift.
+  const known = new Set(catalog?.causes.map((c) => c.id));
+  for (const meta of checkMetas().values()) {
+    for (const cause of meta.causes ?? []) {
+      if (catalog && !known.has(cause)) out.push({ file: CATALOG_FILE, line: 1, col: 1, message: `check ${meta.id} may name cause "${cause}", which the catalog does not have` });
+    }
+  }
   for (const file of files) {
     let text: string;
     try {

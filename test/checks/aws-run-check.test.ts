@@ -62,3 +62,14 @@ describe('runCheck', () => {
     expect(resolve?.meta.facts).toEqual(expect.arrayContaining(['lb.name', 'lb.arn', 'lb.dns', 'lb.scheme', 'lb.type', 'lb.vpcId', 'lb.azs', 'lb.securityGroups', 'lb.targetGroupArns', 'tg.arn', 'tg.name', 'tg.port', 'tg.protocol', 'lb.listenerPorts']));
   });
 });
+
+describe('declared causes', () => {
+  it('every cause a check declares is in the catalog, and flows lint says so when one is not', async () => {
+    const { checkMetas } = await import('../../src/checks/registry.js');
+    const { loadCatalog } = await import('../../src/flow-files.js');
+    const ids = new Set(loadCatalog().causes.map((c) => c.id));
+    const declared = [...checkMetas().values()].flatMap((m) => (m.causes ?? []).map((c) => `${m.id}:${c}`));
+    expect(declared.length).toBeGreaterThan(10);
+    expect(declared.filter((d) => !ids.has(d.split(':')[1]))).toEqual([]);
+  });
+});

@@ -107,8 +107,11 @@ describe('badgate command line (built binary)', () => {
   it('without AWS credentials or region, check still runs the manual walk and says why AWS is off', () => {
     const r = run(['check', 'alb']);
     expect(r.err).toMatch(/AWS checks off: .*Next:/);
-    expect([0, 1]).toContain(r.code);
     expect(r.out).toMatch(/UNKNOWN\s+sts\.whoami/);
+    // Nothing checked is not healthy: exit 3, with what could not run and what to do.
+    expect(r.code).toBe(3);
+    expect(r.out).toMatch(/could not run, so this is not a clean bill of health/);
+    expect(r.out).toMatch(/- sts\.whoami: .*next: /);
   });
 
   it('iam-policy lists only read actions', () => {
