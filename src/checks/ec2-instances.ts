@@ -82,6 +82,7 @@ export const ec2Instances: Check<InstancesEvidence> = {
       targetGroup: { description: 'Only this target group (name or ARN)' },
     },
     outcomes: ['ok', 'stopped', 'impaired', 'az-mismatch'],
+    strength: 'config',
     causes: ['all-targets-unhealthy', 'target-crashed-or-overloaded'],
     facts: ['instances.total', 'instances.running', 'instances.stopped', 'instances.impaired'],
   },

@@ -134,6 +134,7 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
       targetGroup: { description: 'Only this target group (name or ARN)' },
     },
     outcomes: ['open', 'sg-blocked', 'nacl-blocked', 'route-missing'],
+    strength: 'config',
     causes: ['nacl-blocks-traffic', 'sg-blocks-lb-to-target'],
     facts: ['network.pairsChecked', 'network.blockedRule'],
   },

@@ -80,6 +80,7 @@ export const elbv2LbAttributes: Check<LbAttributesEvidence> = {
     apis: ['elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeLoadBalancers'],
     params: { lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' } },
     outcomes: ['ok', 'logs-off', 'risky'],
+    strength: 'config',
     facts: [
       'lb.idleTimeoutSeconds', 'lb.accessLogs.enabled', 'lb.accessLogs.bucket', 'lb.accessLogs.prefix', 'lb.desyncMode',
       'lb.dropInvalidHeaders', 'lb.clientKeepAliveSeconds', 'lb.risky',

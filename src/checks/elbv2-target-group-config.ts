@@ -103,7 +103,8 @@ export const elbv2TargetGroupConfig: Check<TargetGroupConfigEvidence> = {
       healthCheckStatus: { description: 'Status code(s) the health-check path returns, if known (e.g. 301)' },
     },
     outcomes: ['ok', 'misconfigured'],
-    causes: ['health-check-misconfigured'],
+    strength: 'config',
+    causes: ['deregistration-delay', 'health-check-misconfigured'],
     facts: ['tg.healthCheckPath', 'tg.healthCheckPort', 'tg.healthCheckProtocol', 'tg.matcher', 'tg.deregistrationDelaySeconds', 'tg.protocolVersion', 'tg.slowStartSeconds'],
   },
   async collect(ctx) {

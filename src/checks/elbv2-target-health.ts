@@ -127,6 +127,9 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
   if (healthy === total) {
     findings.push({ cause: 'all-targets-unhealthy', confidence: 'ruled-out', evidence: [`${total}/${total} targets healthy`] });
     findings.push({ cause: 'no-healthy-targets-yet', confidence: 'ruled-out', evidence: [`${total}/${total} targets healthy`] });
+    // A health check answered on the traffic port is something listening there (measured by the ALB itself).
+    const onTrafficPort = ev.targetGroups.flatMap((g) => g.targets).every((t) => !t.healthCheckPort || t.healthCheckPort === 'traffic-port' || t.healthCheckPort === String(t.port));
+    if (onTrafficPort) findings.push({ cause: 'target-not-listening', confidence: 'ruled-out', evidence: [`${total}/${total} targets pass the ALB's health checks on their traffic port`] });
     return { ...base, status: 'pass', outcome: 'all-healthy', summary: `All ${plural(total, 'target')} healthy: look at keep-alive, responses and metrics next` };
   }
   if (healthy === 0 && initial > 0 && unhealthy === 0) {

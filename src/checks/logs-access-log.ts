@@ -11,10 +11,34 @@ import type { Check, CheckContext } from './types.js';
 
 export interface LogsEvidence {
   source: string;
+  /** The window read, ISO (absent ends are open). */
+  window?: { since?: string; until?: string };
   analysis: LogAnalysis | null;
   /** Why there is nothing to analyse (missing file, empty window…). */
   problem?: { message: string; nextStep: string };
   sources: Source[];
+}
+
+/** The first 502s come before anyone notices: the window opens this long before the incident's start. */
+export const START_MARGIN_MS = 15 * 60_000;
+
+/**
+ * Where the log window opens: the earlier of the incident start minus a margin and the run's
+ * incident window (--since, default 3h) back from now. Logs then hold the first 502s whether the
+ * start was answered ("30m ago"), left at its headless default ("now"), or not asked at all.
+ */
+export function windowStart(startMs: number | undefined, window: string | undefined, now: Date): number | undefined {
+  const fromStart = startMs === undefined ? undefined : startMs - START_MARGIN_MS;
+  const back = window?.trim() ? parseWindow(window, undefined, now) : undefined;
+  const fromWindow = back?.ok ? back.sinceMs : undefined;
+  if (fromStart === undefined) return fromWindow;
+  return fromWindow === undefined ? fromStart : Math.min(fromStart, fromWindow);
+}
+
+export function windowText(w: LogsEvidence['window']): string {
+  const t = (iso?: string) => (iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '');
+  if (!w || (!w.since && !w.until)) return 'the whole file';
+  return w.until ? `${t(w.since) || 'the start'} → ${t(w.until)}` : `${t(w.since)} → now`;
 }
 
 /** The source from params, else the LB's access-log location from the facts. */
@@ -37,8 +61,9 @@ export async function collectLogs(ctx: CheckContext, source: string, extra: Anal
   const s3 = isS3(source);
   const w = parseWindow(ctx.params.since || (s3 ? '1h' : undefined), ctx.params.until || undefined, now);
   if (!w.ok) return { source, analysis: null, sources: [], problem: { message: w.message, nextStep: 'use a duration (30m, 2h) or an ISO time' } };
-  const sinceMs = w.sinceMs;
+  const sinceMs = windowStart(w.sinceMs, ctx.params.window, now);
   const untilMs = w.untilMs ?? (s3 ? now.getTime() : undefined);
+  const window = { ...(sinceMs !== undefined ? { since: new Date(sinceMs).toISOString() } : {}), ...(untilMs !== undefined ? { until: new Date(untilMs).toISOString() } : {}) };
   const sources: Source[] = [];
   if (s3 && !ctx.env.aws) throw new AwsNotConfiguredError('AWS is not configured, and the logs are in S3: pass --profile/--region');
   try {
@@ -54,9 +79,9 @@ export async function collectLogs(ctx: CheckContext, source: string, extra: Anal
       sources.push({ api: 'probe:file', params: { source, files: read.files }, at });
     }
     if (!read.analysis) {
-      return { source, analysis: null, sources, problem: { message: `no log files in ${source} for the window`, nextStep: 'widen since/until, or check that access logging was on then' } };
+      return { source, window, analysis: null, sources, problem: { message: `no log files in ${source} for ${windowText(window)}`, nextStep: 'widen since/until, or check that access logging was on then' } };
     }
-    return { source, analysis: read.analysis, sources };
+    return { source, window, analysis: read.analysis, sources };
   } catch (err) {
     if (err instanceof LogSourceError || (err as Error)?.name === 'LogSourceError') {
       return { source, analysis: null, sources, problem: { message: (err as Error).message, nextStep: (err as LogSourceError).nextStep ?? 'check the source and try again' } };
@@ -129,7 +154,7 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   if (a.partial) details.push(...a.files.errors.map((e) => `partial: ${e.message}`));
   details.push(`${a.requests} requests in ${a.files.count} file(s), ${a.window.first ?? '?'} → ${a.window.last ?? '?'}; 502s ${sparkline(a.perMinute.errors502, 60)}`);
   if (a.count502 === 0) {
-    return { status: 'pass', outcome: 'no-502', summary: `No 502s among ${a.requests} requests`, facts, details, series: seriesOf(a), sources: ev.sources };
+    return { status: 'pass', outcome: 'no-502', summary: `No 502s among ${a.requests} requests (${windowText(ev.window)})`, facts, details, series: seriesOf(a), sources: ev.sources };
   }
   const v = a.verdict;
   details.push(`Verdict: ${v.why}`);
@@ -145,7 +170,7 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   return {
     status: 'fail',
     outcome: outcomeFor(cause, a),
-    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}); most look like ${cause} (${v.confidence})`,
+    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}, ${windowText(ev.window)}); most look like ${cause} (${v.confidence})`,
     details,
     facts,
     findings: findingsOf(a),
@@ -162,7 +187,8 @@ export const logsAccessLog: Check<LogsEvidence> = {
     apis: ['s3:ListBucket', 's3:GetObject', 'probe:file'],
     params: {
       source: { description: 'File, directory, glob or s3://bucket/prefix; empty: the LB access-log bucket from the facts' },
-      since: { description: 'Start of the window: a duration back from now (2h, 30m) or an ISO time; S3 default 1h' },
+      since: { description: 'The incident start (a duration back from now or an ISO time); the window opens 15 min before it; S3 default 1h' },
+      window: { description: 'The run\'s incident window back from now (--since, e.g. 3h): the window opens at the earlier of the two' },
       until: { description: 'End of the window (default now)' },
     },
     outcomes: ['keepalive-signature', 'connection-errors', 'target-generated', 'lambda', 'tls', 'malformed', 'deregistration', 'no-502', 'no-logs'],

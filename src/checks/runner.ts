@@ -52,7 +52,8 @@ export function evaluateEvidence<E>(check: Check<E>, evidence: E, ctx: { params:
     const result = check.evaluate(structuredClone(evidence), ctx);
     const problem = undeclared(check.meta, result);
     if (problem) return bugResult(check.meta, problem, sources);
-    return { ...result, sources: [...(result.sources ?? []), ...sources] };
+    const findings = result.findings?.map((f) => ({ ...f, strength: f.strength ?? check.meta.strength ?? 'measured' }));
+    return { ...result, ...(findings ? { findings } : {}), sources: [...(result.sources ?? []), ...sources] };
   } catch (err) {
     return bugResult(check.meta, (err as Error).message ?? String(err), sources);
   }

@@ -83,6 +83,8 @@ function evaluate(ev: TimeoutChainEvidence): CheckResult {
   const facts: Facts = { 'backend.fix': fix, 'backend.server': server || 'other' };
   if (ka !== Infinity) facts['backend.keepAliveSeconds'] = ka;
   const findings: Finding[] = [];
+  // A verdict is as strong as its weakest input: a default idle timeout or keep-alive is assumed.
+  const strength = ev.idleSource === 'default' || !configured ? 'assumed' : 'config';
 
   if (ka <= idle) {
     findings.push({
@@ -90,6 +92,7 @@ function evaluate(ev: TimeoutChainEvidence): CheckResult {
       // A configured value is a fact; a default may have been overridden somewhere.
       confidence: configured ? 'confirmed' : 'likely',
       evidence: [`backend keep-alive ${kaText} ≤ ${idleNote}: the backend closes idle connections the ALB may still reuse`],
+      strength,
     });
     return {
       status: 'fail', outcome: 'race', facts, findings,
@@ -97,7 +100,7 @@ function evaluate(ev: TimeoutChainEvidence): CheckResult {
       details: [...details, `Fix (keep-alive > ${idle} s):`, ...fix.split('\n').map((l) => `  ${l}`)],
     };
   }
-  findings.push({ cause: 'keepalive-race', confidence: 'ruled-out', evidence: [`backend keep-alive ${kaText} > ${idleNote}`] });
+  findings.push({ cause: 'keepalive-race', confidence: 'ruled-out', evidence: [`backend keep-alive ${kaText} > ${idleNote}`], strength });
 
   const worker = ev.workerTimeoutSeconds ?? (server === 'gunicorn' ? 30 : undefined);
   const slow = ev.slowestRequestSeconds;
@@ -105,7 +108,7 @@ function evaluate(ev: TimeoutChainEvidence): CheckResult {
     const why = slow >= idle
       ? `the slowest request (${slow} s) outlasts the ALB idle timeout (${idle} s): the ALB gives up (504) or the connection is cut`
       : `the slowest request (${slow} s) outlasts the worker timeout (${worker} s): the worker is killed mid-request and the ALB sees the connection close → 502`;
-    findings.push({ cause: 'timeout-mismatch', confidence: 'likely', evidence: [why] });
+    findings.push({ cause: 'timeout-mismatch', confidence: 'likely', evidence: [why], strength });
     const mismatchFix = slow >= idle
       ? `raise idle_timeout.timeout_seconds above ${slow} s (and the backend keep-alive above that), or make the request faster/asynchronous`
       : server === 'gunicorn' ? `gunicorn --timeout ${Math.ceil(slow) + 10} …` : `raise the worker/request timeout above ${slow} s`;
@@ -134,6 +137,7 @@ export const timeoutChain: Check<TimeoutChainEvidence> = {
       workerTimeoutSeconds: { description: 'Worker/request timeout of the app server (gunicorn --timeout defaults to 30)' },
     },
     outcomes: ['race', 'ok', 'unknown-server', 'timeout-mismatch'],
+    strength: 'config',
     causes: ['keepalive-race', 'timeout-mismatch'],
     facts: ['backend.keepAliveSeconds', 'backend.fix', 'backend.server'],
   },

@@ -1,4 +1,5 @@
-import { standingCauses, board } from '../engine/board.js';
+import { board, type BoardEntry } from '../engine/board.js';
+import { causeRelations } from '../engine/causes.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { HeadlessAnswerError, walkHeadless } from '../engine/walk.js';
@@ -76,8 +77,19 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   }
   const catalog = loadCatalog();
   const titles = new Map(catalog.causes.map((c) => [c.id, c.title]));
-  const causes = standingCauses(state).map((b) => ({ id: b.cause, title: titles.get(b.cause) ?? b.cause, confidence: b.confidence, evidence: b.evidence }));
-  const ruledOut = board(state).filter((b) => b.confidence === 'ruled-out').map((b) => ({ id: b.cause, evidence: b.evidence }));
+  const relations = causeRelations(catalog);
+  const entries = board(state, relations);
+  const standing = entries.filter((b) => b.confidence !== 'ruled-out');
+  const evidence = (b: BoardEntry) => b.items.map((i) => ({ text: i.text, strength: i.strength, source: i.source, stance: i.stance }));
+  const causes = standing.filter((b) => b.kind === 'cause').map((b) => ({
+    id: b.cause, title: titles.get(b.cause) ?? b.cause, confidence: b.confidence, strength: b.strength,
+    ...(b.explainedBy.length ? { explainedBy: b.explainedBy } : {}),
+    explains: standing.filter((o) => o.explainedBy.includes(b.cause)).map((o) => o.cause),
+    evidence: evidence(b),
+  }));
+  const symptoms = standing.filter((b) => b.kind === 'symptom').map((b) => ({ id: b.cause, title: titles.get(b.cause) ?? b.cause, confidence: b.confidence, strength: b.strength, explainedBy: b.explainedBy, evidence: evidence(b) }));
+  const conflicts = entries.flatMap((b) => (b.conflict ? [b.conflict] : []));
+  const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map((b) => ({ id: b.cause, strength: b.strength, evidence: evidence(b) }));
   const checks = state.checks.map((c) => ({ id: c.check, node: c.node, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary, ...(c.result.nextStep ? { nextStep: c.result.nextStep } : {}) }));
   // "No cause" is only an answer when the checks that could have found one ran (DESIGN: exit 3).
   const couldNotCheck = checks.filter((c) => c.status === 'unknown').map((c) => ({ id: c.id, node: c.node, summary: c.summary, ...(c.nextStep ? { nextStep: c.nextStep } : {}) }));
@@ -89,23 +101,30 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     io.out(JSON.stringify({
       flow: flow.id, session: state.sessionId,
       target: { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
-      checks, causes, ruledOut, couldNotCheck,
+      checks, causes, symptoms, conflicts, ruledOut, couldNotCheck,
     }, null, 2));
   } else {
     for (const c of checks) io.out(`${c.status.toUpperCase().padEnd(7)} ${c.id.padEnd(26)} ${c.summary}`);
     io.out('');
-    if (!causes.length && couldNotCheck.length) {
+    const found = causes.length + symptoms.length;
+    if (!found && couldNotCheck.length) {
       io.out(`No cause found, but ${couldNotCheck.length} check(s) could not run, so this is not a clean bill of health:`);
       for (const c of couldNotCheck) io.out(`  - ${c.id}: ${c.summary}${c.nextStep ? ` (next: ${c.nextStep})` : ''}`);
-    } else if (!causes.length) {
+    } else if (!found) {
       io.out('No cause found.');
     }
     for (const c of causes) {
-      io.out(`${c.confidence.toUpperCase()}: ${c.title} (${c.id})`);
-      for (const e of c.evidence) io.out(`  - ${e}`);
+      io.out(`${c.confidence.toUpperCase()}: ${c.title} (${c.id})${c.explains.length ? ` — explains ${c.explains.join(', ')}` : ''}`);
+      for (const e of c.evidence) io.out(`  ${e.stance === 'for' ? '+' : '-'} [${e.strength}, ${e.source}] ${e.text}`);
+    }
+    for (const c of symptoms) {
+      io.out(`SYMPTOM ${c.confidence}: ${c.title} (${c.id})${c.explainedBy.length ? ` — explained by ${c.explainedBy.join(', ')}` : ''}`);
+    }
+    for (const c of conflicts) {
+      io.out(`CONFLICT on ${c.cause}: kept the evidence ${c.kept} it (${c.because}); for: ${c.for.map((i) => `${i.text} [${i.strength}]`).join('; ') || '-'}; against: ${c.against.map((i) => `${i.text} [${i.strength}]`).join('; ') || '-'}`);
     }
     io.out(`\nSession ${state.sessionId}: \`badgate report ${state.sessionId}\` writes the postmortem.`);
   }
-  if (causes.length) return 1;
+  if (causes.length || symptoms.length) return 1;
   return couldNotCheck.length ? 3 : 0;
 }

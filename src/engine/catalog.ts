@@ -1,4 +1,4 @@
-import { CatalogSchema, REQUIRED_CAUSE_IDS, type Catalog } from './causes.js';
+import { CatalogSchema, causeRelations, REQUIRED_CAUSE_IDS, type Catalog } from './causes.js';
 import { parseYamlWith, type LintMessage } from './load-flow.js';
 
 export interface ParsedCatalog {
@@ -15,6 +15,14 @@ export function parseCatalog(text: string, file: string): ParsedCatalog {
   catalog.causes.forEach((c, i) => {
     if (seen.has(c.id)) messages.push({ file, ...parsed.locate(['causes', i, 'id']), message: `duplicate cause id "${c.id}"` });
     seen.add(c.id);
+  });
+  catalog.causes.forEach((c, i) => {
+    for (const [j, other] of (c.explains ?? []).entries()) {
+      const at = { file, ...parsed.locate(['causes', i, 'explains', j]) };
+      if (!seen.has(other)) messages.push({ ...at, message: `"${c.id}" explains unknown cause "${other}"` });
+      else if (other === c.id) messages.push({ ...at, message: `"${c.id}" cannot explain itself` });
+      else if (causeRelations(catalog).explains(other).has(c.id)) messages.push({ ...at, message: `"${c.id}" and "${other}" explain each other (a circle)` });
+    }
   });
   for (const id of REQUIRED_CAUSE_IDS) {
     if (!seen.has(id)) messages.push({ file, ...parsed.locate(['causes']), message: `required cause "${id}" is missing` });

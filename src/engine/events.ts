@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Facts } from './vocabulary.js';
+import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 
 export type SessionMode = 'live' | 'manual' | 'replay' | 'drill';
 
@@ -27,7 +27,7 @@ export type JournalEvent = Base & (
    * region, time and a hash of each raw answer), so `report --reevaluate` can re-run evaluate.
    */
   | { type: 'check'; node: string; check: string; params: Record<string, string>; result: CheckResult; next: string; evidence?: unknown }
-  | { type: 'finding'; node: string; cause: string; confidence: Confidence; evidence: string[]; via: 'check' | 'finding' | 'answer' }
+  | { type: 'finding'; node: string; cause: string; confidence: Confidence; evidence: string[]; via: 'check' | 'finding' | 'answer'; strength?: Strength }
   | { type: 'branch'; node: string; next: string; set?: Facts }
   | { type: 'note'; text: string; node?: string }
   | { type: 'back'; from: string; to: string }

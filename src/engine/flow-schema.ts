@@ -13,12 +13,15 @@ const setFacts = z.record(factName, factValue);
 export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port'] as const;
 
 const CONFIDENCES = ['confirmed', 'likely', 'suspected', 'ruled-out'] as const;
+/** How much the finding weighs (see Strength in vocabulary.ts); a responder's word by default. */
+const strength = z.enum(['measured', 'config', 'answer', 'assumed']).optional();
 
 /** What the responder saw, recorded as a finding without branching the flow. */
 const choiceFinding = z.object({
   cause: z.string().min(1),
   confidence: z.enum(CONFIDENCES),
   evidence: z.string().min(1),
+  strength,
 }).strict();
 
 const choice = z.object({
@@ -108,6 +111,7 @@ const finding = z.object({
   cause: z.string().min(1),
   confidence: z.enum(CONFIDENCES),
   evidence: z.string().min(1),
+  strength,
   next: id,
 }).strict();
 

@@ -60,7 +60,7 @@ export function reevaluateJournal(events: readonly JournalEvent[], evaluate: Eva
     out.push(next);
     s = reduce(s, next);
     for (const f of result.findings ?? []) {
-      const finding: JournalEvent = { seq: e.seq, at: e.at, type: 'finding', node: e.node, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check' };
+      const finding: JournalEvent = { seq: e.seq, at: e.at, type: 'finding', node: e.node, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check', strength: f.strength ?? 'measured' };
       out.push(finding);
       s = reduce(s, finding);
     }

@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Facts } from './vocabulary.js';
+import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 import { evaluateCondition } from './conditions.js';
 import type { JournalEvent, NewEvent, SessionContext } from './events.js';
 import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';
@@ -12,6 +12,14 @@ export interface FindingEntry {
   node: string;
   at: string;
   via: 'check' | 'finding' | 'answer';
+  strength: Strength;
+  /** The check that found it, for citing the source. */
+  check?: string;
+}
+
+/** Journals written before findings carried a strength: a check measured, anything else was said. */
+export function strengthOf(e: { via: FindingEntry['via']; strength?: Strength }): Strength {
+  return e.strength ?? (e.via === 'check' ? 'measured' : 'answer');
 }
 
 export interface CheckEntry {
@@ -90,8 +98,10 @@ export function reduce(s: SessionState, e: JournalEvent): SessionState {
         ...n, node: e.next, path: [...s.path, e.next], facts: { ...s.facts, ...(e.result.facts ?? {}) },
         checks: [...s.checks, { node: e.node, check: e.check, params: e.params, result: e.result, at: e.at }],
       };
-    case 'finding':
-      return { ...n, findings: [...s.findings, { cause: e.cause, confidence: e.confidence, evidence: e.evidence, node: e.node, at: e.at, via: e.via }] };
+    case 'finding': {
+      const check = e.via === 'check' ? s.checks.findLast((c) => c.node === e.node)?.check : undefined;
+      return { ...n, findings: [...s.findings, { cause: e.cause, confidence: e.confidence, evidence: e.evidence, node: e.node, at: e.at, via: e.via, strength: strengthOf(e), ...(check ? { check } : {}) }] };
+    }
     case 'branch':
       return { ...n, node: e.next, path: [...s.path, e.next], facts: e.set ? { ...s.facts, ...e.set } : s.facts };
     case 'note':
@@ -146,7 +156,7 @@ export function pending(flow: Flow, s: SessionState): Pending {
       return {
         kind: 'auto',
         events: [
-          { type: 'finding', node: node.id, cause: node.cause, confidence: node.confidence, evidence: [interpolate(node.evidence, s.facts)], via: 'finding' },
+          { type: 'finding', node: node.id, cause: node.cause, confidence: node.confidence, evidence: [interpolate(node.evidence, s.facts)], via: 'finding', strength: node.strength ?? 'answer' },
           { type: 'branch', node: node.id, next: node.next },
         ],
       };
@@ -173,7 +183,7 @@ export function answer(flow: Flow, s: SessionState, value: string, now: Date, no
     const next = c.next ?? node.next!;
     const events: NewEvent[] = [{ type: 'answer', node: node.id, value: c.value, label: c.label, set: c.set, note: trimmedNote, next }];
     if (c.finding) {
-      events.push({ type: 'finding', node: node.id, cause: c.finding.cause, confidence: c.finding.confidence, evidence: [interpolate(c.finding.evidence, s.facts)], via: 'answer' });
+      events.push({ type: 'finding', node: node.id, cause: c.finding.cause, confidence: c.finding.confidence, evidence: [interpolate(c.finding.evidence, s.facts)], via: 'answer', strength: c.finding.strength ?? 'answer' });
     }
     return { ok: true, events };
   }
@@ -198,7 +208,7 @@ export function outcomeNext(node: CheckNode, outcome: string): string {
 export function checkEvents(node: CheckNode, params: Record<string, string>, result: CheckResult, evidence?: unknown): NewEvent[] {
   return [
     { type: 'check', node: node.id, check: node.run, params, result, next: outcomeNext(node, result.outcome), ...(evidence !== undefined ? { evidence } : {}) },
-    ...(result.findings ?? []).map((f): NewEvent => ({ type: 'finding', node: node.id, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check' })),
+    ...(result.findings ?? []).map((f): NewEvent => ({ type: 'finding', node: node.id, cause: f.cause, confidence: f.confidence, evidence: f.evidence, via: 'check', strength: f.strength ?? 'measured' })),
   ];
 }
 

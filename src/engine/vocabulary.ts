@@ -10,6 +10,15 @@ export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 /** How sure a finding is. `ruled-out` records that a cause was excluded, and why. */
 export type Confidence = 'confirmed' | 'likely' | 'suspected' | 'ruled-out';
 
+/**
+ * How much a piece of evidence weighs: measured (a probe, a metric, a log line) > read from
+ * config (an API's description of the setup) > the responder's answer > an assumed default.
+ * Weaker evidence never overturns stronger; the board shows the disagreement as a conflict.
+ */
+export type Strength = 'measured' | 'config' | 'answer' | 'assumed';
+export const STRENGTHS: readonly Strength[] = ['measured', 'config', 'answer', 'assumed'];
+export const STRENGTH_RANK: Record<Strength, number> = { measured: 3, config: 2, answer: 1, assumed: 0 };
+
 export type FactValue = string | number | boolean;
 export type Facts = Record<string, FactValue>;
 
@@ -33,6 +42,8 @@ export interface CheckMeta {
   facts?: string[];
   /** Catalog causes the check's findings may name; validated against the catalog when flows load. */
   causes?: readonly string[];
+  /** The strength of its findings unless a finding says otherwise (default `measured`). */
+  strength?: Strength;
 }
 
 /**
@@ -54,6 +65,7 @@ export interface Finding {
   cause: string;
   confidence: Confidence;
   evidence: string[];
+  strength?: Strength;
 }
 
 /** A small per-minute series for sparklines and report charts. */

@@ -1,7 +1,7 @@
 import type { RootContent } from 'mdast';
 import type { CheckResult, Confidence, Series, Source } from '../engine/vocabulary.js';
 import { board, type BoardEntry } from '../engine/board.js';
-import type { Catalog, Cause } from '../engine/causes.js';
+import { causeRelations, type Catalog, type Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
@@ -86,7 +86,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
     id: b.cause, title: causes.get(b.cause)?.title ?? b.cause, confidence: b.confidence,
     why: causes.get(b.cause)?.why.trim(), evidence: b.evidence, fix: fixFor(causes.get(b.cause), server),
   });
-  const entries = board(s);
+  const entries = board(s, causeRelations(catalog));
   const rootCauses = entries.filter((b) => b.confidence === 'confirmed').map(toCause);
   const contributing = entries.filter((b) => b.confidence === 'likely' || b.confidence === 'suspected').map(toCause);
   const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map(toCause);

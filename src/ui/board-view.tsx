@@ -3,21 +3,39 @@ import React from 'react';
 import type { BoardEntry } from '../engine/board.js';
 import { CONFIDENCE_COLOR, CONFIDENCE_SYMBOL, color, truncate } from './theme.js';
 
-/** The hypothesis board: every cause suspected, confirmed or ruled out, with its latest evidence. */
+/** Standing hypotheses shown in full; more than this are counted, so the panel never pushes the question off screen. */
+const MAX_STANDING = 4;
+
+/**
+ * The hypothesis board: standing causes first (the deepest cause leads, the symptoms it
+ * explains say so), each with its strongest evidence and its weight; disagreements between
+ * evidence are shown as conflicts; ruled-out causes fold into one line.
+ */
 export function BoardView({ entries, titles, width }: { entries: BoardEntry[]; titles: ReadonlyMap<string, string>; width: number }) {
+  const standing = entries.filter((e) => e.confidence !== 'ruled-out');
+  const ruledOut = entries.filter((e) => e.confidence === 'ruled-out');
+  const shown = standing.slice(0, MAX_STANDING);
+  const conflicts = entries.filter((e) => e.conflict);
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold>Hypotheses</Text>
       {entries.length === 0 ? <Text dimColor>  none yet: answers and checks add them here</Text> : null}
-      {entries.map((e) => (
+      {shown.map((e) => (
         <Box key={e.cause} flexDirection="column">
           <Text>
             <Text color={color(CONFIDENCE_COLOR[e.confidence])}>{`  ${CONFIDENCE_SYMBOL[e.confidence]} ${e.confidence.padEnd(10)}`}</Text>
-            <Text>{truncate(titles.get(e.cause) ?? e.cause, width - 16)}</Text>
+            <Text>{truncate(`${titles.get(e.cause) ?? e.cause}${e.explainedBy.length ? ` (explained by ${titles.get(e.explainedBy[0]) ?? e.explainedBy[0]})` : ''}`, width - 16)}</Text>
           </Text>
-          <Text dimColor>{`      ${truncate(e.evidence[e.evidence.length - 1] ?? '', width - 8)}`}</Text>
+          <Text dimColor>{`      ${truncate(`[${e.strength}] ${e.evidence[0] ?? ''}`, width - 8)}`}</Text>
         </Box>
       ))}
+      {standing.length > shown.length ? <Text dimColor>{`  … ${standing.length - shown.length} more standing`}</Text> : null}
+      {conflicts.map((e) => (
+        <Text key={`conflict-${e.cause}`} color={color('yellow')}>
+          {truncate(`  ⚠ conflict on ${titles.get(e.cause) ?? e.cause}: kept the ${e.conflict!.kept === 'for' ? 'evidence for it' : 'evidence against it'} (${e.conflict!.because})`, width - 2)}
+        </Text>
+      ))}
+      {ruledOut.length ? <Text dimColor>{truncate(`  ✗ ruled out: ${ruledOut.map((e) => titles.get(e.cause) ?? e.cause).join('; ')}`, width - 2)}</Text> : null}
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { board } from '../engine/board.js';
-import type { Catalog } from '../engine/causes.js';
+import { causeRelations, type Catalog } from '../engine/causes.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { nodeById, pending, type SessionState } from '../engine/session.js';
 import { BoardView } from './board-view.js';
@@ -51,6 +51,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const clock = useNow(now, 1000);
   const [report, setReport] = useState<{ path?: string; error?: string } | null>(null);
   const titles = useMemo(() => new Map(catalog.causes.map((c) => [c.id, c.title])), [catalog]);
+  const relations = useMemo(() => causeRelations(catalog), [catalog]);
 
   const p = pending(flow, state);
   const asking = p.kind === 'ask' ? p.node : undefined;
@@ -168,7 +169,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
           <Text>{`› ${ui.note}`}<Text inverse>{' '}</Text></Text>
         </Box>
       ) : null}
-      <BoardView entries={board(state)} titles={titles} width={width} />
+      <BoardView entries={board(state, relations)} titles={titles} width={width} />
       <Text dimColor>
         {typing
           ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'

@@ -72,7 +72,11 @@ describe('badgate command line (built binary)', () => {
     expect(j.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['elbv2.target-health', 'cloudwatch.who-made-502']));
     for (const c of j.checks) expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'status', 'outcome', 'summary']));
     expect(j.causes[0]).toMatchObject({ id: 'keepalive-race' });
-    expect(Object.keys(j.causes[0])).toEqual(['id', 'title', 'confidence', 'evidence']);
+    expect(Object.keys(j.causes[0])).toEqual(expect.arrayContaining(['id', 'title', 'confidence', 'strength', 'evidence']));
+    // Every piece of evidence says how much it weighs and where it came from.
+    for (const c of j.causes) for (const e of c.evidence) expect(e).toMatchObject({ text: expect.any(String), strength: expect.stringMatching(/^(measured|config|answer|assumed)$/), source: expect.any(String) });
+    expect(j).toHaveProperty('symptoms');
+    expect(j).toHaveProperty('conflicts');
   });
 
   it('check with an unknown --answer id or a bad value is a usage error', () => {

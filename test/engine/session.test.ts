@@ -131,7 +131,7 @@ describe('session interpreter', () => {
 
 describe('hypothesis board', () => {
   const f = (confidence: 'confirmed' | 'likely' | 'suspected' | 'ruled-out', evidence: string) =>
-    ({ cause: 'keepalive-race', confidence, evidence: [evidence], node: 'n', at: 't', via: 'answer' as const });
+    ({ cause: 'keepalive-race', confidence, evidence: [evidence], node: 'n', at: 't', via: 'answer' as const, strength: 'answer' as const });
   it('keeps the strongest evidence for a cause, lets a ruling-out win until new evidence for it', () => {
     expect(board({ findings: [f('confirmed', 'a'), f('suspected', 'b')] })[0].confidence).toBe('confirmed');
     expect(board({ findings: [f('likely', 'a'), f('ruled-out', 'b')] })[0].confidence).toBe('ruled-out');
