@@ -51,6 +51,7 @@ const HELP = `
     --profile P           AWS profile (SSO ok)     --region R       AWS region
     --since 2h            incident window for metrics and logs (default 3h)
     --replay FILE         answer AWS calls from a recording (no network)
+    --aws-timeout S       bound on each AWS request (default 30; connecting at most 5)
     --record FILE         record every answer of this run (AWS, probes, DNS, logs) to FILE
                           (credentials never stored); --replay FILE plays it back offline
 
@@ -90,7 +91,8 @@ async function dispatch(): Promise<number> {
     return 0;
   }
   const io = processIo;
-  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record };
+  if (f.awsTimeout !== undefined && !(f.awsTimeout >= 1 && f.awsTimeout <= 600)) throw new BadgateError(`--aws-timeout must be seconds from 1 to 600, not ${f.awsTimeout}`, 'e.g. --aws-timeout 30 (the default)');
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout };
   switch (command) {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);

@@ -18,6 +18,8 @@ export interface TargetFlags {
   since?: string;
   replay?: string;
   record?: string;
+  /** Seconds one AWS request may take (--aws-timeout). */
+  awsTimeout?: number;
 }
 
 export interface RunSetup {
@@ -54,8 +56,8 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     if (recording && flags.record) await saveRecording(flags.record, recording);
   };
   const withRecording = (env: CheckEnv) => (recording ? recordingEnv(env, recording) : env);
-  const manual = (why: string): RunSetup => ({
-    env: withRecording(liveEnv()), banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
+  const manual = (why: string, off: { message: string; nextStep: string }): RunSetup => ({
+    env: { ...withRecording(liveEnv()), awsOff: off }, banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
     facts: { 'aws.available': false }, mode: 'manual', flushRecording,
   });
   let reader: AwsReader;
@@ -63,13 +65,14 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     // The SDK loads only when a run talks to AWS: help, drills and lint start without it.
     const { createSdkReader } = await import('./aws/sdk/index.js');
     // One cache per run: several checks read the same load balancer and target groups.
-    reader = createMemoReader(createSdkReader({ profile: flags.profile, region: flags.region }));
+    reader = createMemoReader(createSdkReader({ profile: flags.profile, region: flags.region, ...(flags.awsTimeout ? { timeoutMs: flags.awsTimeout * 1000 } : {}) }));
   } catch (e) {
     if ((e as Error)?.name === 'RegionMissingError') {
-      return manual('no AWS region known. Next: pass --region (or --profile with a region, or set AWS_REGION). Continuing with manual steps.');
+      const off = { message: 'no AWS region known', nextStep: 'pass --region (or --profile with a region, or set AWS_REGION)' };
+      return manual(`${off.message}. Next: ${off.nextStep}. Continuing with manual steps.`, off);
     }
     const c = classifyAwsError(e, { profile: flags.profile });
-    return manual(`${c.message} Next: ${c.nextStep}`);
+    return manual(`${c.message} Next: ${c.nextStep}`, c);
   }
   if (recording) recording.region = reader.region;
   progress('asking AWS who we are (sts:GetCallerIdentity)');
@@ -82,7 +85,7 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     };
   } catch (e) {
     const c = classifyAwsError(e, { profile: flags.profile, action: 'sts:GetCallerIdentity' });
-    return manual(`${c.message} Next: ${c.nextStep}`);
+    return manual(`${c.message} Next: ${c.nextStep}`, c);
   }
 }
 

@@ -9,7 +9,7 @@ import type { CheckContext, CheckEnv } from './types.js';
 
 /** The reader, or the typed error the runner maps to `unknown` with a next step. */
 export function requireAws(ctx: Pick<CheckContext, 'env'>): AwsReader {
-  if (!ctx.env.aws) throw new AwsNotConfiguredError();
+  if (!ctx.env.aws) throw ctx.env.awsOff ? new AwsNotConfiguredError(`AWS is off for this run: ${ctx.env.awsOff.message}`, ctx.env.awsOff.nextStep) : new AwsNotConfiguredError();
   return ctx.env.aws;
 }
 
@@ -26,6 +26,7 @@ export function layerEnv(env: CheckEnv, layerFor: <T>(spec: PortSpec<T>) => Laye
     files: wrap(FILES_PORT, env.files),
     clock: env.clock,
     ...(env.replayed ? { replayed: true } : {}),
+    ...(env.awsOff ? { awsOff: env.awsOff } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface CheckEnv {
   clock: Clock;
   /** Set when the answers come from a recording or a drill: sources say so. */
   replayed?: boolean;
+  /** Why `aws` is absent (no region, expired SSO, unreachable endpoint…), with the step that fixes it. */
+  awsOff?: { message: string; nextStep: string };
 }
 
 export interface CheckContext {

@@ -49,7 +49,8 @@ export const NOT_CONFIGURED_MESSAGE = 'AWS is not configured: pass --profile/--r
 /** Thrown by checks when the run has no AwsReader; the runner turns it into `unknown`. */
 export class AwsNotConfiguredError extends Error {
   override readonly name = 'AwsNotConfiguredError';
-  constructor(message = NOT_CONFIGURED_MESSAGE) {
+  /** Why AWS is off for this run (the classified setup error), so every check says the real cause. */
+  constructor(message = NOT_CONFIGURED_MESSAGE, readonly nextStep?: string) {
     super(message);
   }
 }
@@ -120,7 +121,11 @@ function classifyRaw(err: unknown, ctx: ClassifyContext): ClassifiedAwsError {
   const who = ctx.profile ? `profile ${ctx.profile}` : 'the default credentials';
 
   if (name === 'AwsNotConfiguredError') {
-    return { kind: 'not-configured', message: NOT_CONFIGURED_MESSAGE, nextStep: 'rerun with --profile NAME --region REGION, or use `badgate drill` / --replay FILE' };
+    const given = (err as { nextStep?: unknown }).nextStep;
+    return {
+      kind: 'not-configured', message: message || NOT_CONFIGURED_MESSAGE,
+      nextStep: typeof given === 'string' ? given : 'rerun with --profile NAME --region REGION, or use `badgate drill` / --replay FILE',
+    };
   }
   if (name === 'RegionMissingError') {
     return { kind: 'not-configured', message: 'No AWS region: none given, none in the profile, no AWS_REGION', nextStep: `pass --region REGION or set region in the profile (aws configure set region REGION${profileFlag(ctx.profile)})` };

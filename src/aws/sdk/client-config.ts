@@ -10,7 +10,12 @@ export interface SdkOptions {
   /** Explicit credentials (tests, assumed roles); otherwise profile or the default chain. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   maxAttempts?: number;
+  /** Bound on one AWS request, connect to last byte (default 30 s; connect alone at most 5 s). */
+  timeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const MAX_CONNECT_TIMEOUT_MS = 5_000;
 
 /** The one config every client is built from, so all services agree on who and where. */
 export interface SharedClientConfig {
@@ -19,6 +24,8 @@ export interface SharedClientConfig {
   endpoint?: string;
   maxAttempts: number;
   retryMode: 'standard';
+  /** An endpoint that accepts the connection and never answers must not hang a run. */
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true };
 }
 
 export const DEFAULT_REGION_HINT = 'pass --region, set region in the profile, or set AWS_REGION';
@@ -55,7 +62,13 @@ export function resolveClientConfig(opts: SdkOptions = {}): SharedClientConfig {
     // failing on one burst without hiding a real outage for minutes.
     maxAttempts: opts.maxAttempts ?? 4,
     retryMode: 'standard',
+    requestHandler: requestTimeouts(opts.timeoutMs),
   };
+}
+
+export function requestTimeouts(timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): SharedClientConfig['requestHandler'] {
+  // Without throwOnRequestTimeout the handler only warns and the request waits forever.
+  return { connectionTimeout: Math.min(MAX_CONNECT_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true };
 }
 
 /** S3 against moto or any custom endpoint needs path-style addressing. */

@@ -48,7 +48,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
       const res = await sts.send(new GetCallerIdentityCommand({}));
       return { account: res.Account ?? '', arn: res.Arn ?? '', userId: res.UserId ?? '' };
     },
-    logObjectStore: (bucket) => createS3LogStore({ bucket, region: config.region, profile: opts.profile }),
+    logObjectStore: (bucket) => createS3LogStore({ bucket, region: config.region, profile: opts.profile, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) }),
   };
   const reader = opts.onCall ? tapReader(base, { onCall: (s) => opts.onCall?.(s) }) : base;
   return Object.assign(reader, { config, ...(opts.profile ? { profile: opts.profile } : {}) });
