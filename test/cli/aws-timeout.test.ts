@@ -38,7 +38,7 @@ describe('AWS request timeouts', () => {
     expect(r.err).toMatch(/AWS checks off: Could not reach the AWS endpoint http:\/\/127\.0\.0\.1:\d+ \((TimeoutError|ETIMEDOUT|RequestTimeout)\).*Next: check AWS_ENDPOINT_URL/);
     expect(r.code).toBe(3);
     const j = JSON.parse(r.out) as { couldNotCheck: { id: string; summary: string; nextStep?: string }[] };
-    const health = j.couldNotCheck.find((c) => c.id === 'elbv2.target-health');
+    const health = j.couldNotCheck.find((c) => c.id === 'elbv2.target-group-config');
     // Every AWS check carries the real reason, not a generic "not configured".
     expect(health?.summary).toMatch(/AWS is off for this run: Could not reach the AWS endpoint/);
     expect(health?.nextStep).toMatch(/AWS_ENDPOINT_URL/);
