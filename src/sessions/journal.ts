@@ -58,6 +58,27 @@ export class JournalLockedError extends JournalError {
 
 const sessionIdOf = (path: string) => basename(path).replace(/\.jsonl$/, '');
 
+/** Longest note kept, in UTF-8 bytes: a pasted 50 MB log would make every later read and report crawl. */
+export const MAX_NOTE_BYTES = 64 * 1024;
+
+/** Cuts an over-long note at a character boundary and says so in the note itself. */
+export function capNote(text: string): string {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_NOTE_BYTES) return text;
+  const buf = Buffer.from(text);
+  // Back off to the start of a UTF-8 sequence so no character is split.
+  let end = MAX_NOTE_BYTES;
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  const mb = (bytes / 1024 / 1024).toFixed(1);
+  return `${buf.subarray(0, end).toString('utf8')}\n[note cut: it was ${mb} MB and badgate keeps notes up to 64 KiB; save long output to a file and note its path]`;
+}
+
+function capNotes(e: NewEvent): NewEvent {
+  if (e.type === 'note') return { ...e, text: capNote(e.text) };
+  if (e.type === 'answer' && e.note !== undefined) return { ...e, note: capNote(e.note) };
+  return e;
+}
+
 function readBytes(path: string): Uint8Array {
   try {
     return readFileSync(path);
@@ -163,7 +184,7 @@ export class Journal {
 
   append(e: NewEvent): JournalEvent {
     if (!this.locked) throw new JournalError(`the session journal ${this.path} is closed`);
-    const event = scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...e }) as JournalEvent;
+    const event = scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...capNotes(e) }) as JournalEvent;
     try {
       this.fd ??= openSync(this.path, 'a', 0o600);
       writeSync(this.fd, `${JSON.stringify(event)}\n`);
