@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
 import { scrubValue } from '../report/redact.js';
 import { acquireLock, LockHeldError, LockIoError, releaseLock, type LockHolder } from './lock.js';
@@ -87,11 +87,21 @@ function readBytes(path: string): Uint8Array {
   }
 }
 
-function lockPathOf(path: string): string {
-  return `${path}.lock`;
+/**
+ * Where the single-writer lock of a journal lives: beside its folder, in `<folder>.locks/`,
+ * not in the folder itself, so the sessions folder holds only journals (tools and tests
+ * list it), and derived from the path alone, so every process agrees on it.
+ */
+export function lockPathOf(path: string): string {
+  return join(`${dirname(resolve(path))}.locks`, `${basename(path)}.lock`);
 }
 
 function lock(path: string): void {
+  try {
+    mkdirSync(dirname(lockPathOf(path)), { recursive: true });
+  } catch (e) {
+    throw new JournalError(`cannot lock the session journal ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'set BADGATE_STATE_DIR to a writable folder');
+  }
   try {
     acquireLock(lockPathOf(path));
   } catch (e) {
@@ -139,7 +149,7 @@ function repairTail(path: string, scan: ScanResult): string | undefined {
 /**
  * An append-only JSONL journal. Each event is written and fsynced before append
  * returns, so Ctrl+C, kill -9 or a closed terminal loses nothing already entered.
- * Only one process writes a journal at a time: creating or opening it takes `<journal>.lock`.
+ * Only one process writes a journal at a time: creating or opening it takes its lock file (see lockPathOf).
  */
 export class Journal {
   private fd: number | undefined;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEvent } from '../../src/engine/events.js';
-import { DamagedJournalError, Journal, JournalError, readJournal } from '../../src/sessions/journal.js';
+import { DamagedJournalError, Journal, JournalError, lockPathOf, readJournal } from '../../src/sessions/journal.js';
 import { scanJournal } from '../../src/sessions/scan.js';
 import { answerEvent, line, startEvent, tempDir } from './helpers.js';
 
@@ -69,7 +69,7 @@ describe('journal reader under random damage', () => {
         // Only damage that reaches the start line makes a journal unreadable as a whole.
         expect(intact).toEqual([]);
         expect(() => Journal.open(path)).toThrow(DamagedJournalError);
-        expect(existsSync(`${path}.lock`)).toBe(false);
+        expect(existsSync(lockPathOf(path))).toBe(false);
         return;
       }
       const seqs = new Set(read.map((e) => e.seq));
@@ -85,7 +85,7 @@ describe('journal reader under random damage', () => {
       // Repair loses nothing that was readable, and the new line is never skipped.
       expect(after.events.slice(0, -1)).toEqual(read);
       expect(readFileSync(path, 'utf8').endsWith(`${JSON.stringify(added)}\n`)).toBe(true);
-      expect(existsSync(`${path}.lock`)).toBe(false);
+      expect(existsSync(lockPathOf(path))).toBe(false);
       // Whatever was cut off is kept beside the journal, byte for byte.
       const tail = bytes.subarray(bytes.lastIndexOf(0x0a) + 1);
       if (tail.toString('utf8').trim() && !scanJournal(bytes).torn?.event) {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal, JournalError, JournalLockedError, readJournal } from '../../src/sessions/journal.js';
+import { Journal, JournalError, JournalLockedError, lockPathOf, readJournal } from '../../src/sessions/journal.js';
 import type { NewEvent } from '../../src/engine/events.js';
 import { startEvent, tempDir, writeJournal } from './helpers.js';
 
@@ -36,6 +36,11 @@ ${then}`;
 
 const exited = (c: ChildProcess) => new Promise<void>((ok) => { if (c.exitCode !== null || c.signalCode !== null) ok(); else c.on('exit', () => ok()); });
 
+function plantLock(path: string, holder: object): void {
+  mkdirSync(dirname(lockPathOf(path)), { recursive: true });
+  writeFileSync(lockPathOf(path), JSON.stringify(holder));
+}
+
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', '']);
   return r.pid!;
@@ -54,13 +59,13 @@ describe('single writer per journal', () => {
     expect(err).toBeInstanceOf(JournalLockedError);
     const e = err as JournalError;
     expect(e.message).toMatch(new RegExp(`^session busy is open in another badgate \\(pid ${child.pid} on this host since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)$`));
-    expect(e.next).toContain(`${path}.lock`);
+    expect(e.next).toContain(lockPathOf(path));
     // Nothing was appended by the refused writer: one start, one answer, the child's note.
     expect(readJournal(path).events.map((x) => x.seq)).toEqual([1, 2, 3]);
     child.kill('SIGTERM');
     await exited(child);
     // SIGTERM released the lock on the way out.
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(lockPathOf(path))).toBe(false);
     const j = Journal.open(path);
     expect(j.append({ type: 'note', text: 'mine now' }).seq).toBe(4);
     j.close();
@@ -69,12 +74,21 @@ describe('single writer per journal', () => {
   it('the lock goes on close and on process exit without close', async () => {
     const path = writeJournal(tempDir(), 'exit', 2);
     const j = Journal.open(path);
-    expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(JSON.parse(readFileSync(lockPathOf(path), 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
     j.close();
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(lockPathOf(path))).toBe(false);
     const { child } = await holder(path, 'process.exit(0);');
     await exited(child);
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(existsSync(lockPathOf(path))).toBe(false);
+  });
+
+  it('the lock lives beside the sessions folder, so that folder holds only journals', () => {
+    const dir = tempDir();
+    const path = writeJournal(dir, 'tidy', 2);
+    const j = Journal.open(path);
+    expect(readdirSync(dir)).toEqual(['tidy.jsonl']);
+    expect(lockPathOf(path)).toBe(join(`${dir}.locks`, 'tidy.jsonl.lock'));
+    j.close();
   });
 
   it('two writers in one process are refused too, and create locks a new journal', () => {
@@ -89,15 +103,15 @@ describe('single writer per journal', () => {
 
   it('a lock left by a dead process on this host is taken over', () => {
     const path = writeJournal(tempDir(), 'stale', 2);
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: deadPid(), host: hostname(), since: '2026-11-21T10:00:00.000Z', token: 'old' }));
+    plantLock(path, { pid: deadPid(), host: hostname(), since: '2026-11-21T10:00:00.000Z', token: 'old' });
     const j = Journal.open(path);
-    expect(JSON.parse(readFileSync(`${path}.lock`, 'utf8')).pid).toBe(process.pid);
+    expect(JSON.parse(readFileSync(lockPathOf(path), 'utf8')).pid).toBe(process.pid);
     j.close();
   });
 
   it('a lock from another host is not second-guessed', () => {
     const path = writeJournal(tempDir(), 'remote', 2);
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: deadPid(), host: 'elsewhere.example', since: '2026-11-21T10:00:00.000Z', token: 'x' }));
+    plantLock(path, { pid: deadPid(), host: 'elsewhere.example', since: '2026-11-21T10:00:00.000Z', token: 'x' });
     expect(() => Journal.open(path)).toThrow(/open in another badgate \(pid \d+ on host elsewhere\.example since 2026-11-21 10:00:00 UTC\) \(badgate cannot check a process on another host\)/);
   });
 
