@@ -61,22 +61,36 @@ const sessionIdOf = (path: string) => basename(path).replace(/\.jsonl$/, '');
 /** Longest note kept, in UTF-8 bytes: a pasted 50 MB log would make every later read and report crawl. */
 export const MAX_NOTE_BYTES = 64 * 1024;
 
-/** Cuts an over-long note at a character boundary and says so in the note itself. */
+/**
+ * Cuts an over-long note at a character boundary and says so in the note itself. The
+ * result, marker included, fits the cap, so cutting again (when read back) changes nothing.
+ */
 export function capNote(text: string): string {
   const bytes = Buffer.byteLength(text);
   if (bytes <= MAX_NOTE_BYTES) return text;
+  const marker = `\n[note cut: it was ${(bytes / 1024 / 1024).toFixed(1)} MB and badgate keeps notes up to 64 KiB; save long output to a file and note its path]`;
   const buf = Buffer.from(text);
   // Back off to the start of a UTF-8 sequence so no character is split.
-  let end = MAX_NOTE_BYTES;
+  let end = MAX_NOTE_BYTES - Buffer.byteLength(marker);
   while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
-  const mb = (bytes / 1024 / 1024).toFixed(1);
-  return `${buf.subarray(0, end).toString('utf8')}\n[note cut: it was ${mb} MB and badgate keeps notes up to 64 KiB; save long output to a file and note its path]`;
+  return `${buf.subarray(0, end).toString('utf8')}${marker}`;
 }
 
 function capNotes(e: NewEvent): NewEvent {
   if (e.type === 'note') return { ...e, text: capNote(e.text) };
   if (e.type === 'answer' && e.note !== undefined) return { ...e, note: capNote(e.note) };
   return e;
+}
+
+/** Journals written before the cap can hold huge notes; cap them when read too (the file is left as it is). */
+function capReadNotes(events: JournalEvent[]): JournalEvent[] {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    // String length is a cheap lower bound on the byte length, so short notes skip the byte count.
+    if (e.type === 'note' && e.text.length * 3 > MAX_NOTE_BYTES) events[i] = { ...e, text: capNote(e.text) };
+    else if (e.type === 'answer' && typeof e.note === 'string' && e.note.length * 3 > MAX_NOTE_BYTES) events[i] = { ...e, note: capNote(e.note) };
+  }
+  return events;
 }
 
 function readBytes(path: string): Uint8Array {
@@ -185,7 +199,7 @@ export class Journal {
       const scan = scanJournal(readBytes(path));
       if (scan.damage) throw new DamagedJournalError(path, scan.damage.kind, scan.damage.reason);
       const warning = repairTail(path, scan);
-      return new Journal(path, scan.events, now, warning ? [warning] : []);
+      return new Journal(path, capReadNotes(scan.events), now, warning ? [warning] : []);
     } catch (e) {
       releaseLock(lockPathOf(path));
       throw e;
@@ -227,7 +241,7 @@ export interface ReadResult {
 export function readJournal(path: string): ReadResult {
   const scan = scanJournal(readBytes(path));
   if (scan.damage) throw new DamagedJournalError(path, scan.damage.kind, scan.damage.reason);
-  return { events: scan.events, skipped: scan.skipped.map((s) => s.line), skippedLines: scan.skipped };
+  return { events: capReadNotes(scan.events), skipped: scan.skipped.map((s) => s.line), skippedLines: scan.skipped };
 }
 
 export interface SessionSummary {
