@@ -59,16 +59,6 @@ function frameOf(s: SessionState): Frame {
   return { node: s.node, facts: s.facts, findings: s.findings, checks: s.checks, answers: s.answers, path: s.path };
 }
 
-/** Where an undo frame's lists ended: each is a prefix of the lists that follow it. */
-interface Mark {
-  node: string | null;
-  facts: Facts;
-  findings: number;
-  checks: number;
-  answers: number;
-  path: number;
-}
-
 /**
  * The state a journal describes. Pure; every screen is a function of it.
  * Gives the same state as folding `reduce` over the events, but in linear time: folding
@@ -85,6 +75,8 @@ export function replay(events: readonly JournalEvent[]): SessionState {
   let ended = s.ended;
   let verdict: { cause: string } | undefined;
   const { findings, checks, answers, path, notes, reports } = s;
+  /** Where an undo frame's lists ended: each is a prefix of the lists that follow it. */
+  interface Mark { node: string | null; facts: Facts; findings: number; checks: number; answers: number; path: number }
   const marks: Mark[] = [];
   for (let i = 1; i < events.length; i++) {
     const e = events[i];
