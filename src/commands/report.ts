@@ -4,7 +4,7 @@ import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
 import { buildPostmortem, postmortemJson, renderPostmortem } from '../report/postmortem.js';
-import { findSession, readJournal, sessionsDir, stateDir } from '../sessions/journal.js';
+import { findSession, JournalError, readJournal, sessionsDir, stateDir, type SkippedLine } from '../sessions/journal.js';
 import { fail, type Io } from './io.js';
 import { reevaluateJournal } from '../engine/reevaluate.js';
 import { evaluateStored } from '../checks/runner.js';
@@ -32,10 +32,19 @@ export function writeReportFile(path: string, content: string): { path: string; 
 export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean }, io: Io): number {
   if (!query) return fail(io, 'report', 'which session?', '`badgate sessions` lists them; then `badgate report <id>`');
   let events: JournalEvent[];
+  let skipped: SkippedLine[];
+  let id: string;
   try {
-    events = readJournal(findSession(sessionsDir(), query).path).events;
+    const found = findSession(sessionsDir(), query);
+    id = found.id;
+    ({ events, skippedLines: skipped } = readJournal(found.path));
   } catch (e) {
+    if (e instanceof JournalError) return fail(io, 'report', e.message, e.next);
     return fail(io, 'report', (e as Error).message);
+  }
+  if (skipped.length) {
+    const shown = skipped.slice(0, 5).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
+    io.err(`badgate report: skipped ${skipped.length} unreadable line${skipped.length === 1 ? '' : 's'} of session ${id} (${shown}${skipped.length > 5 ? '; …' : ''}); the report covers the other ${events.length} events`);
   }
   const start = events[0] as Extract<JournalEvent, { type: 'start' }>;
   let flow: Flow;

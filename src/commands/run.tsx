@@ -89,16 +89,17 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
       summary = findSession(sessionsDir(), query);
     }
   } catch (e) {
-    return fail(io, 'resume', (e as Error).message);
+    return fail(io, 'resume', (e as Error).message, e instanceof JournalError ? e.next : undefined);
   }
   let journal: Journal;
   let flow: Flow;
   try {
-    journal = Journal.open(summary.path);
     flow = loadFlow(summary.flow);
+    journal = Journal.open(summary.path);
   } catch (e) {
-    return fail(io, 'resume', (e as Error).message);
+    return fail(io, 'resume', (e as Error).message, e instanceof JournalError ? e.next : undefined);
   }
+  for (const w of journal.warnings) io.err(`badgate resume: ${w}`);
   const start = journal.events[0] as Extract<JournalEvent, { type: 'start' }>;
   if (start.context.mode === 'drill' && start.context.source?.startsWith('drill:')) {
     return (await import('./drill.js')).runDrill(start.context.source.slice('drill:'.length), { out: flags.out }, io, journal);

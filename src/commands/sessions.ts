@@ -1,19 +1,32 @@
-import { listSessions, sessionsDir } from '../sessions/journal.js';
-import type { Io } from './io.js';
+import { scanSessions, sessionsDir } from '../sessions/journal.js';
+import { fail, type Io } from './io.js';
 
 export function sessionsCommand(io: Io, opts: { json?: boolean } = {}): number {
-  const all = listSessions(sessionsDir());
+  let found;
+  try {
+    found = scanSessions(sessionsDir());
+  } catch (e) {
+    return fail(io, 'sessions', (e as Error).message, (e as { next?: string }).next);
+  }
+  const { sessions, damaged } = found;
   if (opts.json) {
-    io.out(JSON.stringify(all, null, 2));
+    // Damaged journals follow the readable ones, marked `damaged: true` with the reason.
+    io.out(JSON.stringify([...sessions, ...damaged], null, 2));
     return 0;
   }
-  if (!all.length) {
+  if (!sessions.length && !damaged.length) {
     io.out(`No sessions yet (looked in ${sessionsDir()}). Start one with \`badgate\`.`);
     return 0;
   }
   io.out('ID                    STATUS      UPDATED (UTC)      FLOW  TITLE');
-  for (const s of all) {
+  for (const s of sessions) {
     io.out(`${s.id.padEnd(21)} ${(s.ended ? 'finished' : 'unfinished').padEnd(11)} ${s.updatedAt.slice(0, 16).replace('T', ' ').padEnd(18)} ${s.flow.padEnd(5)} ${s.title}`);
+  }
+  for (const d of damaged) {
+    io.out(`${d.id.padEnd(21)} ${'damaged'.padEnd(11)} ${d.updatedAt.slice(0, 16).replace('T', ' ').padEnd(18)} ${'-'.padEnd(5)} ${d.reason}`);
+  }
+  if (damaged.length) {
+    io.out(`\n${damaged.length} damaged journal${damaged.length === 1 ? '' : 's'} cannot be resumed or reported; the files are in ${sessionsDir()}. Move them aside or restore them from a backup.`);
   }
   return 0;
 }

@@ -1,8 +1,12 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
 import { scrubValue } from '../engine/scrub.js';
+import { acquireLock, LockHeldError, LockIoError, releaseLock, type LockHolder } from './lock.js';
+import { scanJournal, type Damage, type ScanResult, type SkippedLine } from './scan.js';
+
+export type { Damage, LockHolder, SkippedLine };
 
 /** `$BADGATE_STATE_DIR`, else `$XDG_STATE_HOME/badgate`, else `~/.local/state/badgate`. */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,18 +25,159 @@ export function newSessionId(now: Date, random: () => number = Math.random): str
   return `${stamp}-${suffix}`;
 }
 
-export class JournalError extends Error {}
+/** A problem with a journal the user can act on: `message` is one line, `next` says what to do. */
+export class JournalError extends Error {
+  constructor(message: string, readonly next?: string) {
+    super(message);
+    this.name = 'JournalError';
+  }
+}
+
+/** The journal exists but cannot be read as a session at all. */
+export class DamagedJournalError extends JournalError {
+  constructor(readonly path: string, readonly damage: Damage, readonly reason: string) {
+    super(`session ${sessionIdOf(path)} is damaged: ${reason}`, `its file is ${path}; move it aside (or restore it from a backup) and \`badgate sessions\` stops listing it`);
+    this.name = 'DamagedJournalError';
+  }
+}
+
+/** Another badgate has the journal open for writing. */
+export class JournalLockedError extends JournalError {
+  constructor(readonly path: string, readonly lockPath: string, readonly holder: LockHolder | undefined) {
+    const who = holder
+      ? `pid ${holder.pid} on ${holder.host === hostname() ? 'this host' : `host ${holder.host}`} since ${holder.since.slice(0, 19).replace('T', ' ')} UTC`
+      : 'a process that has not written its pid yet';
+    const remote = holder && holder.host !== hostname() ? ' (badgate cannot check a process on another host)' : '';
+    super(
+      `session ${sessionIdOf(path)} is open in another badgate (${who})${remote}`,
+      `finish or quit that one first; if it is no longer running, delete ${lockPath}`,
+    );
+    this.name = 'JournalLockedError';
+  }
+}
+
+const sessionIdOf = (path: string) => basename(path).replace(/\.jsonl$/, '');
+
+/** Longest note kept, in UTF-8 bytes: a pasted 50 MB log would make every later read and report crawl. */
+export const MAX_NOTE_BYTES = 64 * 1024;
+
+/**
+ * Cuts an over-long note at a character boundary and says so in the note itself. The
+ * result, marker included, fits the cap, so cutting again (when read back) changes nothing.
+ */
+export function capNote(text: string): string {
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= MAX_NOTE_BYTES) return text;
+  const marker = `\n[note cut: it was ${(bytes / 1024 / 1024).toFixed(1)} MB and badgate keeps notes up to 64 KiB; save long output to a file and note its path]`;
+  const buf = Buffer.from(text);
+  // Back off to the start of a UTF-8 sequence so no character is split.
+  let end = MAX_NOTE_BYTES - Buffer.byteLength(marker);
+  while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+  return `${buf.subarray(0, end).toString('utf8')}${marker}`;
+}
+
+function capNotes(e: NewEvent): NewEvent {
+  if (e.type === 'note') return { ...e, text: capNote(e.text) };
+  if (e.type === 'answer' && e.note !== undefined) return { ...e, note: capNote(e.note) };
+  return e;
+}
+
+/** Journals written before the cap can hold huge notes; cap them when read too (the file is left as it is). */
+function capReadNotes(events: JournalEvent[]): JournalEvent[] {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    // String length is a cheap lower bound on the byte length, so short notes skip the byte count.
+    if (e.type === 'note' && e.text.length * 3 > MAX_NOTE_BYTES) events[i] = { ...e, text: capNote(e.text) };
+    else if (e.type === 'answer' && typeof e.note === 'string' && e.note.length * 3 > MAX_NOTE_BYTES) events[i] = { ...e, note: capNote(e.note) };
+  }
+  return events;
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw new DamagedJournalError(path, 'unreadable', `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+/**
+ * Where the single-writer lock of a journal lives: beside its folder, in `<folder>.locks/`,
+ * not in the folder itself, so the sessions folder holds only journals (tools and tests
+ * list it), and derived from the path alone, so every process agrees on it.
+ */
+export function lockPathOf(path: string): string {
+  return join(`${dirname(resolve(path))}.locks`, `${basename(path)}.lock`);
+}
+
+function lock(path: string): void {
+  try {
+    mkdirSync(dirname(lockPathOf(path)), { recursive: true });
+  } catch (e) {
+    throw new JournalError(`cannot lock the session journal ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, 'set BADGATE_STATE_DIR to a writable folder');
+  }
+  try {
+    acquireLock(lockPathOf(path));
+  } catch (e) {
+    if (e instanceof LockHeldError) throw new JournalLockedError(path, e.lockPath, e.holder);
+    if (e instanceof LockIoError) throw new JournalError(`cannot lock the session journal ${path} (${e.code})`, 'set BADGATE_STATE_DIR to a writable folder');
+    throw e;
+  }
+}
+
+/**
+ * Makes the file end on a complete line, so the next append starts a line of its own.
+ * Bytes of a line cut mid-write are moved to `<journal>.torn`, never dropped.
+ */
+function repairTail(path: string, scan: ScanResult): string | undefined {
+  const torn = scan.torn;
+  if (!torn) return undefined;
+  const fail = (err: unknown) => new JournalError(
+    `cannot repair the cut-off last line of ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    'check that the session folder is writable, then resume again',
+  );
+  if (torn.event) {
+    try {
+      const fd = openSync(path, 'a');
+      try { writeSync(fd, '\n'); fsyncSync(fd); } finally { closeSync(fd); }
+    } catch (err) {
+      throw fail(err);
+    }
+    return undefined;
+  }
+  const blank = !Buffer.from(torn.bytes).toString('utf8').trim();
+  try {
+    if (!blank) {
+      const keep = openSync(`${path}.torn`, 'a', 0o600);
+      try { writeSync(keep, torn.bytes); writeSync(keep, '\n'); fsyncSync(keep); } finally { closeSync(keep); }
+    }
+    const fd = openSync(path, 'r+');
+    try { ftruncateSync(fd, scan.completeBytes); fsyncSync(fd); } finally { closeSync(fd); }
+  } catch (err) {
+    throw fail(err);
+  }
+  if (blank) return undefined;
+  return `the last line of session ${sessionIdOf(path)} was cut off mid-write (${torn.bytes.length} bytes, likely a crash); kept them in ${path}.torn and resumed from the last complete line`;
+}
 
 /**
  * An append-only JSONL journal. Each event is written and fsynced before append
  * returns, so Ctrl+C, kill -9 or a closed terminal loses nothing already entered.
+ * Only one process writes a journal at a time: creating or opening it takes its lock file (see lockPathOf).
  */
 export class Journal {
   private fd: number | undefined;
   private seq: number;
+  private locked = true;
 
-  private constructor(readonly path: string, readonly events: JournalEvent[], private readonly now: () => Date) {
-    this.seq = events.length ? events[events.length - 1].seq : 0;
+  private constructor(
+    readonly path: string,
+    readonly events: JournalEvent[],
+    private readonly now: () => Date,
+    /** What opening had to repair, for the command to print once. */
+    readonly warnings: string[] = [],
+  ) {
+    this.seq = events.reduce((m, e) => Math.max(m, e.seq), 0);
   }
 
   static create(dir: string, id: string, now: () => Date = () => new Date()): Journal {
@@ -43,15 +188,27 @@ export class Journal {
     }
     const path = join(dir, `${id}.jsonl`);
     if (existsSync(path)) throw new JournalError(`session ${id} already exists`);
+    lock(path);
     return new Journal(path, [], now);
   }
 
+  /** Opens a journal for writing: takes the lock, then repairs a cut-off last line. */
   static open(path: string, now: () => Date = () => new Date()): Journal {
-    return new Journal(path, readJournal(path).events, now);
+    lock(path);
+    try {
+      const scan = scanJournal(readBytes(path));
+      if (scan.damage) throw new DamagedJournalError(path, scan.damage.kind, scan.damage.reason);
+      const warning = repairTail(path, scan);
+      return new Journal(path, capReadNotes(scan.events), now, warning ? [warning] : []);
+    } catch (e) {
+      releaseLock(lockPathOf(path));
+      throw e;
+    }
   }
 
   append(e: NewEvent): JournalEvent {
-    const event = scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...e }) as JournalEvent;
+    if (!this.locked) throw new JournalError(`the session journal ${this.path} is closed`);
+    const event = scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...capNotes(e) }) as JournalEvent;
     try {
       this.fd ??= openSync(this.path, 'a', 0o600);
       writeSync(this.fd, `${JSON.stringify(event)}\n`);
@@ -67,36 +224,24 @@ export class Journal {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    if (this.locked) releaseLock(lockPathOf(this.path));
+    this.locked = false;
   }
 }
 
 export interface ReadResult {
   events: JournalEvent[];
-  /** Lines that could not be read, e.g. the half-written last line of a crash. */
+  /** Line numbers that could not be read, e.g. the half-written last line of a crash. */
   skipped: number[];
+  /** The same lines with why each was skipped. */
+  skippedLines: SkippedLine[];
 }
 
+/** Reads a journal without changing it; throws DamagedJournalError if it holds no session. */
 export function readJournal(path: string): ReadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new JournalError(`cannot read ${path} (${(e as NodeJS.ErrnoException).code})`);
-  }
-  const events: JournalEvent[] = [];
-  const skipped: number[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      const e = JSON.parse(line) as JournalEvent;
-      if (typeof e?.type === 'string' && typeof e.seq === 'number') events.push(e);
-      else skipped.push(i + 1);
-    } catch {
-      skipped.push(i + 1);
-    }
-  });
-  if (!events.length || events[0].type !== 'start') throw new JournalError(`${path} is not a badgate session journal`);
-  return { events, skipped };
+  const scan = scanJournal(readBytes(path));
+  if (scan.damage) throw new DamagedJournalError(path, scan.damage.kind, scan.damage.reason);
+  return { events: capReadNotes(scan.events), skipped: scan.skipped.map((s) => s.line), skippedLines: scan.skipped };
 }
 
 export interface SessionSummary {
@@ -110,7 +255,19 @@ export interface SessionSummary {
   events: number;
 }
 
-function summarize(path: string, id: string): SessionSummary | undefined {
+/** A journal that holds no readable session, listed so it does not silently vanish. */
+export interface DamagedSession {
+  id: string;
+  path: string;
+  damaged: true;
+  kind: Damage;
+  reason: string;
+  /** The file's modification time, ISO, if it could be read. */
+  updatedAt: string;
+  bytes: number;
+}
+
+function summarize(path: string, id: string): SessionSummary | DamagedSession {
   try {
     const { events } = readJournal(path);
     const start = events[0] as Extract<JournalEvent, { type: 'start' }>;
@@ -122,28 +279,52 @@ function summarize(path: string, id: string): SessionSummary | undefined {
       id, path, flow: start.flow, title, startedAt: start.at, updatedAt: events[events.length - 1].at,
       ended: ends > 0 && !backsAfterEnd, events: events.length,
     };
-  } catch {
-    return undefined;
+  } catch (e) {
+    let updatedAt = '';
+    let bytes = 0;
+    try {
+      const st = statSync(path);
+      updatedAt = st.mtime.toISOString();
+      bytes = st.size;
+    } catch {
+      // Gone or unreadable: the reason below already says so.
+    }
+    const d = e instanceof DamagedJournalError ? e : undefined;
+    return { id, path, damaged: true, kind: d?.damage ?? 'unreadable', reason: d?.reason ?? `cannot read it (${(e as Error).message})`, updatedAt, bytes };
   }
+}
+
+/** Every journal in `dir`: readable sessions newest first, and the damaged ones. */
+export function scanSessions(dir: string): { sessions: SessionSummary[]; damaged: DamagedSession[] } {
+  if (!existsSync(dir)) return { sessions: [], damaged: [] };
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch (e) {
+    throw new JournalError(`cannot list the session folder ${dir} (${(e as NodeJS.ErrnoException).code})`, 'set BADGATE_STATE_DIR to a readable folder');
+  }
+  const all = files.filter((f) => f.endsWith('.jsonl')).map((f) => summarize(join(dir, f), f.slice(0, -'.jsonl'.length)));
+  const sessions = all.filter((s): s is SessionSummary => !('damaged' in s)).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  const damaged = all.filter((s): s is DamagedSession => 'damaged' in s).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  return { sessions, damaged };
 }
 
 /** Every readable session, newest first. */
 export function listSessions(dir: string): SessionSummary[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .map((f) => summarize(join(dir, f), f.slice(0, -'.jsonl'.length)))
-    .filter((s): s is SessionSummary => s !== undefined)
-    .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  return scanSessions(dir).sessions;
 }
 
-/** Finds a session by id or unique id prefix. */
+/** Finds a session by id or unique id prefix; a damaged match says what is wrong with it. */
 export function findSession(dir: string, query: string): SessionSummary {
-  const all = listSessions(dir);
+  const { sessions: all, damaged } = scanSessions(dir);
   const exact = all.find((s) => s.id === query);
   if (exact) return exact;
+  const bad = damaged.find((s) => s.id === query);
+  if (bad) throw new DamagedJournalError(bad.path, bad.kind, bad.reason);
   const hits = all.filter((s) => s.id.startsWith(query));
   if (hits.length === 1) return hits[0];
   if (hits.length > 1) throw new JournalError(`"${query}" matches ${hits.length} sessions (${hits.slice(0, 3).map((s) => s.id).join(', ')}…); type more of the id`);
+  const badHits = damaged.filter((s) => s.id.startsWith(query));
+  if (badHits.length === 1) throw new DamagedJournalError(badHits[0].path, badHits[0].kind, badHits[0].reason);
   throw new JournalError(`no session "${query}"; run \`badgate sessions\` to list them`);
 }

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/engine/vocabulary.js';
 import { board, standingCauses } from '../../src/engine/board.js';
-import { answer, backEvent, pending, replay, type SessionState } from '../../src/engine/session.js';
+import type { JournalEvent } from '../../src/engine/events.js';
+import { answer, backEvent, initialState, pending, reduce, replay, type SessionState } from '../../src/engine/session.js';
 import { walkHeadless } from '../../src/engine/walk.js';
 import { advance } from '../../src/engine/advance.js';
 import type { Flow } from '../../src/engine/flow-schema.js';
@@ -137,5 +139,76 @@ describe('hypothesis board', () => {
     expect(board({ findings: [f('likely', 'a'), f('ruled-out', 'b')] })[0].confidence).toBe('ruled-out');
     expect(board({ findings: [f('ruled-out', 'a'), f('suspected', 'b')] })[0].confidence).toBe('suspected');
     expect(board({ findings: [f('likely', 'a'), f('likely', 'a')] })[0].evidence).toEqual(['a']);
+  });
+});
+
+describe('replay over a long journal', () => {
+  const at = (i: number) => new Date(Date.parse('2026-11-21T10:00:00.000Z') + i * 1000).toISOString();
+  const start: JournalEvent = { seq: 1, at: at(0), type: 'start', sessionId: 's', flow: 'mini', flowTitle: 'Mini', version: 1, start: 'n0', context: { mode: 'manual' }, facts: { seed: 1 } };
+
+  /** Events as a session of `n` events makes them: answers, checks, findings, notes, and now and then a step back. */
+  function longJournal(n: number): JournalEvent[] {
+    const out: JournalEvent[] = [start];
+    const kinds = ['answer', 'check', 'finding', 'note', 'branch', 'answer', 'back', 'end', 'report', 'verdict'] as const;
+    for (let i = 1; i < n; i++) {
+      const base = { seq: i + 1, at: at(i) };
+      const k = kinds[i % kinds.length];
+      const node = `n${i % 50}`;
+      switch (k) {
+        case 'answer': out.push({ ...base, type: 'answer', node, value: `v${i}`, label: `V${i}`, set: { [`f${i % 7}`]: i }, note: i % 3 ? undefined : `note ${i}`, next: `n${(i + 1) % 50}` }); break;
+        case 'check': out.push({ ...base, type: 'check', node, check: 'local.port-listening', params: { port: '80' }, result: { status: 'pass', outcome: 'listening', summary: 'ok', facts: { [`c${i % 5}`]: i } }, next: `n${(i + 2) % 50}` }); break;
+        case 'finding': out.push({ ...base, type: 'finding', node, cause: 'keepalive-race', confidence: 'likely', evidence: [`e${i}`], via: 'check' }); break;
+        case 'note': out.push({ ...base, type: 'note', text: `t${i}`, node }); break;
+        case 'branch': out.push({ ...base, type: 'branch', node, next: `n${(i + 3) % 50}`, set: i % 2 ? { b: i } : undefined }); break;
+        case 'back': out.push({ ...base, type: 'back', from: node, to: 'n0' }); break;
+        case 'end': out.push({ ...base, type: 'end', node, outcome: 'x' }); break;
+        case 'report': out.push({ ...base, type: 'report', path: `/tmp/r${i}.md` }); break;
+        case 'verdict': out.push({ ...base, type: 'verdict', cause: 'keepalive-race' }); break;
+      }
+    }
+    return out;
+  }
+
+  const fold = (events: JournalEvent[]) => events.slice(1).reduce(reduce, initialState(events[0] as Extract<JournalEvent, { type: 'start' }>));
+
+  it('gives exactly the state of folding reduce, undo frames included, for any order of events', () => {
+    const pool = longJournal(400).slice(1);
+    fc.assert(fc.property(fc.array(fc.nat({ max: pool.length - 1 }), { maxLength: 120 }), fc.boolean(), (picks, extraBacks) => {
+      const events: JournalEvent[] = [start, ...picks.map((p, i) => ({ ...pool[p], seq: i + 2 }))];
+      if (extraBacks) events.push(...picks.slice(0, 5).map((_, i) => ({ seq: events.length + i + 1, at: at(999), type: 'back' as const, from: 'x', to: 'y' })));
+      const r = replay(events);
+      const f = fold(events);
+      expect(r).toEqual(f);
+      // A step back after replay restores what a step back after folding restores.
+      const back: JournalEvent = { seq: events.length + 1, at: at(1000), type: 'back', from: 'x', to: 'y' };
+      expect(reduce(r, back)).toEqual(reduce(f, back));
+    }), { numRuns: 200 });
+  });
+
+  /** How many array elements `fn` walks with the array iterator (spreads, for…of, destructuring). */
+  function iterated(fn: () => void): number {
+    const proto = Array.prototype as unknown as Record<symbol, (this: unknown[]) => Iterator<unknown>>;
+    const original = proto[Symbol.iterator];
+    let n = 0;
+    proto[Symbol.iterator] = function (this: unknown[]) {
+      const it = original.call(this);
+      return { next: () => { n++; return it.next(); }, [Symbol.iterator]() { return this; } } as IterableIterator<unknown>;
+    };
+    try {
+      fn();
+    } finally {
+      proto[Symbol.iterator] = original;
+    }
+    return n;
+  }
+
+  it('walks each event a bounded number of times, so twice the events cost twice the work, not four times', () => {
+    // Counting element visits instead of timing keeps this deterministic on a busy machine.
+    const small = longJournal(2000);
+    const large = longJournal(4000);
+    const a = iterated(() => replay(small));
+    const b = iterated(() => replay(large));
+    expect(b).toBeLessThanOrEqual(4 * large.length);
+    expect(b / Math.max(a, 1)).toBeLessThan(2.5);
   });
 });
