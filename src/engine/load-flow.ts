@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from 'yaml';
 import { FlowSchema, type Flow } from './flow-schema.js';
 
 export interface LintMessage {
@@ -18,9 +18,15 @@ export interface ParsedYaml {
   position(offset: number): { line: number; col: number };
 }
 
+/** Bigger than any flow, catalog or scenario needs; a larger file is refused before it is parsed. */
+export const MAX_YAML_BYTES = 8 * 1024 * 1024;
+/** Aliases a document may expand (the "billion laughs" bomb expands millions). */
+export const MAX_YAML_ALIASES = 100;
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The library's own duplicate-key check is quadratic in a map's size; keys are checked below instead.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const locate = (path: PathKey) => {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
@@ -69,12 +75,49 @@ export interface ParsedFile<T> {
   messages: LintMessage[];
 }
 
+/** Repeated keys in any map, found in one pass per map. */
+function duplicateKeys(parsed: ParsedYaml, file: string): LintMessage[] {
+  const out: LintMessage[] = [];
+  visit(parsed.doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : JSON.stringify(pair.key);
+        if (seen.has(k)) out.push({ file, ...(isNode(pair.key) && pair.key.range ? parsed.position(pair.key.range[0]) : { line: 1, col: 1 }), message: `duplicate key "${k}"` });
+        seen.add(k);
+      }
+    },
+  });
+  return out;
+}
+
+function tooLarge(text: string, file: string): LintMessage[] {
+  const bytes = Buffer.byteLength(text);
+  return bytes > MAX_YAML_BYTES ? [{ file, line: 1, col: 1, message: `the file is ${(bytes / 1024 / 1024).toFixed(1)} MB, more than the ${MAX_YAML_BYTES / 1024 / 1024} MB a flow, catalog or scenario may be` }] : [];
+}
+
 /** YAML text checked against a schema; every problem comes back as file:line:col. */
 export function parseYamlWith<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, text: string, file: string): ParsedFile<T> {
-  const parsed = parseYaml(text);
-  const syntax = yamlErrors(parsed, file);
+  const big = tooLarge(text, file);
+  if (big.length) return { parsed: parseYaml(''), messages: big };
+  let parsed: ParsedYaml;
+  try {
+    parsed = parseYaml(text);
+  } catch (e) {
+    if (e instanceof RangeError) return { parsed: parseYaml(''), messages: [{ file, line: 1, col: 1, message: 'the YAML is nested too deeply to read' }] };
+    throw e;
+  }
+  const syntax = [...yamlErrors(parsed, file), ...duplicateKeys(parsed, file)];
   if (syntax.length) return { parsed, messages: syntax };
-  const raw: unknown = parsed.doc.toJS();
+  let raw: unknown;
+  try {
+    raw = parsed.doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    const m = (e as Error).message ?? '';
+    if (/alias/i.test(m)) return { parsed, messages: [{ file, line: 1, col: 1, message: `the YAML expands more than ${MAX_YAML_ALIASES} aliases (an alias bomb?): ${m.split('\n')[0]}` }] };
+    if (e instanceof RangeError) return { parsed, messages: [{ file, line: 1, col: 1, message: 'the YAML is nested too deeply to read' }] };
+    throw e;
+  }
   const result = schema.safeParse(raw);
   if (!result.success) return { parsed, messages: schemaErrors(result.error.issues, parsed, file, raw) };
   return { data: result.data, parsed, messages: [] };
