@@ -1,6 +1,7 @@
 import { processIo, reportError } from './commands/io.js';
 import { BadgateError } from './engine/errors.js';
 import { parseCommandLine } from './commands/args.js';
+import { checkTargetFlags } from './commands/target-flags.js';
 
 // `badgate sessions | head` closes the pipe early; that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -91,7 +92,8 @@ async function dispatch(): Promise<number> {
     return 0;
   }
   const io = processIo;
-  if (f.awsTimeout !== undefined && !(f.awsTimeout >= 1 && f.awsTimeout <= 600)) throw new BadgateError(`--aws-timeout must be seconds from 1 to 600, not ${f.awsTimeout}`, 'e.g. --aws-timeout 30 (the default)');
+  // `logs` takes --since/--until of its own and checks them itself; probe takes no targeting flags.
+  if (command !== 'logs') checkTargetFlags(f);
   const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout };
   switch (command) {
     case undefined:

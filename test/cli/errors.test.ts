@@ -39,3 +39,19 @@ describe('one error handler', () => {
     expect(r.err).toContain('badgate --help');
   });
 });
+
+describe('targeting flags are checked before anything runs', () => {
+  it.each([
+    [['--since', 'banana'], /--since "banana" is neither a duration nor a time/, /--since 2h/],
+    [['--url', 'notaurl'], /--url "notaurl" is not an http or https URL/, /--url https:/],
+    [['--region', 'mars-1'], /--region "mars-1" is not an AWS region name/, /us-east-1/],
+    [['--lb'], /--lb needs a value/, /--lb VALUE/],
+    [['--lbb', 'x'], /unknown flag --lbb \(did you mean --lb\?\)/, /badgate --help/],
+  ])('check alb %j: exit 2, the problem and the fix', (flags, problem, next) => {
+    const r = run(['check', 'alb', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(problem);
+    expect(r.err).toMatch(next);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,44 @@
+import { BadgateError } from '../engine/errors.js';
+
+/**
+ * The targeting flags, checked before anything runs: a typo must stop the run with the fix,
+ * not surface later as a RangeError inside a check or a 500 from the region's endpoint.
+ */
+export interface TargetFlagValues {
+  since?: string;
+  until?: string;
+  url?: string;
+  region?: string;
+  awsTimeout?: number;
+}
+
+const DURATION = /^\d+(?:\.\d+)?\s*[smhdw]$/i;
+const ISO = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/;
+/** Every AWS region name has this shape (us-east-1, ap-northeast-3, us-gov-west-1, cn-north-1, eu-central-2). */
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/;
+
+export function checkTargetFlags(f: TargetFlagValues): void {
+  for (const [flag, value] of [['--since', f.since], ['--until', f.until]] as const) {
+    if (value === undefined) continue;
+    if (!DURATION.test(value.trim()) && !ISO.test(value.trim()) && value.trim() !== 'now') {
+      throw new BadgateError(`${flag} "${value}" is neither a duration nor a time`, `e.g. ${flag} 2h, ${flag} 30m or ${flag} 2026-12-01T13:00:00Z`);
+    }
+  }
+  if (f.url !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(f.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+      throw new BadgateError(`--url "${f.url}" is not an http or https URL`, 'e.g. --url https://shop.example.com/checkout');
+    }
+  }
+  if (f.region !== undefined && !REGION.test(f.region)) {
+    throw new BadgateError(`--region "${f.region}" is not an AWS region name`, 'e.g. --region us-east-1 or --region ap-northeast-1 (`aws ec2 describe-regions` lists them)');
+  }
+  if (f.awsTimeout !== undefined && !(f.awsTimeout >= 1 && f.awsTimeout <= 600)) {
+    throw new BadgateError(`--aws-timeout must be seconds from 1 to 600, not ${f.awsTimeout}`, 'e.g. --aws-timeout 30 (the default)');
+  }
+}
