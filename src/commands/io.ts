@@ -1,4 +1,5 @@
 import { BadgateError } from '../engine/errors.js';
+import { sanitizeText } from '../engine/sanitize.js';
 
 /** Where a command writes; tests pass their own. */
 export interface Io {
@@ -6,10 +7,16 @@ export interface Io {
   err(s: string): void;
 }
 
+/** The terminal boundary of every command's text: control sequences from data never reach it. */
 export const processIo: Io = {
-  out: (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
-  err: (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`),
+  out: (s) => process.stdout.write(lineOf(s)),
+  err: (s) => process.stderr.write(lineOf(s)),
 };
+
+function lineOf(s: string): string {
+  const clean = sanitizeText(s);
+  return clean.endsWith('\n') ? clean : `${clean}\n`;
+}
 
 /** One line for the user with what to do next; never a stack trace. */
 export function fail(io: Io, command: string, problem: string, next?: string): number {

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isNode, isScalar, visit, type Document } from 'yaml';
 import { FlowSchema, type Flow } from './flow-schema.js';
+import { sanitizeDeep } from './sanitize.js';
 
 export interface LintMessage {
   file: string;
@@ -118,7 +119,8 @@ export function parseYamlWith<T>(schema: { safeParse(data: unknown): { success: 
     if (e instanceof RangeError) return { parsed, messages: [{ file, line: 1, col: 1, message: 'the YAML is nested too deeply to read' }] };
     throw e;
   }
-  const result = schema.safeParse(raw);
+  // Flow, catalog and scenario text is shown on the terminal: no control sequences from a file.
+  const result = schema.safeParse(sanitizeDeep(raw));
   if (!result.success) return { parsed, messages: schemaErrors(result.error.issues, parsed, file, raw) };
   return { data: result.data, parsed, messages: [] };
 }

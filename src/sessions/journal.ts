@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, r
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
+import { sanitizeDeep } from '../engine/sanitize.js';
 import { scrubValue } from '../engine/scrub.js';
 import { acquireLock, LockHeldError, LockIoError, releaseLock, type LockHolder } from './lock.js';
 import { scanJournal, type Damage, type ScanResult, type SkippedLine } from './scan.js';
@@ -208,7 +209,7 @@ export class Journal {
 
   append(e: NewEvent): JournalEvent {
     if (!this.locked) throw new JournalError(`the session journal ${this.path} is closed`);
-    const event = scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...capNotes(e) }) as JournalEvent;
+    const event = sanitizeDeep(scrubValue({ seq: this.seq + 1, at: this.now().toISOString(), ...capNotes(e) })) as JournalEvent;
     try {
       this.fd ??= openSync(this.path, 'a', 0o600);
       writeSync(this.fd, `${JSON.stringify(event)}\n`);

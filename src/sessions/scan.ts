@@ -1,3 +1,4 @@
+import { sanitizeDeep } from '../engine/sanitize.js';
 import type { EventType, JournalEvent } from '../engine/events.js';
 
 /** Why a journal cannot be read at all. */
@@ -60,7 +61,8 @@ function parseLine(text: string): { event: JournalEvent } | { reason: string } {
     return { reason: 'not valid JSON' };
   }
   const why = invalid(v);
-  return why ? { reason: why } : { event: v as JournalEvent };
+  // A journal may come from elsewhere (a copied file, a crafted one): nothing in it reaches a terminal raw.
+  return why ? { reason: why } : { event: sanitizeDeep(v) as JournalEvent };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

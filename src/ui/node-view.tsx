@@ -3,7 +3,7 @@ import { Spinner } from '@inkjs/ui';
 import React from 'react';
 import type { Facts } from '../engine/vocabulary.js';
 import type { QuestionNode, StepNode } from '../engine/flow-schema.js';
-import { interpolate } from '../engine/template.js';
+import { interpolate, interpolateShell } from '../engine/template.js';
 import type { Running } from './use-session.js';
 import { color } from './theme.js';
 
@@ -32,7 +32,7 @@ export function NodeView({ node, facts, cursor, text, error }: NodeViewProps) {
       {node.body ? <Text>{interpolate(node.body, facts).trimEnd()}</Text> : null}
       {node.kind === 'step' && node.commands?.length ? (
         <Box flexDirection="column" marginTop={1} paddingX={1} borderStyle="single" borderColor={color('gray')}>
-          {node.commands.map((c, i) => <Text key={i}>{`$ ${interpolate(c, facts)}`}</Text>)}
+          {node.commands.map((c, i) => <Text key={i}>{`$ ${interpolateShell(c, facts)}`}</Text>)}
         </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
