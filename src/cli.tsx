@@ -46,6 +46,7 @@ const HELP = `
     $ badgate flows lint [files]      validate flow files and drill scenarios
     $ badgate flows schema            print the JSON schema of flow files
     $ badgate iam-policy              print the read-only IAM policy badgate needs
+                                      (--with athena adds what logs --athena needs)
 
   Targeting (run, check)
     --lb NAME|ARN|DNS     the load balancer        --url URL        an affected URL
@@ -119,9 +120,14 @@ async function dispatch(): Promise<number> {
     case 'flows':
       if (args[0] === 'lint') return (await import('./commands/quick.js')).flowsLintCached(args.slice(1), io);
       return (await import('./commands/flows.js')).flowsCommand(args[0], args.slice(1), io);
-    case 'iam-policy':
-      io.out(JSON.stringify((await import('./checks/iam-policy.js')).buildIamPolicy(), null, 2));
+    case 'iam-policy': {
+      const policy = await import('./checks/iam-policy.js');
+      const extra = args[0] === 'athena' || f.with === 'athena';
+      if (f.with !== undefined && f.with !== 'athena') throw new BadgateError(`--with ${f.with}: the only extra is athena`, 'badgate iam-policy --with athena');
+      const p = policy.buildIamPolicy();
+      io.out(JSON.stringify(extra ? { ...p, Statement: [...p.Statement, ...policy.athenaStatements()] } : p, null, 2));
       return 0;
+    }
     case 'logs':
       return (await import('./commands/logs.js')).runLogsCommand({
         source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, athena: f.athena, profile: f.profile, region: f.region,

@@ -80,6 +80,19 @@ export function buildIamPolicy(checks: Pick<Check<unknown>, 'meta'>[] = register
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/**
+ * `badgate logs --athena` runs SELECT queries only (never CREATE: the DDL is printed for the user),
+ * but a query reads the table through Glue and Athena writes its results to the workgroup's S3
+ * output location, so that path needs these on top of the checks' policy (`iam-policy --with athena`).
+ */
+export function athenaStatements(): IamPolicy['Statement'] {
+  return [
+    { Sid: 'AthenaSelectOnly', Effect: 'Allow', Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'], Resource: 'arn:aws:athena:REGION:ACCOUNT:workgroup/WORKGROUP' },
+    { Sid: 'AthenaReadsTheTable', Effect: 'Allow', Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'], Resource: ['arn:aws:glue:REGION:ACCOUNT:catalog', 'arn:aws:glue:REGION:ACCOUNT:database/DATABASE', 'arn:aws:glue:REGION:ACCOUNT:table/DATABASE/*'] },
+    { Sid: 'AthenaWritesItsResults', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:PutObject'], Resource: ['arn:aws:s3:::ATHENA_RESULTS_BUCKET', 'arn:aws:s3:::ATHENA_RESULTS_BUCKET/*'] },
+  ];
+}
+
 /** Read-only by name: Describe*, Get*, List*, plus the query APIs badgate runs when asked. */
 export const QUERY_ACTIONS = new Set([
   'athena:StartQueryExecution', 'athena:GetQueryResults', 'athena:GetQueryExecution',

@@ -30,3 +30,15 @@ describe('buildIamPolicy', () => {
     expect(policy.Statement).toEqual([{ Sid: 'NetworkDescribe', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }]);
   });
 });
+
+describe('iam-policy --with athena', () => {
+  it('adds the Athena SELECT, Glue read and result-bucket statements that logs --athena needs, and only then', async () => {
+    const { athenaStatements, buildIamPolicy } = await import('../../src/checks/iam-policy.js');
+    const base = buildIamPolicy().Statement.flatMap((s) => s.Action);
+    expect(base).not.toContain('athena:StartQueryExecution');
+    const extra = athenaStatements().flatMap((s) => s.Action);
+    // Everything the Athena adapter sends (src/aws/sdk/athena.ts) is granted.
+    expect(extra).toEqual(expect.arrayContaining(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'glue:GetTable']));
+    expect(extra.filter((a) => /:(Create|Delete|Update|Put)/.test(a))).toEqual(['s3:PutObject']);
+  });
+});
