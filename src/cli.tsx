@@ -142,12 +142,21 @@ async function dispatch(): Promise<number> {
   }
 }
 
+/**
+ * The command is done when it returns: a request still hanging on a silent endpoint, or a socket
+ * a probe left open, must not keep the process alive after `q`, Ctrl+C or the last line.
+ */
+function finish(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main().then(
-  (code) => { process.exitCode = code; },
+  finish,
   (err: unknown) => {
     // Last resort: an unexpected bug still gets one line, not a stack trace (BADGATE_DEBUG=1 shows it).
     process.stderr.write(`badgate: unexpected error: ${(err as Error)?.message ?? String(err)}\n  next: re-run with BADGATE_DEBUG=1 and report it\n`);
     if (process.env.BADGATE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
-    process.exitCode = 2;
+    finish(2);
   },
 );

@@ -98,12 +98,13 @@ export async function runCheck<E>(check: Check<E>, ctx: CheckContext, opts: Omit
 
 /** The one check runner: live, recorded, replayed and drill runs differ only in `opts.env`. */
 export function createCheckRunner(opts: RunnerOptions): CheckRunner {
-  return async (node, params, s, progress) => {
+  return async (node, params, s, progress, signal) => {
     const check = getCheck(node.run);
     if (!check) return { result: { status: 'unknown', outcome: 'unknown', summary: `no check named ${node.run} in this badgate` } };
     const skipped = skippedForMissingParams(check.meta, params);
     if (skipped) return { result: skipped };
-    const record = await runCheck(check, { params, facts: s.facts, env: opts.env, signal: opts.signal ?? new AbortController().signal, progress }, opts);
+    const both = [signal, opts.signal].filter((x): x is AbortSignal => Boolean(x));
+    const record = await runCheck(check, { params, facts: s.facts, env: opts.env, signal: both.length ? AbortSignal.any(both) : new AbortController().signal, progress }, opts);
     await opts.afterEach?.().catch(() => undefined);
     return record;
   };

@@ -10,8 +10,16 @@ export interface CheckRecord {
   evidence?: unknown;
 }
 
-/** Runs a flow's check node; the engine never does I/O itself, so the caller injects this. */
-export type CheckRunner = (node: CheckNode, params: Record<string, string>, state: SessionState, progress: (message: string) => void) => Promise<CheckRecord>;
+/**
+ * Runs a flow's check node; the engine never does I/O itself, so the caller injects this.
+ * `signal` aborts this one run (the responder skipped it).
+ */
+export type CheckRunner = (node: CheckNode, params: Record<string, string>, state: SessionState, progress: (message: string) => void, signal?: AbortSignal) => Promise<CheckRecord>;
+
+/** What a check the responder skipped while it ran records: unknown, and why. */
+export function skippedRecord(title: string): CheckRecord {
+  return { result: { status: 'unknown', outcome: 'unknown', summary: `skipped by the responder while it ran (${title})`, nextStep: 'run it again later, or take the manual steps' } };
+}
 
 /** What the session waits for after automatic nodes have run. */
 export type Waiting =

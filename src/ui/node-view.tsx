@@ -10,7 +10,7 @@ import { color } from './theme.js';
 export function RunningView({ running }: { running: Running }) {
   return (
     <Box marginTop={1}>
-      <Spinner label={`${running.title}: ${running.message}`} />
+      <Spinner label={`${running.title}: ${running.message}  (s skips it)`} />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { advance, type CheckRecord, type CheckRunner, type Move } from '../engine/advance.js';
+import { advance, skippedRecord, type CheckRecord, type CheckRunner, type Move } from '../engine/advance.js';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { backEvent, pending, reduce, replay, type SessionState } from '../engine/session.js';
@@ -26,6 +26,7 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
   const stateRef = useRef(state);
   const [running, setRunning] = useState<Running | null>(null);
   const runningRef = useRef<string | null>(null);
+  const abortRef = useRef<{ node: string; title: string; ac: AbortController } | null>(null);
   const [fatal, setFatal] = useState<string | null>(null);
 
   /** One move (or none: just the automatic nodes) through the journal; returns the engine's complaint, if any. */
@@ -54,6 +55,8 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
   }, [journal]);
 
   useEffect(() => {
+    // The latest state, not this render's: keys and skips can move the journal between renders.
+    if (stateRef.current !== state) return;
     const p = pending(flow, state);
     if (p.kind === 'auto') {
       step(null);
@@ -61,11 +64,16 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
     }
     if (p.kind !== 'check' || runningRef.current === p.node.id) return;
     runningRef.current = p.node.id;
+    const ac = new AbortController();
+    abortRef.current = { node: p.node.id, title: p.node.title, ac };
     setRunning({ node: p.node.id, title: p.node.title, message: 'starting' });
     const progress = (message: string) => setRunning((r) => (r && r.node === p.node.id ? { ...r, message } : r));
-    runCheck(p.node, p.params, state, progress)
+    runCheck(p.node, p.params, state, progress, ac.signal)
       .catch((err: unknown): CheckRecord => ({ result: { status: 'unknown', outcome: 'unknown', summary: `check failed: ${(err as Error)?.message ?? String(err)}` } }))
       .then((record) => {
+        // A skipped check already moved on; its late answer is dropped.
+        if (ac.signal.aborted) return;
+        abortRef.current = null;
         runningRef.current = null;
         setRunning(null);
         step({ kind: 'check', record });
@@ -85,9 +93,22 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
     if (text.trim()) commit([{ type: 'note', text: text.trim(), node: stateRef.current.node ?? undefined }]);
   }, [commit]);
 
+  /** Skips the check that is running: it is aborted and recorded as skipped, and the flow goes on. */
+  const skip = useCallback((): boolean => {
+    const r = abortRef.current;
+    if (!r) return false;
+    abortRef.current = null;
+    r.ac.abort();
+    // The journal moves on first: a render in between must not see the old state and start the check again.
+    step({ kind: 'check', record: skippedRecord(r.title) });
+    runningRef.current = null;
+    setRunning(null);
+    return true;
+  }, [step]);
+
   /** The state as of the last event, even before React re-renders (keys can arrive in between). */
   const current = useCallback(() => stateRef.current, []);
   const isRunning = useCallback(() => runningRef.current !== null, []);
 
-  return { state, running, fatal, submit, back, note, current, isRunning };
+  return { state, running, fatal, submit, back, note, skip, current, isRunning };
 }

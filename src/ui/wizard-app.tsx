@@ -121,7 +121,10 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (input === 'a' && drill) { drill.onVerdict(); return; }
     if (input === '?') { dispatch({ type: 'overlay', overlay: 'help' }); return; }
     if (input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
-    if (session.isRunning()) return;
+    if (session.isRunning()) {
+      if (input === 's') session.skip();
+      return;
+    }
     if (input === 'b' || key.escape) {
       if (session.back()) dispatch({ type: 'reset' });
       else dispatch({ type: 'error', message: 'nothing to undo yet' });

@@ -76,6 +76,22 @@ describe('wizard', () => {
     expect(ui.all()).toContain('local.port-listening port 1 listening');
   });
 
+  it('s skips a check that hangs: it is aborted, recorded as skipped, and the flow goes on', async () => {
+    const { ui, journal } = setup();
+    await ui.press('t\r');
+    await ui.waitFor((f) => f.includes('? When'));
+    await ui.press('now\r');
+    await ui.press('1\r');
+    await ui.waitFor((f) => f.includes('1. All fail'));
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.enter);
+    await ui.waitFor((f) => f.includes('(s skips it)'));
+    await ui.press('s');
+    await ui.waitFor((f) => !f.includes('(s skips it)') && !f.includes('Port listening: reading'));
+    const check = journal.events.find((e) => e.type === 'check');
+    expect(check && check.type === 'check' && check.result).toMatchObject({ status: 'unknown', outcome: 'unknown', summary: expect.stringContaining('skipped by the responder') });
+  });
+
   it('b undoes the last answer and the screen asks it again', async () => {
     const { ui, journal } = setup();
     await ui.press('t\r');
