@@ -8,6 +8,10 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/((?:aws_)?secret_?access_?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{40}/gi, '$1[secret]'],
   [/((?:aws_)?session_?token["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{100,}/gi, '$1[secret]'],
   [/(X-Amz-(?:Security-Token|Signature|Credential)=)[^&\s"']+/gi, '$1[secret]'],
+  // The same as headers, as an endpoint or proxy may echo them in an error.
+  [/(x-amz-(?:security-token|signature|credential)\s*:\s*)[^\s;"'&<,]+/gi, '$1[secret]'],
+  // STS session tokens by their shape (base64 of the service's own prefix), wherever they appear.
+  [/\b(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{20,}/g, '[session-token]'],
   [/(\bauthorization\s*:\s*)[^\r\n"]+/gi, '$1[secret]'],
   [/(\bcookie\s*:\s*)[^\r\n"]+/gi, '$1[secret]'],
   [/(\bset-cookie\s*:\s*)[^\r\n"]+/gi, '$1[secret]'],
