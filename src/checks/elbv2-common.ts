@@ -46,9 +46,10 @@ export class NoLoadBalancerError extends Error {
  */
 export async function loadBalancerFor(aws: AwsReader, ctx: Pick<CheckContext, 'params' | 'facts'>): Promise<LoadBalancer> {
   const arn = ctx.facts['lb.arn'] ? String(ctx.facts['lb.arn']) : undefined;
-  const param = ctx.params.lb?.trim();
+  // --lb counts even when the lookup before this check failed: ask for it again here.
+  const param = ctx.params.lb?.trim() || (ctx.facts['target.lb'] ? String(ctx.facts['target.lb']).trim() : '');
   const query = arn ? { arns: [arn] } : param ? (isLbArn(param) ? { arns: [param] } : { names: [param] }) : undefined;
-  if (!query) throw new NoLoadBalancerError('no load balancer chosen: run elbv2.resolve first or pass lb');
+  if (!query) throw new NoLoadBalancerError('no load balancer chosen yet: the load balancer lookup found none (see its result), and no --lb was given');
   const [lb] = await aws.describeLoadBalancers(query);
   if (!lb) throw new NoLoadBalancerError(`load balancer ${arn ?? param} not found`);
   return lb;

@@ -73,3 +73,15 @@ describe('declared causes', () => {
     expect(declared.filter((d) => !ids.has(d.split(':')[1]))).toEqual([]);
   });
 });
+
+describe('a failed load balancer lookup', () => {
+  it('later checks still use --lb (target.lb) instead of asking for it', async () => {
+    const { loadBalancerFor } = await import('../../src/checks/elbv2-common.js');
+    const asked: unknown[] = [];
+    // Only describeLoadBalancers is exercised; the rest of the reader is unused here.
+    const aws = { region: 'us-east-1', describeLoadBalancers: async (q: unknown) => { asked.push(q); return []; } } as unknown as Parameters<typeof loadBalancerFor>[0];
+    await expect(loadBalancerFor(aws, { params: {}, facts: { 'target.lb': 'shop-alb' } })).rejects.toThrow(/shop-alb not found/);
+    expect(asked).toEqual([{ names: ['shop-alb'] }]);
+    await expect(loadBalancerFor(aws, { params: {}, facts: {} })).rejects.toThrow(/no --lb was given/);
+  });
+});
