@@ -5,7 +5,8 @@ import type { Flow } from '../engine/flow-schema.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
 import { buildPostmortem, postmortemJson, renderPostmortem } from '../report/postmortem.js';
 import { findSession, JournalError, readJournal, sessionsDir, stateDir, type SkippedLine } from '../sessions/journal.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 import { reevaluateJournal } from '../engine/reevaluate.js';
 import { evaluateStored } from '../checks/runner.js';
 
@@ -30,7 +31,7 @@ export function writeReportFile(path: string, content: string): { path: string; 
 }
 
 export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean }, io: Io): number {
-  if (!query) return fail(io, 'report', 'which session?', '`badgate sessions` lists them; then `badgate report <id>`');
+  if (!query) throw new BadgateError('which session?', '`badgate sessions` lists them; then `badgate report <id>`');
   let events: JournalEvent[];
   let skipped: SkippedLine[];
   let id: string;
@@ -39,8 +40,8 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
     id = found.id;
     ({ events, skippedLines: skipped } = readJournal(found.path));
   } catch (e) {
-    if (e instanceof JournalError) return fail(io, 'report', e.message, e.next);
-    return fail(io, 'report', (e as Error).message);
+    if (e instanceof JournalError) throw new BadgateError(e.message, e.next);
+    throw new BadgateError((e as Error).message);
   }
   if (skipped.length) {
     const shown = skipped.slice(0, 5).map((s) => `line ${s.line}: ${s.reason}`).join('; ');
@@ -51,7 +52,7 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
   try {
     flow = loadFlow(start.flow);
   } catch (e) {
-    return fail(io, 'report', `cannot load flow "${start.flow}" for this session:\n${(e as Error).message}`);
+    throw new BadgateError(`cannot load flow "${start.flow}" for this session:\n${(e as Error).message}`);
   }
   if (flags.reevaluate) {
     const r = reevaluateJournal(events, evaluateStored);
@@ -68,7 +69,7 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
     mkdirSync(dirname(resolve(flags.out)), { recursive: true });
     writeFileSync(flags.out, content);
   } catch (e) {
-    return fail(io, 'report', `cannot write ${flags.out} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'choose a writable path with --out, or leave --out off to print to the terminal');
+    throw new BadgateError(`cannot write ${flags.out} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'choose a writable path with --out, or leave --out off to print to the terminal');
   }
   io.err(`Postmortem written to ${resolve(flags.out)}`);
   return 0;

@@ -9,7 +9,8 @@ import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type
 import { findSession, Journal, JournalError, listSessions, sessionsDir } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
 
@@ -50,38 +51,38 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
 }
 
 export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promise<number> {
-  if (!process.stdin.isTTY) return fail(io, 'run', NOT_A_TTY, NOT_A_TTY_NEXT);
+  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
   let flow: Flow;
   try {
     flow = loadFlow(flowId);
     loadCatalog();
   } catch (e) {
-    return fail(io, 'run', (e as Error).message);
+    throw new BadgateError((e as Error).message);
   }
   let aws: RunSetup;
   try {
     io.err('Checking AWS access…');
     aws = await setupRun(flags);
   } catch (e) {
-    if (e instanceof SetupError) return fail(io, 'run', e.message);
+    if (e instanceof SetupError) throw e;
     throw e;
   }
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
   } catch (e) {
-    return fail(io, 'run', (e as Error).message);
+    throw new BadgateError((e as Error).message);
   }
   return runWizard(flow, journal, aws, flags, io);
 }
 
 export async function resumeCommand(query: string | undefined, flags: RunFlags, io: Io): Promise<number> {
-  if (!process.stdin.isTTY) return fail(io, 'resume', NOT_A_TTY, NOT_A_TTY_NEXT);
+  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
   let summary;
   try {
     if (!query) {
       const open = listSessions(sessionsDir()).filter((s) => !s.ended);
-      if (!open.length) return fail(io, 'resume', 'no unfinished sessions', 'start one with `badgate`');
+      if (!open.length) throw new BadgateError('no unfinished sessions', 'start one with `badgate`');
       summary = await pick(open.map((s) => ({ value: s.id, label: `${s.title}`, hint: `${s.id} · ${s.flow} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })), 'Unfinished sessions');
       if (!summary) return 0;
       summary = findSession(sessionsDir(), summary);
@@ -89,7 +90,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
       summary = findSession(sessionsDir(), query);
     }
   } catch (e) {
-    return fail(io, 'resume', (e as Error).message, e instanceof JournalError ? e.next : undefined);
+    throw new BadgateError((e as Error).message, e instanceof JournalError ? e.next : undefined);
   }
   let journal: Journal;
   let flow: Flow;
@@ -97,7 +98,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
     flow = loadFlow(summary.flow);
     journal = Journal.open(summary.path);
   } catch (e) {
-    return fail(io, 'resume', (e as Error).message, e instanceof JournalError ? e.next : undefined);
+    throw new BadgateError((e as Error).message, e instanceof JournalError ? e.next : undefined);
   }
   for (const w of journal.warnings) io.err(`badgate resume: ${w}`);
   const start = journal.events[0] as Extract<JournalEvent, { type: 'start' }>;
@@ -117,7 +118,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
 async function pickDrill(flags: RunFlags, io: Io): Promise<number> {
   const { drillChoices, runDrill } = await import('./drill.js');
   const choices = drillChoices();
-  if (!choices.length) return fail(io, 'drill', 'no drill scenarios are installed', 'they live in flows/drills/');
+  if (!choices.length) throw new BadgateError('no drill scenarios are installed', 'they live in flows/drills/');
   const id = await pick(choices, 'Drills: the trainee sees what on-call sees; the answer stays hidden until the debrief');
   return id ? runDrill(id, { out: flags.out }, io) : 0;
 }
@@ -132,7 +133,7 @@ function pick(choices: HomeChoice[], banner?: string): Promise<string | undefine
 
 /** Bare `badgate`: start a new investigation, resume one, or replay a recorded incident. */
 export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
-  if (!process.stdin.isTTY) return fail(io, '', NOT_A_TTY, NOT_A_TTY_NEXT);
+  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
   let open: ReturnType<typeof listSessions> = [];
   try {
     open = listSessions(sessionsDir()).filter((s) => !s.ended).slice(0, 3);

@@ -1,12 +1,13 @@
 import { scanSessions, sessionsDir } from '../sessions/journal.js';
-import { fail, type Io } from './io.js';
+import type { Io } from './io.js';
+import { BadgateError } from '../engine/errors.js';
 
 export function sessionsCommand(io: Io, opts: { json?: boolean } = {}): number {
   let found;
   try {
     found = scanSessions(sessionsDir());
   } catch (e) {
-    return fail(io, 'sessions', (e as Error).message, (e as { next?: string }).next);
+    throw new BadgateError((e as Error).message, (e as { next?: string }).next);
   }
   const { sessions, damaged } = found;
   if (opts.json) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resumeCommand } from '../../src/commands/run.js';
+import { reportError } from '../../src/commands/io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'dist/cli.js');
@@ -71,7 +72,9 @@ describe('resume of a damaged journal', () => {
     process.env.BADGATE_STATE_DIR = state;
     process.stdin.isTTY = true;
     const err: string[] = [];
-    const code = await resumeCommand('20261121-100000-empt', {}, { out: () => {}, err: (s) => err.push(s) });
+    const io = { out: () => {}, err: (s: string) => { err.push(s); } };
+    // As the command line does: a thrown BadgateError goes through the one handler.
+    const code = await resumeCommand('20261121-100000-empt', {}, io).catch((e: unknown) => reportError(e, io, { command: 'resume' }));
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/^badgate resume: session 20261121-100000-empt is damaged: the file is empty \(0 bytes\)\n {2}next: /);
   });
