@@ -59,14 +59,8 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   } catch (e) {
     throw new BadgateError((e as Error).message);
   }
-  let aws: RunSetup;
-  try {
-    io.err('Checking AWS access…');
-    aws = await setupRun(flags);
-  } catch (e) {
-    if (e instanceof SetupError) throw e;
-    throw e;
-  }
+  io.err('Checking AWS access…');
+  const aws: RunSetup = await setupRun(flags);
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
