@@ -7,8 +7,12 @@ import type { AccessRecord, LogCause, LogCauseId } from './types.js';
 
 export type FirstPass =
   | { kind: 'final'; cause: LogCause; why: string; alternatives?: LogCauseId[] }
-  /** dispatched: the request reached the target (`0.000 0.000 -1`) vs never sent (`-1 -1 -1`). */
-  | { kind: 'connection-closed'; dispatched: boolean };
+  /**
+   * dispatched: the request reached the target (`0.000 0.000 -1`: request and target
+   * processing times ≥ 0) vs never sent (`-1 -1 -1`: the connect failed, by RST or ICMP, or a
+   * reused connection was already closed). heldSeconds: how long the target had it.
+   */
+  | { kind: 'connection-closed'; dispatched: boolean; heldSeconds: number };
 
 const LAMBDA_SHAPE = new Set(['LambdaInvalidResponse', 'LambdaResponseTooLarge']);
 
@@ -40,5 +44,6 @@ export function classify502(r: AccessRecord): FirstPass {
       why: 'the target was reached and timed, but its response was not accepted (target_status_code -): malformed or over-32 KB headers',
     };
   }
-  return { kind: 'connection-closed', dispatched: rp >= 0 };
+  const dispatched = rp >= 0 && tp >= 0;
+  return { kind: 'connection-closed', dispatched, heldSeconds: dispatched ? tp : 0 };
 }

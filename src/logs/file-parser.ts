@@ -192,6 +192,7 @@ export class LogFileParser {
       const st = slot.stats;
       st.requests++;
       st.minutes.add(timeMs);
+      if (timeMs > st.lastSeenMs) st.lastSeenMs = timeMs;
       const ts0 = tok[2 * iTargetStatus];
       if (buf[ts0] !== DASH) {
         st.responded++;

@@ -156,3 +156,42 @@ describe('bounded memory in a big outage', () => {
     }
   });
 });
+
+// Field semantics from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html :
+// request_processing_time and target_processing_time are -1 only when the ALB could not
+// dispatch the request; ≥ 0 means the request was sent to the target. The troubleshooting
+// page (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues)
+// gives a RST or ICMP error while connecting as a 502 cause. Lines follow the docs layout (DOC_HTTP).
+describe('dispatched vs not dispatched', () => {
+  const held = (ms: number, target: string): string =>
+    albLine({ time: iso(ms + 4206), created: iso(ms), target, timings: '0.001 4.205 -1', elb: '502', tstat: '-' });
+
+  it('a request the target held 4.2 s and closed is never "not listening"', () => {
+    const lines = background(T0, T0 + 120_000);
+    for (let t = T0 + 10_000; t < T0 + 120_000; t += 30_000) lines.push(held(t, '10.0.1.30:8080'));
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'target-crashed-or-overloaded', count: 4 })]);
+    expect(a.causes[0].why).toMatch(/held it 4\.2 s/);
+  });
+
+  it('an isolated held-then-closed request on an answering target is not the keep-alive race', () => {
+    const lines = [...background(T0, T0 + 120_000), ok(T0), held(T0 + 6_000, '10.0.1.10:8080'), ok(T0 + 20_000)];
+    expect(causesOf(lines)).toEqual({ 'target-crashed-or-overloaded': 1 });
+  });
+
+  it('an isolated -1 -1 -1 with no idle gap is a connect failure, not the keep-alive race', () => {
+    const lines = background(T0, T0 + 120_000);
+    for (let t = T0; t < T0 + 60_000; t += 500) lines.push(ok(t, '10.0.1.10:8080'));
+    lines.push(closed(T0 + 30_250, '10.0.1.10:8080', '-1 -1 -1'));
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'target-crashed-or-overloaded', count: 1 })]);
+    expect(a.causes[0].why).toMatch(/RST or ICMP/);
+  });
+
+  it('an isolated -1 -1 -1 after an idle gap on a pooled connection is the keep-alive race', () => {
+    const lines = [...background(T0 - 60_000, T0 + 120_000), SEED_GOOD, closed(T0 + 6_000, '10.0.1.10:8080', '-1 -1 -1'), ok(T0 + 7_000)];
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'keepalive-race', count: 1 })]);
+    expect(a.keepalive).toMatchObject({ isolated: 1, afterIdleGap: 1 });
+  });
+});
