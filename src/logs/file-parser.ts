@@ -145,11 +145,11 @@ export class LogFileParser {
     let inQuote = false;
     for (let q = p; q < e; q++) {
       const b = buf[q];
-      if (b === QUOTE) {
-        if (buf[q - 1] !== BACKSLASH) {
-          quotes++;
-          inQuote = !inQuote;
-        }
+      // A backslash escapes the next byte, so `\\"` is an escaped backslash and then a quote.
+      if (b === BACKSLASH) q++;
+      else if (b === QUOTE) {
+        quotes++;
+        inQuote = !inQuote;
       } else if (b === SPACE && !inQuote) more++;
     }
     if ((quotes & 1) === 1) {
