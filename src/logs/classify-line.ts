@@ -20,6 +20,14 @@ export function classify502(r: AccessRecord): FirstPass {
   if (r.targetStatusCode === 502) {
     return { kind: 'final', cause: 'target-generated-502', why: 'target_status_code is 502: the target (or a proxy inside it) produced the 502' };
   }
+  if (r.format === 'clb' && r.targetStatusCode === null) {
+    // A Classic ELB answers a closed or reset backend connection with 504, not 502
+    // (ts-elb-error-message), so the ALB keep-alive logic does not apply to its 502s.
+    return {
+      kind: 'final', cause: 'malformed-response', alternatives: ['response-headers-too-large'],
+      why: 'a Classic ELB made this 502: it could not parse the instance\'s response (on a CLB the keep-alive race shows as 504)',
+    };
+  }
   if (r.errorReason.startsWith('Lambda')) {
     if (LAMBDA_SHAPE.has(r.errorReason)) {
       return { kind: 'final', cause: 'lambda-invalid-response', why: `error_reason ${r.errorReason}: the function's response is malformed or over 1 MB` };

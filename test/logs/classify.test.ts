@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../src/logs/log-analyzer.js';
-import { DOC_HTTP, DOC_LAMBDA, SEED_BAD, SEED_GOOD, T0, TG_TLS, albLine, iso } from './fixtures.js';
+import { DOC_CLB, DOC_HTTP, DOC_LAMBDA, SEED_BAD, SEED_GOOD, T0, TG_TLS, albLine, iso } from './fixtures.js';
 
 const ok = (ms: number, target = '10.0.1.10:8080', extra = {}): string =>
   albLine({ time: iso(ms + 3), created: iso(ms), target, timings: '0.000 0.003 0.000', elb: '200', tstat: '200', ...extra });
@@ -193,5 +193,26 @@ describe('dispatched vs not dispatched', () => {
     const a = analyzeText({ 'x.log': lines.join('\n') });
     expect(a.causes).toEqual([expect.objectContaining({ cause: 'keepalive-race', count: 1 })]);
     expect(a.keepalive).toMatchObject({ isolated: 1, afterIdleGap: 1 });
+  });
+});
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/ts-elb-error-message.html :
+// HTTP 502 means the CLB could not parse the instance's response; a backend that closes the
+// connection gives HTTP 504. The line is the CLB docs example (DOC_CLB) turned into a 502.
+describe('Classic ELB 502s', () => {
+  const clb502 = (timings: string, at: string): string =>
+    DOC_CLB.replace('2015-05-13T23:39:43.945958Z', at).replace('0.000073 0.001048 0.000057 200 200', `${timings} 502 -`);
+
+  it('an isolated CLB 502 is a malformed response, never the keep-alive race', () => {
+    const lines = [DOC_CLB, clb502('0.000073 0.001048 -1', '2015-05-13T23:39:49.000000Z'), clb502('-1 -1 -1', '2015-05-13T23:40:30.000000Z'), DOC_CLB.replace('23:39:43', '23:41:00')];
+    const a = analyzeText({ 'clb.log': lines.join('\n') });
+    expect(a.format).toBe('clb');
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'malformed-response', count: 2, alternatives: ['response-headers-too-large'] })]);
+    expect(a.keepalive.connectionClosed502).toBe(0);
+  });
+
+  it('a CLB 502 passed through from the instance stays target-generated', () => {
+    const line = DOC_CLB.replace('200 200', '502 502');
+    expect(causesOf([DOC_CLB, line])).toEqual({ 'target-generated-502': 1 });
   });
 });
