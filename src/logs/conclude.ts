@@ -249,13 +249,18 @@ function perMinute(a: AnalyzerState): PerMinute {
   const len = Math.floor((last - first) / step) + 1;
   const total = new Array<number>(len).fill(0);
   const errors502 = new Array<number>(len).fill(0);
+  let peak: PerMinute['peak502'];
   for (const [m, [t, e]] of a.minutes) {
     const i = Math.floor((m - first) / step);
     if (i < 0 || i >= len) continue;
     total[i] += t;
     errors502[i] += e;
+    const earlier = peak !== undefined && e === peak.count && m * 60000 < Date.parse(peak.minute);
+    if (e > 0 && (peak === undefined || e > peak.count || earlier)) peak = { minute: new Date(m * 60000).toISOString(), count: e };
   }
-  return { start: new Date(first * 60000).toISOString(), periodSeconds: 60 * step, total, errors502 };
+  const out: PerMinute = { start: new Date(first * 60000).toISOString(), periodSeconds: 60 * step, total, errors502 };
+  if (peak) out.peak502 = peak;
+  return out;
 }
 
 function whyOf(t: Tally): string {
@@ -290,9 +295,10 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     })
     .sort((x, y) => y.count - x.count || (x.cause < y.cause ? -1 : 1));
   const top = a.opts.top;
+  // An nginx error log has no request counts: its upstreams get none rather than a rate over their errors.
   const byTarget: Breakdown[] = a.breakdown(a.target502s, top).map((b) => {
     const st = a.targets.get(b.key);
-    return st ? { ...b, requests: st.requests, rate502: round(st.requests ? b.count502 / st.requests : 0) } : b;
+    return st && st.requests > 0 ? { ...b, requests: st.requests, rate502: round(b.count502 / st.requests) } : b;
   });
   const examples: LogAnalysis['examples'] = [];
   for (const cause of causes) {

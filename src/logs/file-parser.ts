@@ -247,9 +247,8 @@ export class LogFileParser {
       a.tally(c.cause, ref, text, `nginx: ${c.kind} (${r.message.slice(0, 120)})`);
       return;
     }
+    // Only the burst count per upstream decides nginx causes; the error log shows no requests.
     const slot = a.slot(this.node, up);
-    slot.stats.requests++;
-    slot.stats.minutes.add(ms);
     const flags = PENDING_NGINX | (c.kind === 'reset' ? PENDING_DISPATCHED : 0);
     a.pending.push(slot, ms, ms, flags, this.fileIdx, lineNo, () => ref, text);
   }

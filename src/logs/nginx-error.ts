@@ -119,8 +119,13 @@ export function classifyNginxMessage(message: string): NginxClass {
   return { ...f, is502: true };
 }
 
-/** Host:port of the upstream in `upstream: "http://10.0.0.5:8080/path"`. */
+/**
+ * Host:port of the upstream in `upstream: "http://10.0.0.5:8080/path"`, or the socket in
+ * `fastcgi://unix:/run/php/php8.2-fpm.sock:` (nginx ends a unix: address with `:`).
+ */
 export function upstreamHost(upstream: string): string {
+  const unix = /^[a-z]+:\/\/(unix:[^:]+)/.exec(upstream);
+  if (unix) return unix[1];
   const m = /^[a-z]+:\/\/([^/]+)/.exec(upstream);
   return m ? m[1] : upstream;
 }

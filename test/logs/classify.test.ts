@@ -126,7 +126,7 @@ describe('breakdowns and series', () => {
       albLine({ time: iso(T0 + 185_000), elb: '502', tstat: '502', path: '/api/pay', client: '198.51.100.9:4001' }),
     ];
     const a = analyzeText({ 'x.log': lines.join('\n') }, { sinceMs: T0, untilMs: T0 + 240_000 });
-    expect(a.perMinute).toEqual({ start: new Date(T0).toISOString(), periodSeconds: 60, total: [1, 2, 0, 1], errors502: [0, 1, 0, 1] });
+    expect(a.perMinute).toEqual({ start: new Date(T0).toISOString(), periodSeconds: 60, total: [1, 2, 0, 1], errors502: [0, 1, 0, 1], peak502: { minute: new Date(T0 + 60_000).toISOString(), count: 1 } });
     expect(a.byPath).toEqual([{ key: '/api/pay', count502: 2 }]);
     expect(a.byClient).toEqual([{ key: '198.51.100.9', count502: 2 }]);
     expect(a.byTargetGroup[0].count502).toBe(2);
