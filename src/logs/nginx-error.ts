@@ -7,7 +7,7 @@ import type { LogCauseId, NginxErrorRecord } from './types.js';
 /** What went wrong with the upstream, as the nginx checks name it. */
 export type NginxKind =
   | 'refused' | 'prematurely-closed' | 'reset' | 'too-big-header' | 'invalid-header'
-  | 'ssl' | 'no-live-upstreams' | 'rejected' | 'timeout'
+  | 'ssl' | 'no-live-upstreams' | 'timeout'
   /** An upstream failure after the response header was sent: a truncated body, not a 502. */
   | 'truncated-body'
   /** A failure on the client connection (TLS handshake, reading the request): no upstream involved. */
@@ -99,7 +99,8 @@ function upstreamFailure(m: string): Failure | null {
   if (BACKLOG.test(m)) return { kind: 'refused', cause: 'target-crashed-or-overloaded' };
   if (m.includes('upstream sent too big header')) return { kind: 'too-big-header', cause: 'response-headers-too-large' };
   if (GRPC_GOAWAY.test(m)) return { kind: 'prematurely-closed', cause: 'burst-dependent' };
-  if (GRPC_REJECTED.test(m)) return { kind: 'rejected', cause: 'target-crashed-or-overloaded' };
+  // RST_STREAM is the HTTP/2 reset: the kind the nginx check already knows, with its own cause.
+  if (GRPC_REJECTED.test(m)) return { kind: 'reset', cause: 'target-crashed-or-overloaded' };
   if (FASTCGI_EMPTY.test(m)) return { kind: 'prematurely-closed', cause: 'target-crashed-or-overloaded' };
   if (CLOSED.test(m)) return { kind: 'prematurely-closed', cause: 'burst-dependent' };
   if (m.includes('upstream sent ') && !HARMLESS_SENT.test(m)) return { kind: 'invalid-header', cause: 'malformed-response' };

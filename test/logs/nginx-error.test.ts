@@ -92,7 +92,7 @@ describe('nginx error log', () => {
     ['upstream sent too big header while reading response header from upstream', 'too-big-header', 'response-headers-too-large'],
     // uwsgi and SCGI use the shared "upstream prematurely closed connection".
     ['upstream prematurely closed connection while reading response header from upstream', 'prematurely-closed', 'burst-dependent'],
-    ['upstream rejected request with error 2 while reading response header from upstream', 'rejected', 'target-crashed-or-overloaded'],
+    ['upstream rejected request with error 2 while reading response header from upstream', 'reset', 'target-crashed-or-overloaded'],
     ['upstream sent goaway with error 0 while reading response header from upstream', 'prematurely-closed', 'burst-dependent'],
     ['upstream prematurely closed stream while reading response header from upstream', 'prematurely-closed', 'burst-dependent'],
     ['upstream sent invalid :status "99" while reading response header from upstream', 'invalid-header', 'malformed-response'],
