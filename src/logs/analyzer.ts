@@ -215,6 +215,10 @@ export class AnalyzerState {
     if (!t) {
       t = { count: 0, refs: [], examples: [], whys: new Map(), alternatives };
       this.tallies.set(cause, t);
+    } else if (alternatives) {
+      // Lines of one cause can name different alternatives; keep them all.
+      const merged = new Set([...(t.alternatives ?? []), ...alternatives]);
+      if (merged.size !== (t.alternatives?.length ?? 0)) t.alternatives = [...merged];
     }
     t.count++;
     if (t.refs.length < MAX_REFS) t.refs.push(ref);

@@ -9,14 +9,15 @@
  *   restart or overload (TLS on an HTTPS target when the request was never sent);
  * - otherwise they are isolated failures on a target that is answering: a keep-alive race
  *   when the target closed a dispatched request at once, or when a never-dispatched one
- *   (`-1 -1 -1`, a RST or ICMP error on the connection) came after an idle gap; a connect
- *   failure (crash/overload) without the gap, or when the target held the request first.
+ *   (`-1 -1 -1`, a RST or ICMP error on the connection) came after an idle gap; without the
+ *   gap it stays a suspected race with the connect failure named as the alternative; a
+ *   crash when the target held the request first.
  * The idle gap (time since the previous response on the same ALB node and target) then
  * says how strong the keep-alive signature is, compared with ordinary requests.
  */
 import type { AnalyzerState, Tally, TargetSlot, TargetStats } from './analyzer.js';
 import { PENDING_DISPATCHED, PENDING_HELD, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
-import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, PerMinute, Verdict } from './types.js';
+import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, LogCauseId, PerMinute, Verdict } from './types.js';
 
 const GAP_EDGES = [1, 2, 5, 10, 30, 60];
 const MAX_POINTS = 2880;
@@ -107,9 +108,9 @@ function classifyPending(a: AnalyzerState): PendingSummary {
   const raceSlots = new Set<TargetSlot>();
   const assigned: LogCause[] = [];
   let cur = 0;
-  const mark = (cause: LogCause, ref: string, line: string | null, why: string): void => {
+  const mark = (cause: LogCause, ref: string, line: string | null, why: string, alternatives?: LogCauseId[]): void => {
     assigned[cur] = cause;
-    a.tally(cause, ref, line, why);
+    a.tally(cause, ref, line, why, alternatives);
   };
   for (let i = 0; i < p.n; i++) {
     cur = i;
@@ -172,7 +173,9 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     } else if (afterIdle) {
       mark('keepalive-race', ref, line, `not dispatched (-1 -1 -1) ${gap} s after the target's previous response: the pooled connection was closed by the target as the LB reused it`);
     } else {
-      mark('target-crashed-or-overloaded', ref, line, `not dispatched (-1 -1 -1) with no idle gap before it (${Number.isFinite(gap) ? `${gap} s` : 'no earlier response'}): a TCP RST or ICMP error while connecting to a target that answers other requests (listen backlog full, restarting); check TargetConnectionErrorCount`);
+      // The log cannot tell these apart; the metric can. The lab (test/lab) compresses time,
+      // so its races show no idle gap in whole seconds: they land here too.
+      mark('keepalive-race', ref, line, `not dispatched (-1 -1 -1), isolated on a target that answers others, with no idle gap before it (${Number.isFinite(gap) ? `${gap} s` : 'no earlier response'}): a pooled connection the target had already closed, or a TCP RST or ICMP error while connecting; TargetConnectionErrorCount rising means the latter`, ['target-crashed-or-overloaded', 'target-not-listening']);
     }
   }
   assignOverflow(a, assigned);

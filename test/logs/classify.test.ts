@@ -179,13 +179,14 @@ describe('dispatched vs not dispatched', () => {
     expect(causesOf(lines)).toEqual({ 'target-crashed-or-overloaded': 1 });
   });
 
-  it('an isolated -1 -1 -1 with no idle gap is a connect failure, not the keep-alive race', () => {
+  it('an isolated -1 -1 -1 with no idle gap is not asserted as a keep-alive close: the connect failure is named', () => {
     const lines = background(T0, T0 + 120_000);
     for (let t = T0; t < T0 + 60_000; t += 500) lines.push(ok(t, '10.0.1.10:8080'));
     lines.push(closed(T0 + 30_250, '10.0.1.10:8080', '-1 -1 -1'));
     const a = analyzeText({ 'x.log': lines.join('\n') });
-    expect(a.causes).toEqual([expect.objectContaining({ cause: 'target-crashed-or-overloaded', count: 1 })]);
-    expect(a.causes[0].why).toMatch(/RST or ICMP/);
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'keepalive-race', count: 1, confidence: 'suspected', alternatives: ['target-crashed-or-overloaded', 'target-not-listening'] })]);
+    expect(a.causes[0].why).toMatch(/no idle gap .*RST or ICMP error while connecting; TargetConnectionErrorCount/);
+    expect(a.keepalive).toMatchObject({ isolated: 1, afterIdleGap: 0, signature: false });
   });
 
   it('an isolated -1 -1 -1 after an idle gap on a pooled connection is the keep-alive race', () => {
