@@ -1,11 +1,12 @@
-/** Child process of bench/log-parse.ts: analyses one file and prints timing and peak RSS as JSON. */
+/** Child process of bench/log-parse.ts: analyses a file or directory and prints timing and peak RSS as JSON. */
 import { analyzeInputs } from '../src/logs/run-analysis.js';
 import { resolveLocalSource } from '../src/logs/local-source.js';
 
-const file = process.argv[2];
+const source = process.argv[2];
+const concurrency = Number(process.argv[3] ?? '1');
 const t0 = performance.now();
-const inputs = await resolveLocalSource(file);
-const a = await analyzeInputs(inputs, { concurrency: 1 });
+const inputs = await resolveLocalSource(source);
+const a = await analyzeInputs(inputs, { concurrency });
 const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({
   ms,

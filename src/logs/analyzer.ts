@@ -30,6 +30,8 @@ export interface TargetStats {
   /** Requests the target answered with any status: it was reachable. */
   responded: number;
   lastResponseMs: number;
+  /** Latest log time of any request on it: deregistration needs the traffic to have ended. */
+  lastSeenMs: number;
   minutes: MinuteCounts;
 }
 
@@ -59,13 +61,15 @@ export class PendingStore {
   reqMs: number[] = [];
   endMs: number[] = [];
   flags: number[] = [];
+  /** Seconds the target held a dispatched request (target_processing_time), else 0. */
+  held: number[] = [];
   file: number[] = [];
   line: number[] = [];
   text = new Map<number, string>();
   /** Per target past CAP: how many, some evidence, and per minute (bursts still need them). */
   overflow = new Map<TargetStats, { count: number; refs: LineRef[]; minutes: Map<number, number> }>();
 
-  push(slot: TargetSlot, reqMs: number, endMs: number, flags: number, file: number, lineNo: number, ref: () => LineRef, line: string | null): void {
+  push(slot: TargetSlot, reqMs: number, endMs: number, flags: number, file: number, lineNo: number, ref: () => LineRef, line: string | null, held = 0): void {
     if (this.n >= PendingStore.CAP) {
       const o = this.overflow.get(slot.stats) ?? { count: 0, refs: [], minutes: new Map<number, number>() };
       o.count++;
@@ -80,6 +84,7 @@ export class PendingStore {
     this.reqMs.push(reqMs);
     this.endMs.push(endMs);
     this.flags.push(flags);
+    this.held.push(held);
     this.file.push(file);
     this.line.push(lineNo);
     if (line !== null && this.text.size < 400) this.text.set(i, line);
@@ -97,6 +102,9 @@ export const PENDING_HTTPS = 2;
 export const PENDING_HTTPS_KNOWN = 4;
 /** nginx: decided by bursts per upstream, never by deregistration or idle gaps. */
 export const PENDING_NGINX = 8;
+/** The target held the dispatched request ≥ HELD_SECONDS before closing: not a reuse race. */
+export const PENDING_HELD = 16;
+export const HELD_SECONDS = 1;
 
 const MAX_KEYS = 20_000;
 const MAX_SAMPLES = 20;
@@ -186,7 +194,7 @@ export class AnalyzerState {
   target(key: string): TargetStats {
     let t = this.targets.get(key);
     if (!t) {
-      t = { id: this.targets.size, key, requests: 0, responded: 0, lastResponseMs: -Infinity, minutes: new MinuteCounts() };
+      t = { id: this.targets.size, key, requests: 0, responded: 0, lastResponseMs: -Infinity, lastSeenMs: -Infinity, minutes: new MinuteCounts() };
       this.targets.set(key, t);
     }
     return t;
@@ -207,6 +215,10 @@ export class AnalyzerState {
     if (!t) {
       t = { count: 0, refs: [], examples: [], whys: new Map(), alternatives };
       this.tallies.set(cause, t);
+    } else if (alternatives) {
+      // Lines of one cause can name different alternatives; keep them all.
+      const merged = new Set([...(t.alternatives ?? []), ...alternatives]);
+      if (merged.size !== (t.alternatives?.length ?? 0)) t.alternatives = [...merged];
     }
     t.count++;
     if (t.refs.length < MAX_REFS) t.refs.push(ref);
@@ -252,8 +264,9 @@ export class AnalyzerState {
     // CLB `time` is the request time already; ALB's is when the response ended.
     const reqMs = Number.isFinite(created) ? created : timeMs;
     const { https, known } = this.isHttps(r);
-    const flags = (first.dispatched ? PENDING_DISPATCHED : 0) | (https ? PENDING_HTTPS : 0) | (known ? PENDING_HTTPS_KNOWN : 0);
-    this.pending.push(slot, reqMs, timeMs, flags, fileIdx, lineNo, () => ref, line);
+    const flags = (first.dispatched ? PENDING_DISPATCHED : 0) | (first.heldSeconds >= HELD_SECONDS ? PENDING_HELD : 0) |
+      (https ? PENDING_HTTPS : 0) | (known ? PENDING_HTTPS_KNOWN : 0);
+    this.pending.push(slot, reqMs, timeMs, flags, fileIdx, lineNo, () => ref, line, first.heldSeconds);
   }
 
   breakdown(map: Map<string, number>, limit: number): { key: string; count502: number }[] {

@@ -3,16 +3,21 @@
  * get their cause, because it depends on the traffic around them, possibly read later
  * from another file:
  * - the target's traffic ended with these 502s, which were in flight ≥ 1 s → deregistration;
- * - the target never answered anything in the window → not listening (TLS on an HTTPS target);
+ * - the target never answered anything in the window → not listening when the requests were
+ *   never dispatched (TLS on an HTTPS target), crashed or overloaded when they were;
  * - they come in a burst on that target (≥ 3 in ±1 minute, ≥ half its requests) → crash,
  *   restart or overload (TLS on an HTTPS target when the request was never sent);
- * - otherwise they are isolated failures on a target that is answering → keep-alive race.
+ * - otherwise they are isolated failures on a target that is answering: a keep-alive race
+ *   when the target closed a dispatched request at once, or when a never-dispatched one
+ *   (`-1 -1 -1`, a RST or ICMP error on the connection) came after an idle gap; without the
+ *   gap it stays a suspected race with the connect failure named as the alternative; a
+ *   crash when the target held the request first.
  * The idle gap (time since the previous response on the same ALB node and target) then
  * says how strong the keep-alive signature is, compared with ordinary requests.
  */
 import type { AnalyzerState, Tally, TargetSlot, TargetStats } from './analyzer.js';
-import { PENDING_DISPATCHED, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
-import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, PerMinute, Verdict } from './types.js';
+import { PENDING_DISPATCHED, PENDING_HELD, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
+import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, LogCauseId, PerMinute, Verdict } from './types.js';
 
 const GAP_EDGES = [1, 2, 5, 10, 30, 60];
 const MAX_POINTS = 2880;
@@ -61,6 +66,10 @@ function assignOverflow(a: AnalyzerState, assigned: LogCause[]): void {
   }
 }
 
+function heldWhy(flags: number, heldSeconds: number): string {
+  return (flags & PENDING_HELD) !== 0 ? `held it ${heldSeconds.toFixed(1)} s, then closed the connection` : 'closed the connection at once';
+}
+
 interface PendingSummary {
   gaps502: number[];
   afterGap: number;
@@ -99,9 +108,9 @@ function classifyPending(a: AnalyzerState): PendingSummary {
   const raceSlots = new Set<TargetSlot>();
   const assigned: LogCause[] = [];
   let cur = 0;
-  const mark = (cause: LogCause, ref: string, line: string | null, why: string): void => {
+  const mark = (cause: LogCause, ref: string, line: string | null, why: string, alternatives?: LogCauseId[]): void => {
     assigned[cur] = cause;
-    a.tally(cause, ref, line, why);
+    a.tally(cause, ref, line, why, alternatives);
   };
   for (let i = 0; i < p.n; i++) {
     cur = i;
@@ -126,14 +135,17 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     const ref = `${a.fileNames[p.file[i]]}:${p.line[i]}`;
     const line = p.text.get(i) ?? null;
     const duration = p.endMs[i] - p.reqMs[i];
-    if (!nginx && duration >= 1000 && st.lastResponseMs < p.endMs[i] && a.lastMs - p.endMs[i] >= 60_000) {
+    // Requests cut together at deregistration end within about a second of each other.
+    const trafficEnded = st.lastResponseMs < p.endMs[i] && st.lastSeenMs - p.endMs[i] <= 1000;
+    if (!nginx && duration >= 1000 && st.responded > 0 && trafficEnded && a.lastMs - p.endMs[i] >= 60_000) {
       mark('deregistration-delay', ref, line, `in flight ${(duration / 1000).toFixed(1)} s, then the target got no more traffic while the LB went on serving: it was deregistered or scaled in`);
       bursts++;
       continue;
     }
     if (!nginx && st.responded === 0) {
-      if (https) mark('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);
-      else mark('target-not-listening', ref, line, 'the target never answered a request in the window: nothing listens on the port (connection refused)');
+      if (dispatched) mark('target-crashed-or-overloaded', ref, line, `the request reached the target (processing times ≥ 0), which ${heldWhy(f, p.held[i])} and answered nothing in the window: the app accepts connections but fails every request`);
+      else if (https) mark('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);
+      else mark('target-not-listening', ref, line, 'the request was never dispatched (-1 -1 -1) and the target never answered in the window: nothing listens on the port (connection refused)');
       bursts++;
       continue;
     }
@@ -145,15 +157,26 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     }
     isolated++;
     raceSlots.add(slot);
-    const gap = slot.bits.gapBefore(p.reqMs[i]);
+    const gap = nginx ? Infinity : slot.bits.gapBefore(p.reqMs[i]);
+    const afterIdle = gap >= N && gap <= idle;
     gaps502[gapBucket(gap)]++;
-    if (gap >= N && gap <= idle) {
+    if (afterIdle) {
       afterGap++;
       gapValues.push(gap);
     }
-    mark('keepalive-race', ref, line, nginx
-      ? 'isolated upstream close/reset on a reused connection: the upstream keep-alive timeout is shorter than nginx reuses connections'
-      : 'isolated closed connection on a target that answers other requests: the target closed an idle keep-alive connection as the LB reused it');
+    if (nginx) {
+      mark('keepalive-race', ref, line, 'isolated upstream close/reset on a reused connection: the upstream keep-alive timeout is shorter than nginx reuses connections');
+    } else if ((f & PENDING_HELD) !== 0) {
+      mark('target-crashed-or-overloaded', ref, line, `the target took the request and ${heldWhy(f, p.held[i])} without answering: a worker crashed, was killed or timed out mid-request (a keep-alive race closes at once)`);
+    } else if (dispatched) {
+      mark('keepalive-race', ref, line, 'isolated closed connection on a target that answers other requests: the target closed an idle keep-alive connection as the LB reused it');
+    } else if (afterIdle) {
+      mark('keepalive-race', ref, line, `not dispatched (-1 -1 -1) ${gap} s after the target's previous response: the pooled connection was closed by the target as the LB reused it`);
+    } else {
+      // The log cannot tell these apart; the metric can. The lab (test/lab) compresses time,
+      // so its races show no idle gap in whole seconds: they land here too.
+      mark('keepalive-race', ref, line, `not dispatched (-1 -1 -1), isolated on a target that answers others, with no idle gap before it (${Number.isFinite(gap) ? `${gap} s` : 'no earlier response'}): a pooled connection the target had already closed, or a TCP RST or ICMP error while connecting; TargetConnectionErrorCount rising means the latter`, ['target-crashed-or-overloaded', 'target-not-listening']);
+    }
   }
   assignOverflow(a, assigned);
   return { gaps502, afterGap, isolated, bursts, gapValues, raceSlots };
@@ -229,13 +252,18 @@ function perMinute(a: AnalyzerState): PerMinute {
   const len = Math.floor((last - first) / step) + 1;
   const total = new Array<number>(len).fill(0);
   const errors502 = new Array<number>(len).fill(0);
+  let peak: PerMinute['peak502'];
   for (const [m, [t, e]] of a.minutes) {
     const i = Math.floor((m - first) / step);
     if (i < 0 || i >= len) continue;
     total[i] += t;
     errors502[i] += e;
+    const earlier = peak !== undefined && e === peak.count && m * 60000 < Date.parse(peak.minute);
+    if (e > 0 && (peak === undefined || e > peak.count || earlier)) peak = { minute: new Date(m * 60000).toISOString(), count: e };
   }
-  return { start: new Date(first * 60000).toISOString(), periodSeconds: 60 * step, total, errors502 };
+  const out: PerMinute = { start: new Date(first * 60000).toISOString(), periodSeconds: 60 * step, total, errors502 };
+  if (peak) out.peak502 = peak;
+  return out;
 }
 
 function whyOf(t: Tally): string {
@@ -270,9 +298,10 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     })
     .sort((x, y) => y.count - x.count || (x.cause < y.cause ? -1 : 1));
   const top = a.opts.top;
+  // An nginx error log has no request counts: its upstreams get none rather than a rate over their errors.
   const byTarget: Breakdown[] = a.breakdown(a.target502s, top).map((b) => {
     const st = a.targets.get(b.key);
-    return st ? { ...b, requests: st.requests, rate502: round(st.requests ? b.count502 / st.requests : 0) } : b;
+    return st && st.requests > 0 ? { ...b, requests: st.requests, rate502: round(b.count502 / st.requests) } : b;
   });
   const examples: LogAnalysis['examples'] = [];
   for (const cause of causes) {

@@ -6,6 +6,7 @@
 import type { AnalyzerState, TargetSlot } from './analyzer.js';
 import { PENDING_DISPATCHED, PENDING_NGINX } from './analyzer.js';
 import { LineSplitter } from './line-splitter.js';
+import { detectLine } from './line-format.js';
 import { parseIsoBytes, parseIsoString } from './iso-time.js';
 import { ALB_MIN_FIELDS, CLB_MIN_FIELDS, parseAlbRecord, parseClbRecord } from './access-record.js';
 import { classifyNginxMessage, parseNginxErrorLine, upstreamHost } from './nginx-error.js';
@@ -24,7 +25,7 @@ export function nodeFromName(name: string): string {
 
 export class LogFileParser {
   private readonly splitter: LineSplitter;
-  private format: LogFormat | null = null;
+  private lastFormat: LogFormat | null = null;
   private readonly tok = new Int32Array(24);
   private readonly node: string;
   private readonly fileIdx: number;
@@ -71,13 +72,19 @@ export class LogFileParser {
       a.blank++;
       return;
     }
-    if (this.format === null) {
-      this.format = sniff(buf, s, e);
-      a.formats.add(this.format);
+    const { format, start } = detectLine(buf, s, e);
+    if (format === 'alb') this.access('alb', buf, start, e, lineNo, 10, ALB_MIN_FIELDS, 1, 2, 4, 8, 9);
+    else if (format === 'clb') this.access('clb', buf, start, e, lineNo, 9, CLB_MIN_FIELDS, 0, 1, 3, 7, 8);
+    else if (format === 'nginx-error') this.nginx(buf, start, e, lineNo);
+    else this.bad(lineNo, 'not an ALB, CLB or nginx error-log line', buf, s, e);
+  }
+
+  /** Formats are those of lines that were read, so container notices do not make a file "mixed". */
+  private accepted(format: LogFormat): void {
+    if (format !== this.lastFormat) {
+      this.lastFormat = format;
+      this.a.formats.add(format);
     }
-    if (this.format === 'alb') this.access(buf, s, e, lineNo, 10, ALB_MIN_FIELDS, 1, 2, 4, 8, 9);
-    else if (this.format === 'clb') this.access(buf, s, e, lineNo, 9, CLB_MIN_FIELDS, 0, 1, 3, 7, 8);
-    else this.nginx(buf, s, e, lineNo);
   }
 
   private lbMatches(buf: Buffer, s: number, e: number): boolean {
@@ -96,7 +103,7 @@ export class LogFileParser {
    * at least; the rest are the indexes of the time, elb, target:port, elb_status_code and
    * target_status_code fields in that format.
    */
-  private access(buf: Buffer, s: number, e: number, lineNo: number, fields: number, minFields: number, iTime: number, iElb: number, iTarget: number, iStatus: number, iTargetStatus: number): void {
+  private access(format: 'alb' | 'clb', buf: Buffer, s: number, e: number, lineNo: number, fields: number, minFields: number, iTime: number, iElb: number, iTarget: number, iStatus: number, iTargetStatus: number): void {
     const a = this.a;
     const tok = this.tok;
     let p = s;
@@ -138,11 +145,11 @@ export class LogFileParser {
     let inQuote = false;
     for (let q = p; q < e; q++) {
       const b = buf[q];
-      if (b === QUOTE) {
-        if (buf[q - 1] !== BACKSLASH) {
-          quotes++;
-          inQuote = !inQuote;
-        }
+      // A backslash escapes the next byte, so `\\"` is an escaped backslash and then a quote.
+      if (b === BACKSLASH) q++;
+      else if (b === QUOTE) {
+        quotes++;
+        inQuote = !inQuote;
       } else if (b === SPACE && !inQuote) more++;
     }
     if ((quotes & 1) === 1) {
@@ -153,6 +160,7 @@ export class LogFileParser {
       this.bad(lineNo, 'too few fields (truncated line?)', buf, s, e);
       return;
     }
+    this.accepted(format);
     if (!a.inWindow(timeMs)) {
       a.outOfWindow++;
       return;
@@ -165,7 +173,7 @@ export class LogFileParser {
     let rec = null;
     if (status === 502) {
       // Full parse first so a 502 line that does not parse is not half counted.
-      const r = this.format === 'alb' ? parseAlbRecord(buf, s, e) : parseClbRecord(buf, s, e);
+      const r = format === 'alb' ? parseAlbRecord(buf, s, e) : parseClbRecord(buf, s, e);
       if (!r.ok) {
         this.bad(lineNo, r.reason, buf, s, e);
         return;
@@ -184,6 +192,7 @@ export class LogFileParser {
       const st = slot.stats;
       st.requests++;
       st.minutes.add(timeMs);
+      if (timeMs > st.lastSeenMs) st.lastSeenMs = timeMs;
       const ts0 = tok[2 * iTargetStatus];
       if (buf[ts0] !== DASH) {
         st.responded++;
@@ -215,6 +224,7 @@ export class LogFileParser {
       this.bad(lineNo, p.reason, buf, s, e);
       return;
     }
+    this.accepted('nginx-error');
     const r = p.record;
     const ms = parseIsoString(r.time);
     if (!a.inWindow(ms)) {
@@ -237,17 +247,9 @@ export class LogFileParser {
       a.tally(c.cause, ref, text, `nginx: ${c.kind} (${r.message.slice(0, 120)})`);
       return;
     }
+    // Only the burst count per upstream decides nginx causes; the error log shows no requests.
     const slot = a.slot(this.node, up);
-    slot.stats.requests++;
-    slot.stats.minutes.add(ms);
     const flags = PENDING_NGINX | (c.kind === 'reset' ? PENDING_DISPATCHED : 0);
     a.pending.push(slot, ms, ms, flags, this.fileIdx, lineNo, () => ref, text);
   }
-}
-
-function sniff(buf: Buffer, s: number, e: number): LogFormat {
-  // nginx: `2024/01/31 ...`; CLB starts with its ISO time; ALB with the request type.
-  if (e - s > 10 && buf[s + 4] === 0x2f && buf[s + 7] === 0x2f) return 'nginx-error';
-  if (e - s > 10 && buf[s] >= 48 && buf[s] <= 57 && buf[s + 4] === 0x2d) return 'clb';
-  return 'alb';
 }

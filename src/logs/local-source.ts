@@ -12,8 +12,16 @@ export interface LogInput {
 
 const LOG_NAME = /\.(log|txt)(\.gz)?$|\.gz$|error[._-]?log/i;
 
+/**
+ * Read buffers sized to the file: fs allocates a full highWaterMark buffer per read, and a
+ * directory of thousands of small ELB files would otherwise churn a MiB per file.
+ */
+export function readChunkSize(size: number): number {
+  return Math.min(1 << 20, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, size + 1)))));
+}
+
 function fileInput(p: string, size: number): LogInput {
-  return { name: p, size, open: async () => createReadStream(p, { highWaterMark: 1 << 20 }) };
+  return { name: p, size, open: async () => createReadStream(p, { highWaterMark: readChunkSize(size) }) };
 }
 
 export function stdinInput(stdin: NodeJS.ReadableStream): LogInput {

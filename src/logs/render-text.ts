@@ -1,5 +1,5 @@
 /** The human-readable report of `badgate logs`. */
-import type { Breakdown, LogAnalysis } from './types.js';
+import type { Breakdown, LogAnalysis, PerMinute } from './types.js';
 import { sparkline } from './sparkline.js';
 import { NEXT_STEP } from './next-steps.js';
 
@@ -23,6 +23,20 @@ function table(title: string, rows: Breakdown[], total: number): string[] {
   ];
 }
 
+function hhmm(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+/** The peak bucket by its span, and the busiest minute inside it when buckets are wider. */
+function peakText(p: PerMinute): string {
+  const peak = Math.max(...p.errors502);
+  const from = Date.parse(p.start) + p.errors502.indexOf(peak) * p.periodSeconds * 1000;
+  const day = new Date(from).toISOString().slice(0, 10);
+  if (p.periodSeconds === 60) return `peak ${peak} at ${day} ${hhmm(from)}Z`;
+  const minute = p.peak502 ? `; busiest minute ${p.peak502.minute.slice(0, 10)} ${hhmm(Date.parse(p.peak502.minute))}Z with ${p.peak502.count}` : '';
+  return `peak ${peak} in ${day} ${hhmm(from)}–${hhmm(from + p.periodSeconds * 1000)}Z${minute}`;
+}
+
 export function renderAnalysis(a: LogAnalysis): string {
   const out: string[] = [];
   const span = a.window.first ? `${a.window.first} → ${a.window.last}` : 'no lines in the window';
@@ -31,11 +45,8 @@ export function renderAnalysis(a: LogAnalysis): string {
   if (a.partial) for (const e of a.files.errors) out.push(`warning: ${e.message}${e.nextStep ? ` — ${e.nextStep}` : ''}`);
   const rate = a.requests ? ` (${pct(a.rate502)} of requests)` : '';
   out.push(`502s: ${a.count502}${rate}; ${a.lb502} made by the load balancer/proxy, ${a.target502} passed through from targets`);
-  if (a.perMinute.errors502.length > 1) {
-    const peak = Math.max(...a.perMinute.errors502);
-    const at = a.perMinute.errors502.indexOf(peak);
-    const peakAt = new Date(Date.parse(a.perMinute.start) + at * a.perMinute.periodSeconds * 1000).toISOString().slice(0, 16);
-    out.push(`502s per ${a.perMinute.periodSeconds / 60} min: ${sparkline(a.perMinute.errors502, 72)}  peak ${peak} at ${peakAt}Z`);
+  if (a.perMinute.errors502.length > 1 && a.count502 > 0) {
+    out.push(`502s per ${a.perMinute.periodSeconds / 60} min: ${sparkline(a.perMinute.errors502, 72)}  ${peakText(a.perMinute)}`);
   }
   out.push('');
   const v = a.verdict;

@@ -11,9 +11,16 @@ import type { LogInput } from './local-source.js';
 import { describeIoError } from './errors.js';
 import type { LogAnalysis, LogProgress } from './types.js';
 
-// highWaterMark is passed through to the Transform although ZlibOptions does not declare it;
-// a deeper buffer lets decompression run ahead of parsing.
-const GUNZIP_OPTS = Object.assign({ chunkSize: 256 * 1024 }, { highWaterMark: 4 << 20 });
+/**
+ * highWaterMark is passed through to the Transform although ZlibOptions does not declare it;
+ * a deeper buffer lets decompression run ahead of parsing. Output chunks are sized to the
+ * input (ELB logs inflate about tenfold) so small files do not each allocate 256 KiB.
+ */
+function gunzipOptions(compressedSize: number | undefined): { chunkSize: number; highWaterMark: number } {
+  const want = compressedSize === undefined ? 256 << 10 : compressedSize * 8;
+  const chunkSize = Math.min(256 << 10, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, want)))));
+  return { chunkSize, highWaterMark: Math.min(4 << 20, chunkSize * 16) };
+}
 
 export interface RunOptions extends AnalyzerOptions {
   concurrency?: number;
@@ -81,7 +88,7 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
         }
       };
       if (first[0] === 0x1f && first[1] === 0x8b) {
-        await pipeline(source, createGunzip(GUNZIP_OPTS), sink);
+        await pipeline(source, createGunzip(gunzipOptions(input.size)), sink);
       } else {
         await pipeline(source, sink);
       }

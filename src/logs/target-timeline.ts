@@ -1,69 +1,126 @@
 /**
- * Bounded-memory activity records per target, bucketed by hour: a bitmap of the seconds in
- * which a target finished a response (for idle gaps) and per-minute request counts (for
- * bursts). A day of traffic costs ~450 bytes × 24 per (ALB node, target) for the bitmap.
+ * Bounded-memory activity records per target, bucketed by hour: the seconds in which a
+ * target finished a response (for idle gaps) and per-minute request counts (for bursts).
+ * An hour of marks costs at most ~450 bytes per (ALB node, target), and only a few dozen
+ * bytes while it has few responses, so many targets × many hours stay small.
  */
 
 const HOUR_MS = 3_600_000;
 
+/**
+ * Seconds of one hour: a sorted list while few are marked, a 3,600-bit map once more are.
+ * Most (ALB node, target) pairs are quiet in most hours (each node sees a share of the
+ * traffic), so the list keeps many targets × many hours small; busy hours cost 450 bytes.
+ */
+type HourMarks = number[] | Uint8Array;
+
+/** Past this many distinct seconds a list costs more than the bitmap. */
+const SPARSE_MAX = 32;
+
+function toBitmap(list: number[]): Uint8Array {
+  const bits = new Uint8Array(450);
+  for (const s of list) bits[s >> 3] |= 1 << (s & 7);
+  return bits;
+}
+
+/** Inserts `s` into a sorted list; false when it was already there. Logs come in time order, so this is almost always a push. */
+function insertSorted(list: number[], s: number): boolean {
+  let i = list.length;
+  while (i > 0 && list[i - 1] > s) i--;
+  if (i > 0 && list[i - 1] === s) return false;
+  if (i === list.length) list.push(s);
+  else list.splice(i, 0, s);
+  return true;
+}
+
+/** Latest marked second ≤ `off` in one hour, or -1. */
+function latestAtOrBefore(h: HourMarks, off: number): number {
+  if (Array.isArray(h)) {
+    for (let i = h.length - 1; i >= 0; i--) if (h[i] <= off) return h[i];
+    return -1;
+  }
+  let o = off;
+  while (o >= 0) {
+    const byte = h[o >> 3];
+    if (byte === 0) {
+      o = (o & ~7) - 1;
+      continue;
+    }
+    if ((byte & (1 << (o & 7))) !== 0) return o;
+    o--;
+  }
+  return -1;
+}
+
+/** Marked seconds of one hour in order. */
+function forEachSecond(h: HourMarks, cb: (off: number) => void): void {
+  if (Array.isArray(h)) {
+    for (const s of h) cb(s);
+    return;
+  }
+  for (let i = 0; i < 450; i++) {
+    const byte = h[i];
+    if (byte === 0) continue;
+    for (let b = 0; b < 8; b++) if ((byte & (1 << b)) !== 0) cb(i * 8 + b);
+  }
+}
+
 /** Seconds in which a target completed a response. */
 export class ActivityBits {
-  private readonly hours = new Map<number, Uint8Array>();
+  private readonly hours = new Map<number, HourMarks>();
   private curHour = -1;
-  private cur: Uint8Array | null = null;
+  private cur: HourMarks | null = null;
   /** Number of marks; a second may be marked more than once. */
   marks = 0;
 
   mark(ms: number): void {
     const hour = Math.floor(ms / HOUR_MS);
     if (hour !== this.curHour) {
-      let bits = this.hours.get(hour);
-      if (!bits) {
-        bits = new Uint8Array(450);
-        this.hours.set(hour, bits);
+      let h = this.hours.get(hour);
+      if (!h) {
+        h = [];
+        this.hours.set(hour, h);
       }
       this.curHour = hour;
-      this.cur = bits;
+      this.cur = h;
     }
     const sec = Math.floor((ms - hour * HOUR_MS) / 1000);
-    (this.cur as Uint8Array)[sec >> 3] |= 1 << (sec & 7);
+    const h = this.cur as HourMarks;
     this.marks++;
+    if (!Array.isArray(h)) {
+      h[sec >> 3] |= 1 << (sec & 7);
+      return;
+    }
+    if (insertSorted(h, sec) && h.length > SPARSE_MAX) {
+      const bits = toBitmap(h);
+      this.hours.set(hour, bits);
+      this.cur = bits;
+    }
   }
 
-  private isSet(sec: number): boolean {
-    const hour = Math.floor(sec / 3600);
-    const bits = this.hours.get(hour);
-    if (!bits) return false;
-    const s = sec - hour * 3600;
-    return (bits[s >> 3] & (1 << (s & 7))) !== 0;
+  /** Bytes held by the marks (lists counted at 8 bytes an entry), for memory tests and reports. */
+  get storedBytes(): number {
+    let n = 0;
+    for (const h of this.hours.values()) n += Array.isArray(h) ? h.length * 8 : h.length;
+    return n;
   }
 
   /**
    * Whole seconds between the latest marked second strictly before `sec` and `sec`
    * (0 when a response ended in the same second). Infinity when none within `lookback`.
-   * Walks bitmap bytes backwards and skips empty bytes and hours, so it stays cheap even
-   * for hundreds of thousands of 502s.
+   * Skips empty bytes and hours, so it stays cheap even for hundreds of thousands of 502s.
    */
   gapBefore(ms: number, lookback = 3600): number {
     const sec = Math.floor(ms / 1000);
-    if (this.isSet(sec)) return 0;
     const stop = sec - lookback;
-    let s = sec - 1;
+    let s = sec;
     while (s >= stop) {
       const hour = Math.floor(s / 3600);
       const start = hour * 3600;
-      const bits = this.hours.get(hour);
-      if (bits) {
-        let off = s - start;
-        while (off >= 0 && start + off >= stop) {
-          const byte = bits[off >> 3];
-          if (byte === 0) {
-            off = (off & ~7) - 1;
-            continue;
-          }
-          if ((byte & (1 << (off & 7))) !== 0) return sec - (start + off);
-          off--;
-        }
+      const h = this.hours.get(hour);
+      if (h) {
+        const found = latestAtOrBefore(h, s - start);
+        if (found >= 0) return start + found >= stop ? sec - (start + found) : Infinity;
       }
       s = start - 1;
     }
@@ -74,19 +131,13 @@ export class ActivityBits {
   forEachGap(lookback: number, cb: (gap: number) => void): void {
     const hours = [...this.hours.keys()].sort((a, b) => a - b);
     let prev = -Infinity;
-    for (const h of hours) {
-      const bits = this.hours.get(h) as Uint8Array;
-      for (let i = 0; i < 450; i++) {
-        const byte = bits[i];
-        if (byte === 0) continue;
-        for (let b = 0; b < 8; b++) {
-          if ((byte & (1 << b)) === 0) continue;
-          const sec = h * 3600 + i * 8 + b;
-          const gap = sec - prev;
-          cb(gap > lookback ? Infinity : gap);
-          prev = sec;
-        }
-      }
+    for (const hr of hours) {
+      forEachSecond(this.hours.get(hr) as HourMarks, (off) => {
+        const sec = hr * 3600 + off;
+        const gap = sec - prev;
+        cb(gap > lookback ? Infinity : gap);
+        prev = sec;
+      });
     }
   }
 }

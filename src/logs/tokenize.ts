@@ -1,7 +1,8 @@
 /**
  * Quote-aware tokenizer for ELB access-log lines. Fields are separated by spaces; a field
  * that starts with `"` runs to the next `"` followed by a space or the end of the line,
- * so a stray quote inside a user agent does not end it early. `\"` is taken as an escape.
+ * so a stray quote inside a user agent does not end it early. A backslash escapes the next
+ * byte (`\"` a quote, `\\` a backslash).
  */
 
 export type TokenizeResult = { ok: true; tokens: string[] } | { ok: false; reason: string };

@@ -158,6 +158,8 @@ export interface PerMinute {
   periodSeconds: number;
   total: number[];
   errors502: number[];
+  /** The minute with the most 502s (inside a wider bucket when periodSeconds > 60); absent with no 502s. */
+  peak502?: { minute: string; count: number };
 }
 
 export interface Verdict {

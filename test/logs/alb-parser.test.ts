@@ -111,3 +111,19 @@ describe('streaming analysis of lines', () => {
     expect(w.lines.outOfWindow).toBe(1);
   });
 });
+
+// ALB escapes inside quoted fields: a raw ALB line in DataBiosphere/azul#4920
+// (https://github.com/DataBiosphere/azul/pull/4920) shows the request's `"` written as `\x22`;
+// a backslash is written `\\`, so a user agent ending in one ends `\\"`.
+describe('escaped backslash before a closing quote', () => {
+  const ua = 'Mozilla/5.0 (Windows NT 10.0) C:\\\\Program Files\\\\';
+  it('keeps the line in the streaming and the full parser', () => {
+    const line = albLine({ elb: '502', tstat: '502', ua });
+    expect(line).toContain('Files\\\\" ');
+    const r = parseAccessLine(line);
+    expect(r.ok && r.record.userAgent).toBe('Mozilla/5.0 (Windows NT 10.0) C:\\Program Files\\');
+    expect(r.ok && r.record.targetGroupArn).toBe(TG);
+    const a = analyzeText({ 'x.log': [line, albLine({ ua: 'say \\"hi\\" \\\\' })].join('\n') });
+    expect(a).toMatchObject({ requests: 2, count502: 1, lines: { malformed: 0 } });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../src/logs/log-analyzer.js';
-import { DOC_HTTP, DOC_LAMBDA, SEED_BAD, SEED_GOOD, T0, TG_TLS, albLine, iso } from './fixtures.js';
+import { DOC_CLB, DOC_HTTP, DOC_LAMBDA, SEED_BAD, SEED_GOOD, T0, TG_TLS, albLine, iso } from './fixtures.js';
 
 const ok = (ms: number, target = '10.0.1.10:8080', extra = {}): string =>
   albLine({ time: iso(ms + 3), created: iso(ms), target, timings: '0.000 0.003 0.000', elb: '200', tstat: '200', ...extra });
@@ -126,7 +126,7 @@ describe('breakdowns and series', () => {
       albLine({ time: iso(T0 + 185_000), elb: '502', tstat: '502', path: '/api/pay', client: '198.51.100.9:4001' }),
     ];
     const a = analyzeText({ 'x.log': lines.join('\n') }, { sinceMs: T0, untilMs: T0 + 240_000 });
-    expect(a.perMinute).toEqual({ start: new Date(T0).toISOString(), periodSeconds: 60, total: [1, 2, 0, 1], errors502: [0, 1, 0, 1] });
+    expect(a.perMinute).toEqual({ start: new Date(T0).toISOString(), periodSeconds: 60, total: [1, 2, 0, 1], errors502: [0, 1, 0, 1], peak502: { minute: new Date(T0 + 60_000).toISOString(), count: 1 } });
     expect(a.byPath).toEqual([{ key: '/api/pay', count502: 2 }]);
     expect(a.byClient).toEqual([{ key: '198.51.100.9', count502: 2 }]);
     expect(a.byTargetGroup[0].count502).toBe(2);
@@ -154,5 +154,66 @@ describe('bounded memory in a big outage', () => {
     } finally {
       PendingStore.CAP = cap;
     }
+  });
+});
+
+// Field semantics from https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html :
+// request_processing_time and target_processing_time are -1 only when the ALB could not
+// dispatch the request; ≥ 0 means the request was sent to the target. The troubleshooting
+// page (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-502-issues)
+// gives a RST or ICMP error while connecting as a 502 cause. Lines follow the docs layout (DOC_HTTP).
+describe('dispatched vs not dispatched', () => {
+  const held = (ms: number, target: string): string =>
+    albLine({ time: iso(ms + 4206), created: iso(ms), target, timings: '0.001 4.205 -1', elb: '502', tstat: '-' });
+
+  it('a request the target held 4.2 s and closed is never "not listening"', () => {
+    const lines = background(T0, T0 + 120_000);
+    for (let t = T0 + 10_000; t < T0 + 120_000; t += 30_000) lines.push(held(t, '10.0.1.30:8080'));
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'target-crashed-or-overloaded', count: 4 })]);
+    expect(a.causes[0].why).toMatch(/held it 4\.2 s/);
+  });
+
+  it('an isolated held-then-closed request on an answering target is not the keep-alive race', () => {
+    const lines = [...background(T0, T0 + 120_000), ok(T0), held(T0 + 6_000, '10.0.1.10:8080'), ok(T0 + 20_000)];
+    expect(causesOf(lines)).toEqual({ 'target-crashed-or-overloaded': 1 });
+  });
+
+  it('an isolated -1 -1 -1 with no idle gap is not asserted as a keep-alive close: the connect failure is named', () => {
+    const lines = background(T0, T0 + 120_000);
+    for (let t = T0; t < T0 + 60_000; t += 500) lines.push(ok(t, '10.0.1.10:8080'));
+    lines.push(closed(T0 + 30_250, '10.0.1.10:8080', '-1 -1 -1'));
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'keepalive-race', count: 1, confidence: 'suspected', alternatives: ['target-crashed-or-overloaded', 'target-not-listening'] })]);
+    expect(a.causes[0].why).toMatch(/no idle gap .*RST or ICMP error while connecting; TargetConnectionErrorCount/);
+    expect(a.keepalive).toMatchObject({ isolated: 1, afterIdleGap: 0, signature: false });
+  });
+
+  it('an isolated -1 -1 -1 after an idle gap on a pooled connection is the keep-alive race', () => {
+    const lines = [...background(T0 - 60_000, T0 + 120_000), SEED_GOOD, closed(T0 + 6_000, '10.0.1.10:8080', '-1 -1 -1'), ok(T0 + 7_000)];
+    const a = analyzeText({ 'x.log': lines.join('\n') });
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'keepalive-race', count: 1 })]);
+    expect(a.keepalive).toMatchObject({ isolated: 1, afterIdleGap: 1 });
+  });
+});
+
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/ts-elb-error-message.html :
+// HTTP 502 means the CLB could not parse the instance's response; a backend that closes the
+// connection gives HTTP 504. The line is the CLB docs example (DOC_CLB) turned into a 502.
+describe('Classic ELB 502s', () => {
+  const clb502 = (timings: string, at: string): string =>
+    DOC_CLB.replace('2015-05-13T23:39:43.945958Z', at).replace('0.000073 0.001048 0.000057 200 200', `${timings} 502 -`);
+
+  it('an isolated CLB 502 is a malformed response, never the keep-alive race', () => {
+    const lines = [DOC_CLB, clb502('0.000073 0.001048 -1', '2015-05-13T23:39:49.000000Z'), clb502('-1 -1 -1', '2015-05-13T23:40:30.000000Z'), DOC_CLB.replace('23:39:43', '23:41:00')];
+    const a = analyzeText({ 'clb.log': lines.join('\n') });
+    expect(a.format).toBe('clb');
+    expect(a.causes).toEqual([expect.objectContaining({ cause: 'malformed-response', count: 2, alternatives: ['response-headers-too-large'] })]);
+    expect(a.keepalive.connectionClosed502).toBe(0);
+  });
+
+  it('a CLB 502 passed through from the instance stays target-generated', () => {
+    const line = DOC_CLB.replace('200 200', '502 502');
+    expect(causesOf([DOC_CLB, line])).toEqual({ 'target-generated-502': 1 });
   });
 });

@@ -76,3 +76,16 @@ export const NGINX_LINES = {
   timeout: '2024/03/05 10:00:09 [error] 1234#1234: *109 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.15, server: shop.example.com, request: "GET /slow HTTP/1.1", upstream: "http://10.0.1.10:8080/slow", host: "shop.example.com"',
   notice: '2024/03/05 09:59:00 [notice] 1#1: start worker processes',
 } as const;
+
+/**
+ * The start of `docker logs` for the official nginx image: the entrypoint's notices
+ * (messages from nginxinc/docker-nginx entrypoint/docker-entrypoint.sh, `$0` = /docker-entrypoint.sh)
+ * and then nginx's own error log on stderr. The upstream line is NGINX_LINES.refused.
+ */
+export const DOCKER_NGINX_START = [
+  '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+  '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+  '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+  '/docker-entrypoint.sh: Configuration complete; ready for start up',
+  NGINX_LINES.notice,
+];

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { analyzeInputs } from '../../src/logs/run-analysis.js';
-import { resolveLocalSource, stdinInput, globToRegExp } from '../../src/logs/local-source.js';
+import { resolveLocalSource, stdinInput, globToRegExp, readChunkSize } from '../../src/logs/local-source.js';
 import type { LogProgress } from '../../src/logs/types.js';
 import { DOC_CLB, DOC_HTTP, SEED_BAD, SEED_GOOD, T0, albLine, iso } from './fixtures.js';
 
@@ -97,5 +97,14 @@ describe('local sources', () => {
     expect(last).toMatchObject({ filesTotal: 2, filesDone: 2, lines: 4000, count502: 40 });
     expect(last.bytesRead).toBe(last.bytesTotal);
     expect(seen.some((p) => p.lines > 0 && p.lines < 4000)).toBe(true);
+  });
+});
+
+describe('read buffers', () => {
+  it('are sized to small files and capped at 1 MiB for big ones', () => {
+    expect(readChunkSize(0)).toBe(16 << 10);
+    expect(readChunkSize(11_000)).toBe(16 << 10);
+    expect(readChunkSize(100_000)).toBe(128 << 10);
+    expect(readChunkSize(50 << 20)).toBe(1 << 20);
   });
 });

@@ -16,4 +16,29 @@ describe('ActivityBits.gapBefore', () => {
     }), { numRuns: 500 });
   });
 
+
+  it('gives the same gaps in list and bitmap form, across hours', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 9_000 }), { maxLength: 400 }), fc.integer({ min: 0, max: 9_000 }), (marks, at) => {
+      const base = 1_709_632_800;
+      const bits = new ActivityBits();
+      for (const m of marks) bits.mark((base + m) * 1000);
+      const sorted = [...new Set(marks)].sort((x, y) => x - y);
+      const gaps: number[] = [];
+      bits.forEachGap(3600, (g) => gaps.push(g));
+      expect(gaps).toEqual(sorted.map((m, i) => (i === 0 || m - sorted[i - 1] > 3600 ? Infinity : m - sorted[i - 1])));
+      const before = sorted.filter((m) => m <= at).pop();
+      expect(bits.gapBefore((base + at) * 1000 + 500)).toBe(before === undefined || at - before > 3600 ? Infinity : at - before);
+      expect(bits.marks).toBe(marks.length);
+    }), { numRuns: 300 });
+  });
+
+  it('keeps quiet hours small and never more than the bitmap for busy ones', () => {
+    const base = 1_709_632_800_000;
+    const quiet = new ActivityBits();
+    for (let h = 0; h < 24; h++) for (let k = 0; k < 4; k++) quiet.mark(base + h * 3_600_000 + k * 60_000);
+    expect(quiet.storedBytes).toBe(24 * 4 * 8);
+    const busy = new ActivityBits();
+    for (let t = 0; t < 3_600_000; t += 250) busy.mark(base + t);
+    expect(busy.storedBytes).toBe(450);
+  });
 });
