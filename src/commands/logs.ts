@@ -25,6 +25,8 @@ export interface LogsCommandOptions {
   region?: string;
   /** Above this many bytes in the window, offer Athena instead of downloading (default 5 GB). */
   maxDownloadBytes?: number;
+  /** --no-limit: read gzip files that expand past the bomb limit to their end. */
+  noLimit?: boolean;
 }
 
 export interface LogsCommandIo {
@@ -183,6 +185,7 @@ export async function runLogsCommand(opts: LogsCommandOptions, io: LogsCommandIo
     const progress = progressPrinter(io);
     analysis = await analyzeInputs(loaded.inputs, {
       sinceMs, untilMs, lb: opts.lb, top: opts.top, concurrency: s3 ? 8 : 2, onProgress: progress.onProgress,
+      ...(opts.noLimit ? { gzipLimit: false as const } : {}),
     });
     progress.done();
     const errors = analysis.files.errors;

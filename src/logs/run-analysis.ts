@@ -28,6 +28,8 @@ export interface RunOptions extends AnalyzerOptions {
   /** How often progress is reported at most (ms); the last report always comes. */
   progressIntervalMs?: number;
   signal?: AbortSignal;
+  /** The gzip expansion limit (GZIP_LIMIT by default); false reads any file to its end (--no-limit). */
+  gzipLimit?: { ratio: number; minBytes: number } | false;
 }
 
 async function* counted(first: Buffer, rest: AsyncIterator<unknown>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
@@ -39,6 +41,20 @@ async function* counted(first: Buffer, rest: AsyncIterator<unknown>, onBytes: (n
     const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
     onBytes(b.length);
     yield b;
+  }
+}
+
+/**
+ * A gzip file that expands far past what logs do (ELB logs compress about 10–20×) is stopped:
+ * a newline bomb would otherwise stream for minutes. Small files are exempt (their ratio says little).
+ */
+export const GZIP_LIMIT = { ratio: 200, minBytes: 64 * 1024 * 1024 };
+
+export class GzipBombError extends Error {
+  override readonly name = 'GzipBombError';
+  readonly nextStep = 'if the file is really that big, read it anyway with --no-limit';
+  constructor(file: string, expanded: number, compressed: number) {
+    super(`${file}: stopped after ${Math.round(expanded / 1024 / 1024)} MB: it expands ${Math.round(expanded / Math.max(1, compressed))}× (more than ${GZIP_LIMIT.ratio}×), which no log does (a gzip bomb?)`);
   }
 }
 
@@ -63,7 +79,12 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
   const readOne = async (input: LogInput): Promise<void> => {
     const parser = an.openFile(input.name);
     progress.current = input.name;
+    let compressed = 0;
+    let expanded = 0;
+    // Kept apart: the pipeline reports the abort it causes, not the reason for it.
+    let bomb: GzipBombError | undefined;
     const onBytes = (n: number): void => {
+      compressed += n;
       progress.bytesRead += n;
       an.addBytes(n);
       report(false);
@@ -80,20 +101,24 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
         if (!more.done) first = Buffer.concat([first, Buffer.isBuffer(more.value) ? more.value : Buffer.from(more.value as string)]);
       }
       const source = Readable.from(counted(first, it, onBytes), { objectMode: false, highWaterMark: 1 << 20 });
+      const gzip = first[0] === 0x1f && first[1] === 0x8b;
+      const limit = opts.gzipLimit === false ? undefined : (opts.gzipLimit ?? GZIP_LIMIT);
       const sink = async (chunks: AsyncIterable<Buffer>): Promise<void> => {
         for await (const c of chunks) {
+          expanded += c.length;
+          if (gzip && limit && expanded > limit.minBytes && expanded > limit.ratio * compressed) throw (bomb = new GzipBombError(input.name, expanded, compressed));
           parser.push(c);
           report(false);
           if (opts.signal?.aborted) throw new Error('aborted');
         }
       };
-      if (first[0] === 0x1f && first[1] === 0x8b) {
+      if (gzip) {
         await pipeline(source, createGunzip(gunzipOptions(input.size)), sink);
       } else {
         await pipeline(source, sink);
       }
     } catch (err) {
-      const d = describeIoError(input.name, err);
+      const d = bomb ? { message: bomb.message, nextStep: bomb.nextStep } : describeIoError(input.name, err);
       an.addError({ source: input.name, message: `${d.message} (after ${parser.linesRead} lines)`, nextStep: d.nextStep });
     } finally {
       parser.end();
