@@ -126,7 +126,7 @@ export function drillStartEvent(loaded: LoadedScenario, env: DrillEnv, sessionId
     seq: 1, at: now.toISOString(), type: 'start', sessionId, flow: loaded.flow.id, flowTitle: loaded.flow.title, version: 1, start: loaded.flow.start,
     // A shipped drill is named by id; another by its path, so `resume` can find it again.
     context: { mode: 'drill', source: `drill:${resolve(loaded.file) === join(DRILLS_DIR, `${loaded.scenario.id}.yaml`) ? loaded.scenario.id : resolve(loaded.file)}`, ...(env.env.aws ? { region: env.env.aws.region } : {}) },
-    facts: { ...drillStartFacts(loaded.scenario, env), 'session.id': sessionId, 'session.mode': 'drill' },
+    facts: { 'session.timeZone': process.env.TZ?.trim() || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', ...drillStartFacts(loaded.scenario, env), 'session.id': sessionId, 'session.mode': 'drill' },
   };
 }
 

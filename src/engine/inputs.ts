@@ -1,6 +1,11 @@
 import type { InputType } from './flow-schema.js';
 
-export type Parsed = { ok: true; value: string } | { ok: false; error: string };
+import { formatIn, instantOf, parseZone, wallOf, type Zone } from './time-zone.js';
+
+/** `label`: how the answer reads back to the responder (a time's interpretation in both zones). */
+export type Parsed = { ok: true; value: string; label?: string } | { ok: false; error: string };
+
+const UTC: Zone = { kind: 'offset', minutes: 0, name: 'UTC' };
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|day|days)$/i;
 const UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, hrs: 3600, d: 86400, day: 86400, days: 86400 };
@@ -12,37 +17,51 @@ export function durationSeconds(text: string): number | undefined {
 }
 
 /**
- * Reads the times a responder types at 3 a.m.: ISO 8601, `now`, `30m ago`, `-2h`,
- * `14:05` (today, UTC) or `2026-11-21 14:05` (UTC). Returns ISO in UTC.
+ * Reads the times a responder types at 3 a.m.: `now`, `30m ago`, `-2h`, a wall-clock time
+ * (`22:05`, `2026-11-21 22:05`) in their own zone unless they name one (`22:05 JST`,
+ * `22:05+09:00`, `22:05 Asia/Tokyo`, `22:05Z`), or ISO 8601. Returns ISO in UTC and a label
+ * that echoes the reading ("22:05 JST = 13:05 UTC").
  */
-export function parseTimestamp(text: string, now: Date): Parsed {
+export function parseTimestamp(text: string, now: Date, zoneName = 'UTC'): Parsed {
   const t = text.trim();
+  const home = parseZone(zoneName) ?? UTC;
   if (/^now$/i.test(t)) return { ok: true, value: now.toISOString() };
   const rel = /^(?:-\s*)?(.+?)(?:\s+ago)?$/i.exec(t);
   if (rel && (t.startsWith('-') || /\s+ago$/i.test(t))) {
     const secs = durationSeconds(rel[1]);
     if (secs !== undefined) return { ok: true, value: new Date(now.getTime() - secs * 1000).toISOString() };
   }
-  const hm = /^(\d{1,2}):(\d{2})$/.exec(t);
-  if (hm && Number(hm[1]) < 24 && Number(hm[2]) < 60) {
-    const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), Number(hm[1]), Number(hm[2])));
-    if (d.getTime() > now.getTime()) d.setUTCDate(d.getUTCDate() - 1);
-    return { ok: true, value: d.toISOString() };
-  }
-  const spaced = /^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)$/.exec(t);
-  const iso = spaced ? `${spaced[1]}T${spaced[2].padStart(5, '0')}Z` : t;
-  if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(iso)) {
-    const d = new Date(iso);
-    if (!Number.isNaN(d.getTime())) {
-      if (d.getTime() > now.getTime() + 5 * 60_000) return { ok: false, error: `${t} is in the future; type when the 502s started, e.g. "30m ago" or "14:05" (UTC)` };
-      return { ok: true, value: d.toISOString() };
+  const wall = /^(?:(\d{4})-(\d{2})-(\d{2})[ T])?(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(.*)$/.exec(t);
+  if (wall) {
+    const [, y, mo, d, h, mi, sec, zoneText] = wall;
+    const zone = zoneText ? parseZone(zoneText) : home;
+    if (!zone) return { ok: false, error: `"${zoneText}" is not a time zone I know; try JST, UTC, +09:00 or Asia/Tokyo` };
+    if (Number(h) < 24 && Number(mi) < 60 && Number(sec ?? 0) < 60) {
+      let ms: number;
+      if (y) {
+        ms = instantOf(zone, Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec ?? 0));
+      } else {
+        // A bare time is today in that zone, or yesterday when today's is still ahead.
+        const today = wallOf(zone, now.getTime());
+        ms = instantOf(zone, today.y, today.mo, today.d, Number(h), Number(mi), Number(sec ?? 0));
+        if (ms > now.getTime() + 5 * 60_000) ms = instantOf(zone, today.y, today.mo, today.d - 1, Number(h), Number(mi), Number(sec ?? 0));
+      }
+      if (Number.isNaN(ms)) return { ok: false, error: `"${t}" is not a time I can read` };
+      if (ms > now.getTime() + 5 * 60_000) return { ok: false, error: `${t} is in the future; type when the 502s started, e.g. "30m ago" or "14:05"` };
+      const utc = formatIn(UTC, ms, Boolean(y));
+      const label = zone.kind === 'offset' && zone.minutes === 0 ? utc : `${formatIn(zone, ms, Boolean(y))} = ${utc}`;
+      return { ok: true, value: new Date(ms).toISOString(), label };
     }
   }
-  return { ok: false, error: `"${t}" is not a time I can read; try "now", "30m ago", "14:05" (UTC) or 2026-11-21T14:05Z` };
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {
+    const d = new Date(`${t}T00:00:00Z`);
+    if (!Number.isNaN(d.getTime()) && d.getTime() <= now.getTime()) return { ok: true, value: d.toISOString() };
+  }
+  return { ok: false, error: `"${t}" is not a time I can read; try "now", "30m ago", "14:05" (${home.name}), "22:05 JST" or 2026-11-21T14:05Z` };
 }
 
 /** Validates and normalises what the responder typed for an input of `type`. */
-export function parseInput(type: InputType, text: string, now: Date): Parsed {
+export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC'): Parsed {
   const t = text.trim();
   switch (type) {
     case 'text':
@@ -62,7 +81,7 @@ export function parseInput(type: InputType, text: string, now: Date): Parsed {
       return s !== undefined && s > 0 ? { ok: true, value: t.replace(/\s+/g, '') } : { ok: false, error: `"${t}" is not a duration; type e.g. 90s, 30m, 2h or 1d` };
     }
     case 'timestamp':
-      return parseTimestamp(t, now);
+      return parseTimestamp(t, now, zone);
     case 'arn':
       return /^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:.+/.test(t) ? { ok: true, value: t } : { ok: false, error: `"${t}" is not an ARN; it looks like arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/name/id` };
     case 'region':

@@ -14,7 +14,7 @@ export interface LintContext {
 /** Facts every run provides before the first node. */
 export const CONTEXT_FACTS = [
   'target.lb', 'target.url', 'target.region', 'target.profile', 'target.since',
-  'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode',
+  'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode', 'session.timeZone',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */

@@ -276,9 +276,10 @@ export function answer(flow: Flow, s: SessionState, value: string, now: Date, no
     if (value.trim() === '' && node.input.optional) {
       return { ok: true, events: [{ type: 'answer', node: node.id, value: '', label: '(skipped)', note: trimmedNote, next: node.next! }] };
     }
-    const parsed = parseInput(node.input.type, value, now);
+    // Times are read in the responder's zone, recorded at the start of the session.
+    const parsed = parseInput(node.input.type, value, now, String(s.facts['session.timeZone'] ?? 'UTC'));
     if (!parsed.ok) return parsed;
-    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.value, set: { [node.input.fact]: parsed.value }, note: trimmedNote, next: node.next! }] };
+    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? parsed.value, set: { [node.input.fact]: parsed.value }, note: trimmedNote, next: node.next! }] };
   }
   return { ok: true, events: [{ type: 'answer', node: node.id, value: 'done', label: 'done', note: trimmedNote, next: node.next! }] };
 }

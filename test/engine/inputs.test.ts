@@ -13,7 +13,7 @@ describe('typed inputs', () => {
     ['2026-11-21 09:15', '2026-11-21T09:15:00.000Z'],
     ['2026-11-21T09:15:30+09:00', '2026-11-21T00:15:30.000Z'],
   ])('reads the time %s', (text, iso) => {
-    expect(parseTimestamp(text, now)).toEqual({ ok: true, value: iso });
+    expect(parseTimestamp(text, now)).toMatchObject({ ok: true, value: iso });
   });
 
   it.each(['yesterday', '25:00', '2026-13-40', '2027-01-01T00:00Z', ''])('rejects %j with a hint', (text) => {
