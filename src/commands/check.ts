@@ -7,7 +7,7 @@ import { loadCatalog, loadFlow } from '../flow-files.js';
 import { makeCheckRunner, setupRun, targetFacts, type TargetFlags } from '../run-context.js';
 import { BadgateError } from '../engine/errors.js';
 import { JournalError } from '../sessions/journal.js';
-import type { Io } from './io.js';
+import { selfCommand, type Io } from './io.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
 
@@ -123,7 +123,7 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     for (const c of conflicts) {
       io.out(`CONFLICT on ${c.cause}: kept the evidence ${c.kept} it (${c.because}); for: ${c.for.map((i) => `${i.text} [${i.strength}]`).join('; ') || '-'}; against: ${c.against.map((i) => `${i.text} [${i.strength}]`).join('; ') || '-'}`);
     }
-    io.out(`\nSession ${state.sessionId}: \`badgate report ${state.sessionId}\` writes the postmortem.`);
+    io.out(`\nSession ${state.sessionId}: \`${selfCommand()} report ${state.sessionId}\` writes the postmortem.`);
   }
   if (causes.length || symptoms.length) return 1;
   return couldNotCheck.length ? 3 : 0;

@@ -11,7 +11,7 @@ import { loadCatalog } from '../flow-files.js';
 import { renderDebrief, scoreLines, sideBySide } from '../report/debrief.js';
 import { Journal, newSessionId, sessionsDir, stateDir } from '../sessions/journal.js';
 import { DrillApp, type DebriefView } from '../ui/drill-app.js';
-import type { Io } from './io.js';
+import { selfCommand, type Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { writeReportFile } from './report.js';
 
@@ -164,7 +164,7 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: J
   );
   await app.waitUntilExit();
   journal?.close();
-  if (journal && how !== 'done') io.err(`Drill saved (${journal.path}).\nContinue with: badgate resume ${sessionId}`);
+  if (journal && how !== 'done') io.err(`Drill saved (${journal.path}).\nContinue with: ${selfCommand()} resume ${sessionId}`);
   return 0;
 }
 

@@ -18,6 +18,16 @@ function lineOf(s: string): string {
   return clean.endsWith('\n') ? clean : `${clean}\n`;
 }
 
+/**
+ * How the user runs badgate right now, for hints they can paste: `npm start --` inside the
+ * repo (badgate is not on PATH there), `badgate` when installed, else the script's path.
+ */
+export function selfCommand(env: NodeJS.ProcessEnv = process.env, argv1 = process.argv[1] ?? ''): string {
+  if (env.npm_lifecycle_event === 'start') return 'npm start --';
+  if (/(^|\/)badgate$/.test(argv1)) return 'badgate';
+  return argv1 ? `node ${argv1.replace(`${process.cwd()}/`, '')}` : 'badgate';
+}
+
 /** One line for the user with what to do next; never a stack trace. */
 export function fail(io: Io, command: string, problem: string, next?: string): number {
   io.err(`badgate${command ? ` ${command}` : ''}: ${problem}${next ? `\n  next: ${next}` : ''}`);

@@ -9,7 +9,7 @@ import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type
 import { findSession, Journal, JournalError, listSessions, sessionsDir } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
-import type { Io } from './io.js';
+import { selfCommand, type Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
@@ -46,7 +46,7 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
   await app.waitUntilExit();
   journal.close();
   await aws?.flushRecording().catch(() => undefined);
-  if (how !== 'done') io.err(`Session saved (${journal.path}).\nContinue with: badgate resume ${id}`);
+  if (how !== 'done') io.err(`Session saved (${journal.path}).\nContinue with: ${selfCommand()} resume ${id}`);
   return 0;
 }
 

@@ -82,8 +82,8 @@ describe.skipIf(!ready && !process.env.CI)('a drill in a real terminal (tmux)', 
     t.start(`cd ${dir} && ${env} node ${BIN} drill ${SCENARIO}`, 100, 50);
     await beginDrill(t);
     t.keys('C-c');
-    const saved = await t.waitFor(/Continue with: badgate resume (\S+)/);
-    const id = /badgate resume (\S+)/.exec(saved)![1];
+    const saved = await t.waitFor(/Continue with: .*? resume (\S+)/);
+    const id = / resume (\S+)/.exec(saved)![1];
 
     const r = new Tmux(`bg-drill-r-${process.pid}`);
     sessions.push(r);

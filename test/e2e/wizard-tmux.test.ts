@@ -36,8 +36,8 @@ describe.skipIf(!ready && !process.env.CI)('the built binary in a real terminal 
     t.type('paged at 03:12 by the 502 alarm');
     await t.waitFor((s) => !s.includes('Note for the timeline'));
     t.keys('C-c');
-    const saved = await t.waitFor(/Continue with: badgate resume (\S+)/);
-    const id = /badgate resume (\S+)/.exec(saved)![1];
+    const saved = await t.waitFor(/Continue with: .*? resume (\S+)/);
+    const id = / resume (\S+)/.exec(saved)![1];
 
     const journal = readFileSync(join(dir, 'sessions', `${id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(journal.filter((e) => e.type === 'answer').map((e) => e.node)).toEqual(['intake-title', 'intake-started', 'intake-url', 'intake-pattern']);
