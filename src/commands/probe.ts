@@ -31,6 +31,8 @@ export interface ProbeReport {
   checks: { id: string; status: CheckResult['status']; outcome: string; summary: string; facts?: Facts; details?: string[]; nextStep?: string }[];
   causes: { id: string; confidence: Confidence; evidence: string[] }[];
   ruledOut: { id: string; evidence: string[] }[];
+  /** Set when a gateway's own error page says it made the failing response: what it means and what to do. */
+  madeBy?: string;
   /** Caveats about what was measured. */
   notes: string[];
 }
@@ -142,7 +144,10 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
     });
     if (httpEvidence?.probe) {
       const fp = fingerprintCheck.evaluate({ probe: httpEvidence.probe }, { params: {}, facts });
-      if (fp.outcome !== 'unknown') ran.push({ id: fingerprintCheck.meta.id, result: fp });
+      if (fp.outcome !== 'unknown') {
+        Object.assign(facts, fp.facts ?? {});
+        ran.push({ id: fingerprintCheck.meta.id, result: fp });
+      }
     }
     if (t.tls) await run(tlsCheck, { host: t.host, port: String(t.port), servername: t.host });
     if (opts.keepalive) {
@@ -183,9 +188,14 @@ function buildReport(target: string, ran: Ran[], facts: Facts): ProbeReport {
     .filter((f) => f.confidence === 'ruled-out' && !causes.some((c) => c.id === f.cause))
     .map((f) => ({ id: f.cause, evidence: f.evidence }));
   const flow = facts['gateway.flow'];
+  const made = facts['gateway.made'];
+  const status = facts['probe.status'];
+  // Only a stock error page is proof enough to name the maker in the verdict.
+  const madeBy = facts['gateway.certain'] === true && typeof made === 'string' && typeof status === 'number' && status >= 500 ? made : undefined;
   return {
     target,
     suggestedFlow: typeof flow === 'string' ? flow : undefined,
+    madeBy,
     checks: ran.map(({ id, result }) => ({
       id,
       status: result.status,
@@ -206,7 +216,8 @@ function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean)
   io.out(`Probe of ${report.target}`);
   for (const c of report.checks) {
     io.out(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.summary}`);
-    const show = c.status === 'pass' ? [] : (c.details ?? []);
+    // Who made the response is the point of the fingerprint: its Server and also-seen lines show even when it passed.
+    const show = c.status === 'pass' && c.id !== 'net.fingerprint' ? [] : (c.details ?? []);
     for (const d of show.slice(0, 12)) io.out(`         ${d}`);
     if (c.nextStep) io.out(`         next: ${c.nextStep}`);
   }
@@ -218,6 +229,8 @@ function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean)
       io.out(`  - ${c.id} (${c.confidence})`);
       for (const e of c.evidence) io.out(`      ${e}`);
     }
+  } else if (report.madeBy) {
+    io.out(`Verdict: ${report.madeBy}.`);
   } else if (report.checks.some((c) => c.status === 'fail')) {
     io.out('Verdict: something failed (see above), but no cause could be pinned from here.');
   } else {
