@@ -34,7 +34,7 @@ function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
   const sources = [probeSource('probe:http', { url: m.target, keepalive: true, maxWaitMs: m.maxWaitMs }, m.startedAt)];
   const facts: Facts = { 'gateway.idleTimeoutSeconds': idle };
   const r = m.response;
-  const backend = r ? detectBackend({ server: r.server, poweredBy: r.poweredBy, keepAlive: r.keepAlive }) : undefined;
+  const backend = r ? detectBackend(r) : undefined;
   if (r?.server) facts['backend.server'] = r.server;
   else if (backend) facts['backend.server'] = backend;
   if (backend) facts['backend.kind'] = backend;
@@ -105,8 +105,9 @@ function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
   if (measured <= idle) {
     const rec = recommendedSeconds(idle);
     facts['backend.recommendedKeepAliveSeconds'] = rec;
-    const fixes = keepAliveFixes(backend, idle);
-    details.push(`Fix: make the backend keep idle connections at least ${rec} s (gateway idle + 5 s)${backend ? '' : '; the Server header does not say which backend, so here are the common ones'}:`, ...fixes.map((f) => `  ${f}`));
+    const fixes = keepAliveFixes(backend, idle, r?.server);
+    const which = backend || r?.server ? '' : '; no header says which backend, so here are the common ones';
+    details.push(`Fix: make the backend keep idle connections at least ${rec} s (gateway idle + 5 s)${which}:`, ...fixes.map((f) => `  ${f}`));
     if (confirm) evidence.push(confirm);
     return {
       status: 'fail',

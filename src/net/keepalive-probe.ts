@@ -11,6 +11,11 @@ export interface KeepAliveResponse {
   connection?: string;
   /** The `Keep-Alive: timeout=N` hint, when the server sends one. */
   keepAlive?: string;
+  /** Hints at the backend when Server is missing (Tomcat, Varnish). */
+  contentType?: string;
+  setCookie?: string;
+  via?: string;
+  xVarnish?: string;
 }
 
 /** What happened on a second request sent just before the measured close. */
@@ -65,6 +70,10 @@ function describeResponse(head: ResponseHead): KeepAliveResponse {
     poweredBy: h['x-powered-by'],
     connection: h.connection,
     keepAlive: h['keep-alive'],
+    contentType: h['content-type'],
+    setCookie: h['set-cookie'],
+    via: h.via,
+    xVarnish: h['x-varnish'],
   };
 }
 
