@@ -55,7 +55,7 @@ const HELP = `
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
-  probe:   --keepalive  --count N  --idle-timeout S  --json
+  probe:   --keepalive  --count N  --idle-timeout S  --json  --sni NAME  --ca-file FILE
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
   drill:   --facilitator  --json  --out FILE (the debrief; default ./debrief-<session>.md)
            import: --cause ID  --session ID (take its answers)  --keep-names (no masking)  --out FILE
@@ -96,6 +96,8 @@ async function main(): Promise<number> {
       keepaliveTimeout: { type: 'number' },
       duration: { type: 'string' },
       maxRequests: { type: 'number' },
+      sni: { type: 'string' },
+      caFile: { type: 'string' },
     },
   });
   const [command, ...args] = cli.input;
@@ -134,7 +136,7 @@ async function main(): Promise<number> {
     case 'probe': {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
+      return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), sni: f.sni, caFile: f.caFile, signal: ac.signal }, io);
     }
     default:
       return fail(io, '', `unknown command "${command}"`, '`badgate --help` lists the commands');

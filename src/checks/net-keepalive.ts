@@ -1,6 +1,6 @@
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { confirmRace, measureKeepAlive, type KeepAliveEvidence } from '../net/keepalive-probe.js';
+import { confirmRace, MAX_IDLE_TIMEOUT_SECONDS, MAX_KEEPALIVE_WAIT_SECONDS, measureKeepAlive, type KeepAliveEvidence } from '../net/keepalive-probe.js';
 import { detectBackend, keepAliveFixes, recommendedSeconds } from '../net/keepalive-fixes.js';
 import { parseTarget } from '../net/target.js';
 import { numberParam, paramProblem, probeSource, seconds } from './net-shared.js';
@@ -139,7 +139,7 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
     params: {
       target: { description: 'Backend to probe: URL or host:port (the target itself, not the load balancer)', required: true },
       idleTimeoutSeconds: { description: 'The gateway idle timeout in seconds (default 60, the ALB default; fractions allowed)' },
-      maxWaitSeconds: { description: 'Longest wait for the server to close the idle connection (default 120)' },
+      maxWaitSeconds: { description: `Longest wait for the server to close the idle connection (default 120, at most ${MAX_KEEPALIVE_WAIT_SECONDS})` },
       confirm: { description: '"true" to send a second request just before the measured close, to show the race' },
     },
     outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive'],
@@ -149,10 +149,10 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
     ],
   },
   async collect(ctx) {
-    const idle = numberParam(ctx.params, 'idleTimeoutSeconds', 60, { min: 0.01, max: 4000 });
+    const idle = numberParam(ctx.params, 'idleTimeoutSeconds', 60, { min: 0.01, max: MAX_IDLE_TIMEOUT_SECONDS });
     const idleTimeoutSeconds = idle.ok ? idle.value : 60;
     if (!idle.ok) return { idleTimeoutSeconds, paramError: idle.error };
-    const maxWait = numberParam(ctx.params, 'maxWaitSeconds', 120, { min: 0.01, max: 900 });
+    const maxWait = numberParam(ctx.params, 'maxWaitSeconds', 120, { min: 0.01, max: MAX_KEEPALIVE_WAIT_SECONDS });
     if (!maxWait.ok) return { idleTimeoutSeconds, paramError: maxWait.error };
     const target = parseTarget(ctx.params.target ?? '');
     if (!target.ok) return { idleTimeoutSeconds, paramError: target.error };

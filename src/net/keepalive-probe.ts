@@ -3,6 +3,11 @@ import { signalsClose, type ResponseHead } from './http1-response-reader.js';
 import { ProbeConnection, type ClosedBy } from './probe-connection.js';
 import type { ProbeTarget } from './target.js';
 
+/** Gateway idle timeouts badgate accepts: the ALB's and CLB's range is 1-4000 s. */
+export const MAX_IDLE_TIMEOUT_SECONDS = 4000;
+/** Longest keep-alive wait: the largest idle timeout plus the 15 s margin the probe command adds. */
+export const MAX_KEEPALIVE_WAIT_SECONDS = MAX_IDLE_TIMEOUT_SECONDS + 15;
+
 export interface KeepAliveResponse {
   status: number;
   httpVersion: string;
