@@ -141,6 +141,7 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
       idleTimeoutSeconds: { description: 'The gateway idle timeout in seconds (default 60, the ALB default; fractions allowed)' },
       maxWaitSeconds: { description: `Longest wait for the server to close the idle connection (default 120, at most ${MAX_KEEPALIVE_WAIT_SECONDS})` },
       confirm: { description: '"true" to send a second request just before the measured close, to show the race' },
+      servername: { description: 'SNI name for an https target given by IP address' },
     },
     outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive'],
     facts: [
@@ -158,8 +159,9 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
     if (!target.ok) return { idleTimeoutSeconds, paramError: target.error };
     const maxWaitMs = maxWait.value * 1000;
     ctx.progress(`keep-alive probe of ${target.target.display}: one request, then waiting up to ${maxWait.value} s for the server to close the idle connection`);
+    const servername = ctx.params.servername?.trim();
     const opts = {
-      target: target.target,
+      target: servername ? { ...target.target, servername } : target.target,
       maxWaitMs,
       signal: ctx.signal,
       now: ctx.now,

@@ -179,6 +179,7 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
         idleTimeoutSeconds: String(idle),
         maxWaitSeconds: String(maxWait),
         confirm: 'false',
+        ...(opts.sni ? { servername: opts.sni.trim() } : {}),
       });
     }
   }
@@ -257,6 +258,7 @@ function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean)
       io.out(`  - ${c.id} (${c.confidence})`);
       for (const e of c.evidence) io.out(`      ${e}`);
     }
+    if (report.madeBy) io.out(`  The failing response itself: ${report.madeBy}.`);
   } else if (report.madeBy) {
     io.out(`Verdict: ${report.madeBy}.`);
   } else if (report.checks.some((c) => c.status === 'fail')) {

@@ -10,6 +10,8 @@ export interface ProbeTarget {
   hostHeader: string;
   /** Normalised text shown to the responder and cited in sources; never carries credentials. */
   display: string;
+  /** SNI for https when it is not the host (an IP address, or another name): --sni. */
+  servername?: string;
   /** Set when the URL had `user:pass@`: removed everywhere and never sent. */
   credentialsRemoved?: boolean;
 }

@@ -175,24 +175,26 @@ describe('TLS messages and options', () => {
     expect(result.nextStep).toMatch(/--sni/);
   });
 
-  it('--sni and --ca-file reach the TLS check and the HTTPS request', async () => {
+  it('--sni and --ca-file reach the TLS check, the HTTPS request and the keep-alive probe', async () => {
     // SNICallback runs on each ClientHello that names a server: one per connection that sent SNI.
     const seen: string[] = [];
     const server = https.createServer(
       { ...certs.trusted, SNICallback: (name, cb) => { seen.push(name); cb(null, tls.createSecureContext(certs.trusted)); } },
       (_q: http.IncomingMessage, res: http.ServerResponse) => res.end('ok'),
     );
+    server.keepAliveTimeout = 200;
     const port = await listenTls(server);
     const caFile = join(tmpdir(), `badgate-ca-${process.pid}.pem`);
     writeFileSync(caFile, certs.ca.cert);
     const c = capture();
-    const code = await runProbeCommand({ ...base, url: `https://127.0.0.1:${port}/`, sni: 'localhost', caFile, json: true }, c.io);
+    const code = await runProbeCommand({ ...base, url: `https://127.0.0.1:${port}/`, sni: 'localhost', caFile, json: true, keepalive: true, idleTimeoutSeconds: 2 }, c.io);
     const report = JSON.parse(c.out.join('\n')) as ProbeReport;
     expect(report.checks.find((x) => x.id === 'net.tls')).toMatchObject({ outcome: 'ok' });
     expect(report.checks.find((x) => x.id === 'net.tls')?.summary).toMatch(/valid for localhost/);
-    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(report.checks.find((x) => x.id === 'net.keepalive')).toMatchObject({ outcome: 'race' });
+    expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(new Set(seen)).toEqual(new Set(['localhost']));
-    expect(code).toBe(0);
+    expect(code).toBe(1);
   });
 
   it('refuses --sni and --ca-file on an http:// URL', async () => {
