@@ -62,7 +62,7 @@ const HELP = `
            --reevaluate (re-run every check's evaluate on the evidence the session kept)
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
            --no-limit (read gzip files that expand more than 200x, which logs never do)
-  probe:   --keepalive  --count N  --idle-timeout S  --json
+  probe:   --keepalive  --count N  --idle-timeout S  --json  --sni NAME  --ca-file FILE
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
   drill:   --facilitator  --json  --out FILE (the debrief; default ./debrief-<session>.md)
            import: --cause ID  --session ID (take its answers)  --keep-names (no masking)  --out FILE
@@ -136,7 +136,7 @@ async function dispatch(): Promise<number> {
     case 'probe': {
       const ac = new AbortController();
       process.once('SIGINT', () => ac.abort());
-      return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), signal: ac.signal }, io);
+      return (await import('./commands/probe.js')).runProbeCommand({ url: args[0] ?? '', keepalive: Boolean(f.keepalive), count: f.count ?? 1, idleTimeoutSeconds: f.idleTimeout, json: Boolean(f.json), sni: f.sni, caFile: f.caFile, signal: ac.signal }, io);
     }
     default:
       throw new BadgateError(`unknown command "${command}"`, '`badgate --help` lists the commands');

@@ -26,6 +26,15 @@ function evaluate(ev: DnsCheckEvidence): CheckResult {
   }
   if (ev.paramError || !ev.dns) return paramProblem(ev.paramError ?? 'no lookup ran', 'Pass name as a host name or URL, e.g. name: api.example.com.');
   const d = ev.dns;
+  if (d.local) {
+    const addresses = [...d.addresses4, ...d.addresses6];
+    return {
+      status: 'pass',
+      outcome: 'other',
+      summary: `${d.name} is a loopback name (RFC 6761): ${listFact(addresses)}, answered without asking a DNS server`,
+      facts: { 'dns.chain': d.name, 'dns.addresses': listFact(addresses) },
+    };
+  }
   const chain = d.chain.join(' → ');
   const addresses = [...d.addresses4, ...d.addresses6];
   const facts: Facts = { 'dns.chain': chain };

@@ -1,6 +1,6 @@
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import { fingerprint, parsePastedResponse, type ResponseSample } from '../net/fingerprint.js';
+import { fingerprint, parsePastedResponse, PRODUCERS, producerName, type ResponseSample } from '../net/fingerprint.js';
 import type { HttpProbeEvidence } from '../net/http-probe.js';
 import { parseTarget } from '../net/target.js';
 import { pickResponse } from './net-http-probe.js';
@@ -36,29 +36,49 @@ function evaluate(ev: FingerprintEvidence): CheckResult {
     };
   }
   const fp = fingerprint(sample);
-  const facts: Facts = { 'gateway.kind': fp.kind };
+  const facts: Facts = { 'gateway.kind': fp.kind, 'gateway.certain': fp.certain };
   if (fp.flow) facts['gateway.flow'] = fp.flow;
   if (fp.evidence.length) facts['gateway.evidence'] = fp.evidence.join('; ');
+  if (fp.server) facts['gateway.server'] = fp.server;
+  const relays = fp.alsoSeen.filter((s) => s.role === 'relayed');
+  if (relays.length) facts['gateway.relayedBy'] = relays.map((s) => s.kind).join(', ');
+  if (fp.made) facts['gateway.made'] = fp.made;
   const details = [
+    `Server header: ${fp.server ?? '(none)'}`,
     ...fp.evidence.map((e) => `matched ${e}`),
-    ...fp.alsoSeen.map((s) => `also seen: ${s.kind} (${s.evidence.join('; ')})`),
+    ...fp.alsoSeen.map((s) => `also seen: ${producerName(s.kind)}${s.role === 'relayed' ? ' (relayed it)' : ''} — ${s.evidence.join('; ')}`),
   ];
   const status = sample.status !== undefined ? ` ${sample.status}` : '';
+  const server = fp.server ? ` (Server: ${fp.server})` : ' (no Server header)';
+  if (fp.kind === 'unknown' && relays.length) {
+    const names = relays.map((s) => producerName(s.kind)).join(', ');
+    return {
+      status: 'warn',
+      outcome: 'relayed',
+      summary: `The response${status} was relayed by ${names}${server}, not made by it: no stock error page of ${names}; the app or a hop behind it made it`,
+      details,
+      facts,
+      sources,
+      nextStep: 'Look at the upstream behind the relay (its logs, or probe it directly) for who sent this status.',
+    };
+  }
   if (fp.kind === 'unknown') {
     return {
       status: 'warn',
       outcome: 'unknown-gateway',
-      summary: `The response${status} carries no gateway signature badgate knows`,
-      details: [`headers seen: ${Object.keys(sample.headers).join(', ') || 'none'}`],
+      summary: `The response${status}${server} carries no gateway signature badgate knows`,
+      details: [...details, `headers seen: ${Object.keys(sample.headers).join(', ') || 'none'}`],
       facts,
       sources,
       nextStep: FLOW_HINT,
     };
   }
+  const how = fp.certain ? `its own error page: ${fp.evidence[0]}` : fp.evidence[0];
+  const also = fp.alsoSeen.length ? `; also seen: ${fp.alsoSeen.map((s) => producerName(s.kind)).join(', ')}` : '';
   return {
     status: 'pass',
     outcome: fp.kind,
-    summary: `The response${status} came from ${fp.kind}${fp.flow ? ` (flow: ${fp.flow})` : ''}: ${fp.evidence[0]}`,
+    summary: `The response${status} came from ${producerName(fp.kind)}${fp.flow ? ` (flow: ${fp.flow})` : ''}, ${how}${server}${also}`,
     details,
     facts,
     sources,
@@ -68,7 +88,7 @@ function evaluate(ev: FingerprintEvidence): CheckResult {
 export const fingerprintCheck: Check<FingerprintEvidence> = {
   meta: {
     id: 'net.fingerprint',
-    title: 'Which gateway made the response (ALB, CloudFront, API Gateway, Azure AppGW, nginx, Envoy, Cloudflare)',
+    title: 'Which gateway or proxy made the response, and which only relayed it (table: flows/fingerprints.yml)',
     docs: 'https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html',
     apis: ['probe:dns', 'probe:http'],
     params: {
@@ -76,8 +96,8 @@ export const fingerprintCheck: Check<FingerprintEvidence> = {
       headers: { description: 'Pasted response headers, "Name: value" lines (curl -i / curl -v output works)' },
       body: { description: 'Pasted response body (the error page)' },
     },
-    outcomes: ['alb', 'cloudfront', 'apigw', 'appgw', 'nginx', 'envoy', 'cloudflare', 'unknown-gateway'],
-    facts: ['gateway.kind', 'gateway.flow', 'gateway.evidence'],
+    outcomes: [...PRODUCERS, 'relayed', 'unknown-gateway'],
+    facts: ['gateway.kind', 'gateway.flow', 'gateway.evidence', 'gateway.certain', 'gateway.server', 'gateway.relayedBy', 'gateway.made'],
   },
   async collect(ctx) {
     const pastedHeaders = ctx.params.headers?.trim();

@@ -22,8 +22,9 @@ function attemptLine(a: HttpAttempt): string {
     t.ttfbMs !== undefined ? `first byte ${t.ttfbMs} ms` : '',
     t.totalMs !== undefined ? `total ${t.totalMs} ms` : '',
   ].filter(Boolean);
+  const skipped = a.failedAddresses?.length ? `  [${a.failedAddresses.map((f) => `${f.ip}: ${f.error.code}`).join(', ')} first]` : '';
   const what = a.status !== undefined ? `${a.status} ${a.statusText ?? ''}`.trim() + ` HTTP/${a.httpVersion}` : `failed at ${a.error?.phase}: ${a.error?.message}`;
-  return `#${a.attempt} ${a.ip ?? '-'}  ${what}  (${parts.join(', ')})`;
+  return `#${a.attempt} ${a.ip ?? '-'}  ${what}  (${parts.join(', ')})${skipped}`;
 }
 
 /** The response whose maker matters most: a 502, else another 5xx, else the first one. */
@@ -55,6 +56,8 @@ function evaluate(ev: HttpProbeCheckEvidence): CheckResult {
   const hung = failed.filter((a) => a.error?.code === 'TIMEOUT' && (a.error.phase === 'response' || a.error.phase === 'body'));
   const cut = failed.filter((a) => a.error && ['ECONNRESET', 'ECONNCLOSED', 'EPIPE'].includes(a.error.code) && a.error.phase !== 'connect');
   const picked = pickResponse(attempts);
+  // nginx's stock 400 for plain HTTP on a TLS port (ngx_http_request.c, NGX_HTTP_TO_HTTPS 497 shown as 400).
+  const plainToTls = answered.find((a) => a.status === 400 && /The plain HTTP request was sent to HTTPS port/i.test(a.body ?? ''));
   const fp = fingerprintAttempt(picked);
   const ips502 = [...new Set(got502.map((a) => a.ip ?? '?'))];
 
@@ -69,6 +72,11 @@ function evaluate(ev: HttpProbeCheckEvidence): CheckResult {
     if (fp.flow) facts['gateway.flow'] = fp.flow;
   }
   const details = attempts.map(attemptLine);
+  if (p.stopped) {
+    details.push(p.stopped.reason === 'silent'
+      ? `Stopped after ${attempts.length} requests: the backend stayed silent twice in a row; ${p.stopped.notSent} more would only wait out the same timeout.`
+      : `Stopped after ${attempts.length} requests: the probe is bounded to ${Math.round(p.stopped.budgetMs / 1000)} s in all; ${p.stopped.notSent} were not sent.`);
+  }
   if (p.addresses.length) details.unshift(`${p.host} resolved to ${listFact(p.addresses)}; requests rotated over them.`);
   if (fp && fp.kind !== 'unknown') details.push(`Gateway: ${fp.kind} (${fp.evidence.join('; ')})`);
   const malformedRaw = malformed.find((a) => a.rawStart)?.rawStart;
@@ -80,7 +88,16 @@ function evaluate(ev: HttpProbeCheckEvidence): CheckResult {
   let outcome: string;
   let status: CheckResult['status'];
   let summary: string;
-  if (got502.length) {
+  if (plainToTls) {
+    outcome = 'plain-http-to-https';
+    status = 'fail';
+    summary = `${p.host}:${p.port} speaks HTTPS, but the probe (and whatever uses this URL) sent plain HTTP: 400 "The plain HTTP request was sent to HTTPS port"`;
+    findings.push({
+      cause: 'malformed-response',
+      confidence: 'suspected',
+      evidence: [`GET ${p.url}: 400 "The plain HTTP request was sent to HTTPS port"${by}`, 'A gateway or health check using http:// against this port gets 400s; a target group must use protocol HTTPS for it.'],
+    });
+  } else if (got502.length) {
     outcome = 'got-502';
     status = 'fail';
     summary = `${got502.length}/${n} requests got 502${by}; answered by ${listFact(ips502)}`;
@@ -113,11 +130,16 @@ function evaluate(ev: HttpProbeCheckEvidence): CheckResult {
     summary = `${e?.phase === 'tls' ? 'TLS handshake failed with' : 'Could not reach'} ${p.host}:${p.port}: ${e?.message ?? 'no attempt ran'}`;
   } else {
     outcome = 'ok';
-    status = failed.length ? 'warn' : 'pass';
+    const fellBack = [...new Map(attempts.flatMap((a) => a.failedAddresses ?? []).map((f) => [f.ip, f])).values()];
+    status = failed.length || fellBack.length ? 'warn' : 'pass';
     const codes = [...new Set(answered.map((a) => a.status))].join('/');
     summary = failed.length
       ? `${answered.length}/${n} requests answered ${codes}; ${failed.length} failed (${failed[0].error?.message})`
       : `${n}/${n} requests answered ${codes}, no 5xx${by}`;
+    if (fellBack.length) {
+      const verb = (code: string) => (code === 'ECONNREFUSED' ? 'refused' : 'was unreachable');
+      summary += `; ${fellBack.map((f) => `${f.ip} ${verb(f.error.code)}`).join(', ')}, another address of the name answered`;
+    }
   }
   return {
     status,
@@ -127,7 +149,11 @@ function evaluate(ev: HttpProbeCheckEvidence): CheckResult {
     facts,
     findings: findings.length ? findings : undefined,
     sources: [probeSource('probe:http', { url: p.url, count: n }, p.startedAt)],
-    nextStep: outcome === 'unreachable' ? 'Check the name and port (net.dns, net.tcp-connect), or the network path from here.' : undefined,
+    nextStep: outcome === 'unreachable'
+      ? 'Check the name and port (net.dns, net.tcp-connect), or the network path from here.'
+      : outcome === 'plain-http-to-https'
+        ? `Probe https://${p.host}:${p.port}/ instead, and set the gateway's target/origin protocol for this port to HTTPS.`
+        : undefined,
   };
 }
 
@@ -141,8 +167,11 @@ export const httpProbeCheck: Check<HttpProbeCheckEvidence> = {
       url: { description: 'URL to GET (http or https)', required: true },
       count: { description: 'How many requests, 1-100, rotated over the resolved addresses (default 1)' },
       timeoutSeconds: { description: 'Bound on each request, DNS to last byte (default 10)' },
+      totalTimeoutSeconds: { description: 'Bound on all requests together (default 60); two timeouts in a row also stop it' },
+      servername: { description: 'SNI name for https, when it differs from the URL host (e.g. the URL has an IP)' },
+      caFile: { description: 'PEM file of a private CA to verify the certificate with' },
     },
-    outcomes: ['ok', 'got-502', 'other-5xx', 'malformed-response', 'no-response', 'timeout', 'unreachable'],
+    outcomes: ['ok', 'got-502', 'other-5xx', 'malformed-response', 'plain-http-to-https', 'no-response', 'timeout', 'unreachable'],
     causes: ['malformed-response'],
     facts: ['probe.status', 'probe.server', 'probe.count502', 'probe.count', 'probe.ips502', 'probe.httpVersion', 'gateway.kind', 'gateway.flow'],
   },
@@ -153,10 +182,15 @@ export const httpProbeCheck: Check<HttpProbeCheckEvidence> = {
     if (!count.ok) return { paramError: count.error };
     const timeout = numberParam(ctx.params, 'timeoutSeconds', 10, { min: 0.01, max: 120 });
     if (!timeout.ok) return { paramError: timeout.error };
+    const total = numberParam(ctx.params, 'totalTimeoutSeconds', 60, { min: 0.01, max: 3600 });
+    if (!total.ok) return { paramError: total.error };
     const probe = await ctx.env.net.http({
       target: parsed.target,
       count: count.value,
       timeoutMs: timeout.value * 1000,
+      totalTimeoutMs: total.value * 1000,
+      servername: ctx.params.servername?.trim() || undefined,
+      caFile: ctx.params.caFile?.trim() || undefined,
       signal: ctx.signal,
       now: () => ctx.env.clock.now(),
       onAttempt: (i, n) => ctx.progress(`GET ${parsed.target.display}${n > 1 ? ` (${i}/${n})` : ''}`),

@@ -1,6 +1,6 @@
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
-import type { KeepAliveEvidence } from '../net/keepalive-probe.js';
+import { MAX_IDLE_TIMEOUT_SECONDS, MAX_KEEPALIVE_WAIT_SECONDS, type KeepAliveEvidence } from '../net/keepalive-probe.js';
 import { detectBackend, keepAliveFixes, recommendedSeconds } from '../net/keepalive-fixes.js';
 import { parseTarget } from '../net/target.js';
 import { numberParam, paramProblem, probeSource, seconds } from './net-shared.js';
@@ -34,7 +34,7 @@ function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
   const sources = [probeSource('probe:http', { url: m.target, keepalive: true, maxWaitMs: m.maxWaitMs }, m.startedAt)];
   const facts: Facts = { 'gateway.idleTimeoutSeconds': idle };
   const r = m.response;
-  const backend = r ? detectBackend({ server: r.server, poweredBy: r.poweredBy, keepAlive: r.keepAlive }) : undefined;
+  const backend = r ? detectBackend(r) : undefined;
   if (r?.server) facts['backend.server'] = r.server;
   else if (backend) facts['backend.server'] = backend;
   if (backend) facts['backend.kind'] = backend;
@@ -105,8 +105,9 @@ function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
   if (measured <= idle) {
     const rec = recommendedSeconds(idle);
     facts['backend.recommendedKeepAliveSeconds'] = rec;
-    const fixes = keepAliveFixes(backend, idle);
-    details.push(`Fix: make the backend keep idle connections at least ${rec} s (gateway idle + 5 s)${backend ? '' : '; the Server header does not say which backend, so here are the common ones'}:`, ...fixes.map((f) => `  ${f}`));
+    const fixes = keepAliveFixes(backend, idle, r?.server);
+    const which = backend || r?.server ? '' : '; no header says which backend, so here are the common ones';
+    details.push(`Fix: make the backend keep idle connections at least ${rec} s (gateway idle + 5 s)${which}:`, ...fixes.map((f) => `  ${f}`));
     if (confirm) evidence.push(confirm);
     return {
       status: 'fail',
@@ -138,8 +139,9 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
     params: {
       target: { description: 'Backend to probe: URL or host:port (the target itself, not the load balancer)', required: true },
       idleTimeoutSeconds: { description: 'The gateway idle timeout in seconds (default 60, the ALB default; fractions allowed)' },
-      maxWaitSeconds: { description: 'Longest wait for the server to close the idle connection (default 120)' },
+      maxWaitSeconds: { description: `Longest wait for the server to close the idle connection (default 120, at most ${MAX_KEEPALIVE_WAIT_SECONDS})` },
       confirm: { description: '"true" to send a second request just before the measured close, to show the race' },
+      servername: { description: 'SNI name for an https target given by IP address' },
     },
     outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive'],
     causes: ['keepalive-race'],
@@ -149,17 +151,18 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
     ],
   },
   async collect(ctx) {
-    const idle = numberParam(ctx.params, 'idleTimeoutSeconds', 60, { min: 0.01, max: 4000 });
+    const idle = numberParam(ctx.params, 'idleTimeoutSeconds', 60, { min: 0.01, max: MAX_IDLE_TIMEOUT_SECONDS });
     const idleTimeoutSeconds = idle.ok ? idle.value : 60;
     if (!idle.ok) return { idleTimeoutSeconds, paramError: idle.error };
-    const maxWait = numberParam(ctx.params, 'maxWaitSeconds', 120, { min: 0.01, max: 900 });
+    const maxWait = numberParam(ctx.params, 'maxWaitSeconds', 120, { min: 0.01, max: MAX_KEEPALIVE_WAIT_SECONDS });
     if (!maxWait.ok) return { idleTimeoutSeconds, paramError: maxWait.error };
     const target = parseTarget(ctx.params.target ?? '');
     if (!target.ok) return { idleTimeoutSeconds, paramError: target.error };
     const maxWaitMs = maxWait.value * 1000;
     ctx.progress(`keep-alive probe of ${target.target.display}: one request, then waiting up to ${maxWait.value} s for the server to close the idle connection`);
+    const servername = ctx.params.servername?.trim();
     const opts = {
-      target: target.target,
+      target: servername ? { ...target.target, servername } : target.target,
       maxWaitMs,
       signal: ctx.signal,
       now: () => ctx.env.clock.now(),

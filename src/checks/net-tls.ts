@@ -33,7 +33,19 @@ function evaluate(ev: TlsCheckEvidence): CheckResult {
       nextStep: 'This is not a TLS problem yet: check the port with net.tcp-connect and the name with net.dns.',
     };
   }
+  if (t.error?.code === 'ECAFILE') {
+    return { status: 'unknown', outcome: 'unknown', summary: `Not run: ${t.error.message}`, sources, nextStep: 'Pass a readable PEM file with --ca-file (caFile).' };
+  }
   if (t.error) {
+    const code = t.error.code;
+    const oldTls = ['ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_PROTOCOLS_AVAILABLE'].includes(code);
+    const sniLike = ['ERR_SSL_TLSV1_UNRECOGNIZED_NAME', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR', 'ECONNRESET'].includes(code);
+    const noSni = t.sniSent === false && sniLike;
+    const why = oldTls
+      ? 'The server offers only TLS 1.0/1.1 (or older). ALB and CloudFront security policies and current clients need TLS 1.2+: enable TLS 1.2 on the server.'
+      : noSni
+        ? `No SNI went out (${t.host} is an IP address) and the server refused the handshake: it probably serves by name only. Run again with --sni <name> (servername param) set to the Host the gateway sends.`
+        : 'Check the protocols and ciphers the server offers (openssl s_client -connect host:port -servername name), and whether the port speaks TLS at all.';
     const findings: Finding[] = [
       { cause: 'origin-tls-mismatch', confidence: 'likely', evidence: [`TLS handshake with ${where} failed: ${t.error.message}`] },
       { cause: 'target-tls-handshake', confidence: 'likely', evidence: [`TLS handshake with ${where} failed: ${t.error.message}`] },
@@ -42,9 +54,10 @@ function evaluate(ev: TlsCheckEvidence): CheckResult {
       status: 'fail',
       outcome: 'handshake-failed',
       summary: `TLS handshake with ${where} failed: ${t.error.message}`,
-      details: ['Check the protocols and ciphers the server offers (openssl s_client -connect host:port -servername name), and whether the port speaks TLS at all.'],
+      details: [why],
       sources,
       findings,
+      nextStep: oldTls ? 'Enable TLS 1.2 (and 1.3) on the server, then probe again.' : noSni ? 'badgate probe https://<ip>/ --sni api.example.com' : undefined,
     };
   }
   const leaf = t.chain?.[0];
@@ -93,6 +106,7 @@ function evaluate(ev: TlsCheckEvidence): CheckResult {
       facts,
       sources,
       findings: finding(`certificate chain of ${where} does not verify: ${t.authorizationError ?? 'untrusted'}`),
+      nextStep: 'If a private CA signed it on purpose, probe again with --ca-file <ca.pem> (caFile) to verify against that CA.',
     };
   }
   const daysLeft = leaf ? Math.floor((Date.parse(leaf.validTo) - checked) / DAY) : undefined;
@@ -117,6 +131,7 @@ export const tlsCheck: Check<TlsCheckEvidence> = {
       host: { description: 'Host to connect to (a URL is accepted)', required: true },
       port: { description: 'Port (default 443)' },
       servername: { description: 'SNI/Host the gateway sends to the origin, when it differs from host' },
+      caFile: { description: 'PEM file of a private CA that signed the certificate' },
     },
     outcomes: ['ok', 'expired', 'name-mismatch', 'untrusted', 'handshake-failed'],
     causes: ['origin-tls-mismatch', 'target-tls-handshake'],
@@ -132,7 +147,7 @@ export const tlsCheck: Check<TlsCheckEvidence> = {
     if (!port.ok) return { paramError: port.error };
     const servername = ctx.params.servername?.trim() || undefined;
     ctx.progress(`TLS handshake with ${host}:${port.value}${servername ? ` (SNI ${servername})` : ''}`);
-    const tls = await ctx.env.net.tls({ host, port: port.value, servername, signal: ctx.signal, now: () => ctx.env.clock.now() });
+    const tls = await ctx.env.net.tls({ host, port: port.value, servername, caFile: ctx.params.caFile?.trim() || undefined, signal: ctx.signal, now: () => ctx.env.clock.now() });
     return { tls };
   },
   evaluate,

@@ -7,9 +7,11 @@ import { keepAliveCheck } from '../checks/net-keepalive.js';
 import { tlsCheck } from '../checks/net-tls.js';
 import { dnsCheck } from '../checks/net-dns.js';
 import { tcpConnectCheck } from '../checks/net-tcp-connect.js';
+import { existsSync } from 'node:fs';
 import { parseTarget } from '../net/target.js';
 import { liveEnv } from '../checks/env.js';
 import { runCheck } from '../checks/runner.js';
+import { MAX_IDLE_TIMEOUT_SECONDS, MAX_KEEPALIVE_WAIT_SECONDS } from '../net/keepalive-probe.js';
 
 export interface ProbeCommandOptions {
   url: string;
@@ -18,6 +20,10 @@ export interface ProbeCommandOptions {
   idleTimeoutSeconds?: number;
   maxWaitSeconds?: number;
   json: boolean;
+  /** SNI name for https when the URL's host is an IP or differs from the certificate's name. */
+  sni?: string;
+  /** PEM file of a private CA for the TLS check and the HTTPS requests. */
+  caFile?: string;
   /** Lets the CLI stop every probe on Ctrl+C. */
   signal?: AbortSignal;
 }
@@ -33,9 +39,14 @@ export interface ProbeReport {
   checks: { id: string; status: CheckResult['status']; outcome: string; summary: string; facts?: Facts; details?: string[]; nextStep?: string }[];
   causes: { id: string; confidence: Confidence; evidence: string[] }[];
   ruledOut: { id: string; evidence: string[] }[];
+  /** Set when a gateway's own error page says it made the failing response: what it means and what to do. */
+  madeBy?: string;
   /** Caveats about what was measured. */
   notes: string[];
 }
+
+/** Bound on all HTTP requests of one probe, so --count N against a silent backend ends. */
+const HTTP_TOTAL_SECONDS = 60;
 
 const RANK: Record<Confidence, number> = { confirmed: 0, likely: 1, suspected: 2, 'ruled-out': 3 };
 const MARK: Record<CheckResult['status'], string> = { pass: '[ ok ]', warn: '[warn]', fail: '[FAIL]', unknown: '[ ?? ]' };
@@ -57,12 +68,22 @@ function validate(opts: ProbeCommandOptions, io: ProbeCommandIo): number | undef
     return usage(io, `--count must be a whole number from 1 to ${MAX_COUNT}, got ${opts.count}`, '--count 20');
   }
   const idle = opts.idleTimeoutSeconds;
-  if (idle !== undefined && (!Number.isFinite(idle) || idle <= 0 || idle > 4000)) {
-    return usage(io, `--idle-timeout must be seconds from 1 to 4000 (the gateway idle timeout), got ${idle}`, '--idle-timeout 60');
+  if (idle !== undefined && (!Number.isFinite(idle) || idle < 1 || idle > MAX_IDLE_TIMEOUT_SECONDS)) {
+    return usage(io, `--idle-timeout must be seconds from 1 to ${MAX_IDLE_TIMEOUT_SECONDS} (the gateway idle timeout), got ${idle}`, '--idle-timeout 60');
   }
   const wait = opts.maxWaitSeconds;
-  if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0 || wait > 900)) {
-    return usage(io, `the keep-alive wait must be 1 to 900 seconds, got ${wait}`, 'leave it out (default 120 s)');
+  // Fractions stay allowed here: tests scale the wait down.
+  if (wait !== undefined && (!Number.isFinite(wait) || wait <= 0 || wait > MAX_KEEPALIVE_WAIT_SECONDS)) {
+    return usage(io, `the keep-alive wait must be 1 to ${MAX_KEEPALIVE_WAIT_SECONDS} seconds, got ${wait}`, 'leave it out (default 120 s)');
+  }
+  if (opts.sni !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(opts.sni.trim())) {
+    return usage(io, `--sni must be a host name, got "${opts.sni}"`, '--sni api.example.com');
+  }
+  if (opts.caFile !== undefined && !existsSync(opts.caFile)) {
+    return usage(io, `--ca-file ${opts.caFile} does not exist`, '--ca-file ./private-ca.pem');
+  }
+  if ((opts.sni !== undefined || opts.caFile !== undefined) && !parsed.target.tls) {
+    return usage(io, '--sni and --ca-file only apply to https:// URLs', `badgate probe https://${parsed.target.hostHeader}${parsed.target.path}`);
   }
   return undefined;
 }
@@ -76,7 +97,7 @@ interface Ran {
  * `badgate probe <url> [--keepalive] [--count N] [--idle-timeout S] [--json]`:
  * DNS, TCP, HTTP (+TLS for https, +keep-alive when asked) against the one host named,
  * a verdict on screen or as JSON. Returns the exit code: 0 nothing wrong found,
- * 1 a cause found, 2 usage or setup error.
+ * 1 a cause found, 2 usage or setup error, 130 interrupted.
  */
 export async function runProbeCommand(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<number> {
   const bad = validate(opts, io);
@@ -97,10 +118,11 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
   const idle = opts.idleTimeoutSeconds ?? 60;
   const maxWait = opts.maxWaitSeconds ?? Math.max(120, Math.ceil(idle) + 15);
   const signal = opts.signal ?? new AbortController().signal;
+  if (t.credentialsRemoved) io.err('badgate probe: the user:password in the URL was removed; it is not sent, shown or saved.');
 
   io.err(
     `badgate probe talks only to ${t.host} (port ${t.port})${isIP(t.host) ? '' : ' and resolves its name'}: ` +
-      `${opts.count} GET request${opts.count > 1 ? 's' : ''}, each bounded by 10 s` +
+      `${opts.count} GET request${opts.count > 1 ? 's' : ''}, each bounded by 10 s${opts.count > 1 ? `, ${HTTP_TOTAL_SECONDS} s in all` : ''}` +
       `${t.tls ? ', one TLS handshake' : ''}` +
       `${opts.keepalive ? `, one keep-alive connection held idle for at most ${maxWait} s` : ''}. Nothing else is contacted.`,
   );
@@ -138,24 +160,36 @@ async function probe(opts: ProbeCommandOptions, io: ProbeCommandIo): Promise<num
   const reachable = tcp.outcome === 'open';
   if (reachable) {
     let httpEvidence: HttpProbeCheckEvidence | undefined;
-    await run(httpProbeCheck, { url: t.display, count: String(opts.count) }, (e) => {
+    const tlsParams: Record<string, string> = {};
+    if (opts.sni) tlsParams.servername = opts.sni.trim();
+    if (opts.caFile) tlsParams.caFile = opts.caFile;
+    await run(httpProbeCheck, { url: t.display, count: String(opts.count), totalTimeoutSeconds: String(HTTP_TOTAL_SECONDS), ...tlsParams }, (e) => {
       httpEvidence = e;
     });
     if (httpEvidence?.probe) {
       const fp = fingerprintCheck.evaluate({ probe: httpEvidence.probe }, { params: {}, facts });
-      if (fp.outcome !== 'unknown') ran.push({ id: fingerprintCheck.meta.id, result: fp });
+      if (fp.outcome !== 'unknown') {
+        Object.assign(facts, fp.facts ?? {});
+        ran.push({ id: fingerprintCheck.meta.id, result: fp });
+      }
     }
-    if (t.tls) await run(tlsCheck, { host: t.host, port: String(t.port), servername: t.host });
-    if (opts.keepalive) {
+    if (t.tls && !signal.aborted) await run(tlsCheck, { host: t.host, port: String(t.port), servername: t.host, ...tlsParams });
+    if (opts.keepalive && !signal.aborted) {
       await run(keepAliveCheck, {
         target: t.display,
         idleTimeoutSeconds: String(idle),
         maxWaitSeconds: String(maxWait),
         confirm: 'false',
+        ...(opts.sni ? { servername: opts.sni.trim() } : {}),
       });
     }
   }
 
+  if (signal.aborted) {
+    // Whatever ran was cut short: a verdict from it would claim "nothing wrong" that was never checked.
+    io.err('badgate probe: interrupted (Ctrl+C) before the probes finished; nothing was concluded. Next: run it again and let it finish.');
+    return 130;
+  }
   const report = buildReport(t.display, ran, facts);
   const kind = facts['gateway.kind'];
   if (opts.keepalive && reachable && typeof kind === 'string' && kind !== 'unknown') {
@@ -184,9 +218,14 @@ function buildReport(target: string, ran: Ran[], facts: Facts): ProbeReport {
     .filter((f) => f.confidence === 'ruled-out' && !causes.some((c) => c.id === f.cause))
     .map((f) => ({ id: f.cause, evidence: f.evidence }));
   const flow = facts['gateway.flow'];
+  const made = facts['gateway.made'];
+  const status = facts['probe.status'];
+  // Only a stock error page is proof enough to name the maker in the verdict.
+  const madeBy = facts['gateway.certain'] === true && typeof made === 'string' && typeof status === 'number' && status >= 500 ? made : undefined;
   return {
     target,
     suggestedFlow: typeof flow === 'string' ? flow : undefined,
+    madeBy,
     checks: ran.map(({ id, result }) => ({
       id,
       status: result.status,
@@ -207,7 +246,8 @@ function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean)
   io.out(`Probe of ${report.target}`);
   for (const c of report.checks) {
     io.out(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.summary}`);
-    const show = c.status === 'pass' ? [] : (c.details ?? []);
+    // Who made the response is the point of the fingerprint: its Server and also-seen lines show even when it passed.
+    const show = c.status === 'pass' && c.id !== 'net.fingerprint' ? [] : (c.details ?? []);
     for (const d of show.slice(0, 12)) io.out(`         ${d}`);
     if (c.nextStep) io.out(`         next: ${c.nextStep}`);
   }
@@ -219,6 +259,9 @@ function printHuman(report: ProbeReport, io: ProbeCommandIo, reachable: boolean)
       io.out(`  - ${c.id} (${c.confidence})`);
       for (const e of c.evidence) io.out(`      ${e}`);
     }
+    if (report.madeBy) io.out(`  The failing response itself: ${report.madeBy}.`);
+  } else if (report.madeBy) {
+    io.out(`Verdict: ${report.madeBy}.`);
   } else if (report.checks.some((c) => c.status === 'fail')) {
     io.out('Verdict: something failed (see above), but no cause could be pinned from here.');
   } else {

@@ -18,6 +18,8 @@ export interface DnsEvidence {
   addresses4: string[];
   addresses6: string[];
   checkedAt: string;
+  /** Set for localhost names: answered here with loopback (RFC 6761 §6.3), no DNS server asked. */
+  local?: boolean;
   error?: { failure: DnsFailure; code: string; at: string; query: 'CNAME' | 'A/AAAA' };
 }
 
@@ -94,6 +96,12 @@ async function follow(opts: DnsProbeOptions, resolver: DnsResolver, ev: DnsEvide
   ev.error = { failure: failureOf(code), code, at: current, query: 'A/AAAA' };
 }
 
+/** `localhost` and any name under it (RFC 6761 §6.3). */
+export function isLocalhostName(name: string): boolean {
+  const n = name.replace(/\.$/, '').toLowerCase();
+  return n === 'localhost' || n.endsWith('.localhost');
+}
+
 /**
  * Follows the CNAME chain of a name (resolveCname repeatedly), then resolves A and
  * AAAA at its end. Never throws: failures land in `error` with where they happened.
@@ -102,6 +110,8 @@ export async function resolveChain(opts: DnsProbeOptions): Promise<DnsEvidence> 
   const now = opts.now ?? (() => new Date());
   const name = opts.name.replace(/\.$/, '').toLowerCase();
   const ev: DnsEvidence = { name, chain: [name], addresses4: [], addresses6: [], checkedAt: now().toISOString() };
+  // A network resolver's answer for localhost is not what the system uses (and may leak the query).
+  if (isLocalhostName(name)) return { ...ev, addresses4: ['127.0.0.1'], addresses6: ['::1'], local: true };
   const resolver = opts.resolver ?? defaultResolver();
   const timeoutMs = opts.timeoutMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -36,6 +37,8 @@ export interface HttpAttempt {
   error?: NetError & { phase: HttpPhase };
   /** The first bytes the server sent, kept when they were not valid HTTP. */
   rawStart?: string;
+  /** Addresses of the name that refused or were unreachable before `ip` answered (dual stack). */
+  failedAddresses?: { ip: string; error: NetError }[];
 }
 
 export interface HttpProbeEvidence {
@@ -46,6 +49,8 @@ export interface HttpProbeEvidence {
   addresses: string[];
   attempts: HttpAttempt[];
   startedAt: string;
+  /** Set when the probe stopped before `count` requests: a silent backend or the overall bound. */
+  stopped?: { reason: 'silent' | 'budget'; notSent: number; budgetMs: number };
 }
 
 export type Lookup = (host: string) => Promise<string[]>;
@@ -56,6 +61,12 @@ export interface HttpProbeOptions {
   count: number;
   /** Per request, from DNS to the last body byte. */
   timeoutMs?: number;
+  /** Bound on the whole probe (default 60 s, at least one request's timeout). */
+  totalTimeoutMs?: number;
+  /** SNI name for https (default: the URL's host when it is a name). */
+  servername?: string;
+  /** PEM file with extra trust anchors for https (a private CA). */
+  caFile?: string;
   signal?: AbortSignal;
   /** Replaceable resolver (tests); defaults to the system resolver. */
   lookup?: Lookup;
@@ -82,7 +93,7 @@ function joinHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function oneAttempt(opts: HttpProbeOptions, attempt: number, ip: string, dnsMs: number, t0: number): Promise<HttpAttempt> {
+function oneAttempt(opts: HttpProbeOptions, attempt: number, ip: string, dnsMs: number, t0: number, ca?: Buffer): Promise<HttpAttempt> {
   const { target } = opts;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const result: HttpAttempt = { attempt, ip, timings: { dnsMs: round(dnsMs) } };
@@ -124,7 +135,8 @@ function oneAttempt(opts: HttpProbeOptions, attempt: number, ip: string, dnsMs: 
       agent: false,
       // The TLS check reports certificate trouble; here the response itself is wanted.
       rejectUnauthorized: false,
-      servername: target.tls && !isIP(target.host) ? target.host : undefined,
+      ca,
+      servername: target.tls ? (opts.servername ?? (isIP(target.host) ? undefined : target.host)) : undefined,
     });
     const onAbort = (): void => finish(codedError('ABORT_ERR', 'aborted'));
     const timer = setTimeout(() => finish(codedError('TIMEOUT', `no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -181,10 +193,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
+/** Connect errors after which another address of the same name may still answer. */
+const TRY_NEXT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
+
+/** Consecutive timeouts after which the backend counts as silent and the rest is not sent. */
+const SILENT_AFTER = 2;
+
 /**
  * Sends `count` GET requests to the target, one after another, rotating over every
  * address the name resolves to so an intermittent 502 from one LB node shows up.
- * Never throws: failures are recorded per attempt.
+ * Like the TCP connect (happy eyeballs), an address that refuses or is unreachable does not
+ * fail the attempt while another one answers. Never throws: failures are recorded per attempt.
  */
 export async function probeHttp(opts: HttpProbeOptions): Promise<HttpProbeEvidence> {
   const { target } = opts;
@@ -198,13 +217,36 @@ export async function probeHttp(opts: HttpProbeOptions): Promise<HttpProbeEviden
     startedAt: now().toISOString(),
   };
   const resolve = opts.lookup ?? systemLookup;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const budgetMs = Math.max(opts.totalTimeoutMs ?? 60_000, timeoutMs);
+  const started = performance.now();
+  let ca: Buffer | undefined;
+  if (target.tls && opts.caFile) {
+    try {
+      ca = readFileSync(opts.caFile);
+    } catch (err) {
+      evidence.attempts.push({ attempt: 1, timings: {}, error: { code: 'ECAFILE', message: `cannot read the CA file ${opts.caFile}: ${describeNetError(err).message}`, phase: 'tls' } });
+      return evidence;
+    }
+  }
+  let timeouts = 0;
   for (let i = 1; i <= opts.count; i++) {
     if (opts.signal?.aborted) break;
+    const left = opts.count - i + 1;
+    if (timeouts >= SILENT_AFTER) {
+      evidence.stopped = { reason: 'silent', notSent: left, budgetMs };
+      break;
+    }
+    // A request may take up to timeoutMs: start one only if it fits in the overall bound.
+    if (i > 1 && performance.now() - started + timeoutMs > budgetMs) {
+      evidence.stopped = { reason: 'budget', notSent: left, budgetMs };
+      break;
+    }
     opts.onAttempt?.(i, opts.count);
     const t0 = performance.now();
     let addresses: string[];
     try {
-      addresses = isIP(target.host) ? [target.host] : await withTimeout(resolve(target.host), opts.timeoutMs ?? 10_000);
+      addresses = isIP(target.host) ? [target.host] : await withTimeout(resolve(target.host), timeoutMs);
       if (!addresses.length) throw codedError('ENOTFOUND', 'no addresses');
     } catch (err) {
       evidence.attempts.push({
@@ -215,8 +257,21 @@ export async function probeHttp(opts: HttpProbeOptions): Promise<HttpProbeEviden
       continue;
     }
     for (const a of addresses) if (!evidence.addresses.includes(a)) evidence.addresses.push(a);
-    const ip = addresses[(i - 1) % addresses.length];
-    evidence.attempts.push(await oneAttempt(opts, i, ip, performance.now() - t0, t0));
+    const first = (i - 1) % addresses.length;
+    const order = [...addresses.slice(first), ...addresses.slice(0, first)];
+    const dnsMs = performance.now() - t0;
+    const failed: { ip: string; error: NetError }[] = [];
+    let result: HttpAttempt | undefined;
+    for (const ip of order) {
+      result = await oneAttempt(opts, i, ip, dnsMs, t0, ca);
+      const e = result.error;
+      if (!(e && e.phase === 'connect' && TRY_NEXT.has(e.code)) || ip === order[order.length - 1]) break;
+      failed.push({ ip, error: { code: e.code, message: e.message } });
+    }
+    if (!result) continue;
+    if (failed.length) result.failedAddresses = failed;
+    timeouts = result.error?.code === 'TIMEOUT' ? timeouts + 1 : 0;
+    evidence.attempts.push(result);
   }
   return evidence;
 }

@@ -3,6 +3,11 @@ import { signalsClose, type ResponseHead } from './http1-response-reader.js';
 import { ProbeConnection, type ClosedBy } from './probe-connection.js';
 import type { ProbeTarget } from './target.js';
 
+/** Gateway idle timeouts badgate accepts: the ALB's and CLB's range is 1-4000 s. */
+export const MAX_IDLE_TIMEOUT_SECONDS = 4000;
+/** Longest keep-alive wait: the largest idle timeout plus the 15 s margin the probe command adds. */
+export const MAX_KEEPALIVE_WAIT_SECONDS = MAX_IDLE_TIMEOUT_SECONDS + 15;
+
 export interface KeepAliveResponse {
   status: number;
   httpVersion: string;
@@ -11,6 +16,11 @@ export interface KeepAliveResponse {
   connection?: string;
   /** The `Keep-Alive: timeout=N` hint, when the server sends one. */
   keepAlive?: string;
+  /** Hints at the backend when Server is missing (Tomcat, Varnish). */
+  contentType?: string;
+  setCookie?: string;
+  via?: string;
+  xVarnish?: string;
 }
 
 /** What happened on a second request sent just before the measured close. */
@@ -65,6 +75,10 @@ function describeResponse(head: ResponseHead): KeepAliveResponse {
     poweredBy: h['x-powered-by'],
     connection: h.connection,
     keepAlive: h['keep-alive'],
+    contentType: h['content-type'],
+    setCookie: h['set-cookie'],
+    via: h.via,
+    xVarnish: h['x-varnish'],
   };
 }
 

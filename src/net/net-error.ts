@@ -21,7 +21,21 @@ const MESSAGES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'certificate does not match the host name',
   EPROTO: 'TLS protocol error (no common protocol or cipher, or not TLS on that port)',
   ERR_SSL_WRONG_VERSION_NUMBER: 'TLS protocol error: the port does not speak TLS (wrong version number)',
+  // Node 20 offers TLS 1.2 and 1.3 only; a TLS 1.0/1.1-only server answers with this alert.
+  ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION:
+    'the server refused every TLS version offered (TLS 1.2 and 1.3): it speaks only TLS 1.0/1.1 or older, which current clients and gateway security policies reject',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: 'the server chose a TLS version older than TLS 1.2 (TLS 1.0/1.1), which current clients and gateway security policies reject',
+  ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'no TLS version is both allowed here and offered by the server (it speaks only TLS 1.0/1.1 or older)',
+  ERR_SSL_TLSV1_UNRECOGNIZED_NAME: 'the server does not serve the name sent as SNI, or needs one and none was sent (TLS alert unrecognized_name)',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'the server refused the TLS handshake (alert handshake_failure): no common cipher, or it needs a name (SNI) it did not get',
+  ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR: 'the server aborted the TLS handshake (alert internal_error), often because no certificate matches the SNI name sent (or none was sent)',
 };
+
+/** `80…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:…` → `tlsv1 alert protocol version`. */
+function opensslReason(raw: string): string | undefined {
+  const m = /error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/i.exec(raw);
+  return m?.[1].trim();
+}
 
 function codeOf(err: unknown): string {
   if (err && typeof err === 'object') {
@@ -43,6 +57,10 @@ export function describeNetError(err: unknown): NetError {
   }
   const known = MESSAGES[code];
   if (known) return { code, message: known };
+  if (code.startsWith('ERR_SSL_') || /SSL routines/.test(raw)) {
+    const reason = opensslReason(raw);
+    return { code, message: `the TLS handshake failed${reason ? ` (${reason})` : ''}` };
+  }
   return { code, message: raw.split('\n')[0] || code };
 }
 

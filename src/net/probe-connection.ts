@@ -46,7 +46,7 @@ export class ProbeConnection {
         ? tls.connect({
             host: target.host,
             port: target.port,
-            servername: net.isIP(target.host) ? undefined : target.host,
+            servername: target.servername ?? (net.isIP(target.host) ? undefined : target.host),
             rejectUnauthorized: false,
             ALPNProtocols: ['http/1.1'],
           })

@@ -8,8 +8,12 @@ export interface ProbeTarget {
   path: string;
   /** Value of the Host header (host, plus port when not the scheme default). */
   hostHeader: string;
-  /** Normalised text shown to the responder and cited in sources. */
+  /** Normalised text shown to the responder and cited in sources; never carries credentials. */
   display: string;
+  /** SNI for https when it is not the host (an IP address, or another name): --sni. */
+  servername?: string;
+  /** Set when the URL had `user:pass@`: removed everywhere and never sent. */
+  credentialsRemoved?: boolean;
 }
 
 export type TargetParse = { ok: true; target: ProbeTarget } | { ok: false; error: string };
@@ -23,11 +27,16 @@ function fromUrl(url: URL): TargetParse {
   if (!url.hostname) return { ok: false, error: `no host in "${url.href}" (${EXAMPLE})` };
   const tls = url.protocol === 'https:';
   const port = url.port ? Number(url.port) : tls ? 443 : 80;
+  // WHATWG URL keeps an explicit ":0"; nothing can listen there.
+  if (port < 1 || port > 65535) return { ok: false, error: `port ${port} is out of range (1-65535)` };
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return {
-    ok: true,
-    target: { host, port, tls, path: `${url.pathname || '/'}${url.search}`, hostHeader: url.host, display: url.href },
-  };
+  // Credentials would end up on screen, in JSON reports and sources: drop them.
+  const credentialsRemoved = Boolean(url.username || url.password);
+  url.username = '';
+  url.password = '';
+  const target: ProbeTarget = { host, port, tls, path: `${url.pathname || '/'}${url.search}`, hostHeader: url.host, display: url.href };
+  if (credentialsRemoved) target.credentialsRemoved = true;
+  return { ok: true, target };
 }
 
 /** Parses a URL (`http(s)://…`) or `host:port` (plain HTTP, or HTTPS on port 443). */

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
 import { codedError, describeNetError, type NetError } from './net-error.js';
 
@@ -30,6 +31,8 @@ export interface TlsEvidence {
   authorizationError?: string;
   /** Set when the certificate does not cover `name`. */
   nameError?: string;
+  /** Whether a name went out as SNI (not for an IP address). */
+  sniSent?: boolean;
   error?: NetError;
 }
 
@@ -41,6 +44,8 @@ export interface TlsProbeOptions {
   signal?: AbortSignal;
   /** Extra trust anchors (tests); the system store otherwise. */
   ca?: string | Buffer;
+  /** PEM file of extra trust anchors (a private CA), read here. */
+  caFile?: string;
   now?: () => Date;
 }
 
@@ -85,8 +90,17 @@ function chainOf(leaf: DetailedPeerCertificate): CertInfo[] {
 export function probeTls(opts: TlsProbeOptions): Promise<TlsEvidence> {
   const now = opts.now ?? (() => new Date());
   const name = opts.servername || opts.host;
-  const evidence: TlsEvidence = { host: opts.host, port: opts.port, name, checkedAt: now().toISOString() };
+  const evidence: TlsEvidence = { host: opts.host, port: opts.port, name, checkedAt: now().toISOString(), sniSent: !net.isIP(name) };
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  let ca = opts.ca;
+  if (opts.caFile) {
+    try {
+      ca = readFileSync(opts.caFile);
+    } catch (err) {
+      evidence.error = { code: 'ECAFILE', message: `cannot read the CA file ${opts.caFile}: ${describeNetError(err).message}` };
+      return Promise.resolve(evidence);
+    }
+  }
   return new Promise((resolve) => {
     let settled = false;
     const socket = tls.connect({
@@ -95,7 +109,7 @@ export function probeTls(opts: TlsProbeOptions): Promise<TlsEvidence> {
       servername: net.isIP(name) ? undefined : name,
       // Verification is judged below, so a bad certificate is described instead of refused.
       rejectUnauthorized: false,
-      ca: opts.ca,
+      ca,
       ALPNProtocols: ['h2', 'http/1.1'],
     });
     const done = (err?: unknown): void => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsCheck } from '../../src/checks/net-dns.js';
 import type { CheckContext } from '../../src/checks/types.js';
@@ -95,9 +96,22 @@ describe('net.dns against a local DNS server', () => {
     expect(loop.error?.failure).toBe('LOOP');
   });
 
-  it('asks the system resolver before calling a hosts-file name gone', async () => {
+  it('answers localhost itself, never asking the network resolver (RFC 6761)', async () => {
+    const before = dns.queries.length;
     const c = createDnsCheck(() => dns.resolver());
-    const result = c.evaluate(await c.collect(ctx({ name: 'localhost' })), ctx({ name: 'localhost' }));
+    for (const name of ['localhost', 'LOCALHOST.', 'api.localhost']) {
+      const result = c.evaluate(await c.collect(ctx({ name })), ctx({ name }));
+      expect(result.status).toBe('pass');
+      expect(result.facts?.['dns.addresses']).toBe('127.0.0.1, ::1');
+    }
+    expect(dns.queries.length).toBe(before);
+  });
+
+  const hostsName = loopbackHostsName();
+  it.skipIf(!hostsName)('asks the system resolver before calling a hosts-file name gone', async () => {
+    const name = hostsName ?? '';
+    const c = createDnsCheck(() => dns.resolver());
+    const result = c.evaluate(await c.collect(ctx({ name })), ctx({ name }));
     expect(result.outcome).toBe('other');
     expect(result.status).toBe('warn');
     expect(result.facts?.['dns.rcode']).toBe('NXDOMAIN');
@@ -112,6 +126,23 @@ describe('net.dns against a local DNS server', () => {
     expect(dns.queries.length).toBe(before);
   });
 });
+
+/** A name other than localhost that /etc/hosts maps to loopback (ip6-localhost, the host name…). */
+function loopbackHostsName(): string | undefined {
+  let text = '';
+  try {
+    text = readFileSync('/etc/hosts', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const [addr, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (!addr || !/^(127\.|::1$)/.test(addr)) continue;
+    const name = names.find((n) => n && !/(^|\.)localhost\.?$/i.test(n));
+    if (name) return name;
+  }
+  return undefined;
+}
 
 describe('classifyName', () => {
   it.each([

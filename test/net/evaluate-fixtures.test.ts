@@ -14,6 +14,8 @@ interface Fixture {
     facts?: Record<string, string | number | boolean>;
     findings?: { cause: string; confidence: string }[];
     detailsInclude?: string;
+    /** Text that must not be in the details (another backend's fix). */
+    detailsExclude?: string;
     summaryIncludes?: string;
   };
 }
@@ -44,6 +46,7 @@ describe('net checks evaluate recorded evidence', () => {
       for (const finding of result.findings ?? []) expect(finding.evidence.length).toBeGreaterThan(0);
     }
     if (f.expect.detailsInclude) expect((result.details ?? []).join('\n')).toContain(f.expect.detailsInclude);
+    if (f.expect.detailsExclude) expect((result.details ?? []).join('\n')).not.toContain(f.expect.detailsExclude);
     if (f.expect.summaryIncludes) expect(result.summary).toContain(f.expect.summaryIncludes);
     expect(result.sources?.length ?? 0).toBeGreaterThan(0);
     expect(result.summary).not.toMatch(/\n|undefined/);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprintCheck } from '../../src/checks/net-fingerprint.js';
 import type { CheckContext } from '../../src/checks/types.js';
-import { fingerprint, parsePastedResponse } from '../../src/net/fingerprint.js';
+import { fingerprint, fingerprintTable, parseFingerprintTable, parsePastedResponse } from '../../src/net/fingerprint.js';
+import { formatMessage } from '../../src/engine/load-flow.js';
 import { answerLikeAlb502, closeAll, startHttp } from './helpers/servers.js';
 import { testContext } from '../helpers/check-context.js';
 
@@ -15,6 +16,8 @@ interface Case {
   status: number;
   evidence?: string;
   alsoSeen?: string[];
+  /** The maker's own stock page matched. */
+  certain?: boolean;
 }
 
 const dir = new URL('../fixtures/net/fingerprint/', import.meta.url);
@@ -35,12 +38,15 @@ describe('gateway fingerprint from recorded responses', () => {
     if (c.evidence) expect(fp.evidence.join('\n').toLowerCase()).toContain(c.evidence.toLowerCase());
     else expect(fp.evidence).toEqual([]);
     expect(fp.alsoSeen.map((s) => s.kind).sort()).toEqual((c.alsoSeen ?? []).sort());
+    if (c.certain !== undefined) expect(fp.certain).toBe(c.certain);
+    // A response nothing claims as its own blames no relay.
+    if (c.kind === 'unknown') expect(fp.alsoSeen.every((s) => s.role === 'relayed')).toBe(true);
   });
 
   it.each(cases)('net.fingerprint check on pasted $file', async (c) => {
     const params = { headers: text(c.file) };
     const result = fingerprintCheck.evaluate(await fingerprintCheck.collect(ctx(params)), ctx(params));
-    expect(result.outcome).toBe(c.kind === 'unknown' ? 'unknown-gateway' : c.kind);
+    expect(result.outcome).toBe(c.kind !== 'unknown' ? c.kind : c.alsoSeen?.length ? 'relayed' : 'unknown-gateway');
     expect(result.facts?.['gateway.kind']).toBe(c.kind);
     expect(result.facts?.['gateway.flow']).toBe(c.flow);
   });
@@ -68,5 +74,55 @@ describe('gateway fingerprint from recorded responses', () => {
     const result = fingerprintCheck.evaluate(await fingerprintCheck.collect(ctx({})), ctx({}));
     expect(result.outcome).toBe('unknown');
     expect(result.nextStep).toBeTruthy();
+  });
+});
+
+describe('fingerprint table (flows/fingerprints.yml)', () => {
+  it('loads the shipped table with every producer once', () => {
+    const ids = fingerprintTable().map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['alb', 'cloudfront', 'apigw', 'appgw', 'nginx', 'apache', 'haproxy', 'lighttpd', 'caddy', 'varnish', 'envoy', 'cloudflare']));
+  });
+
+  it('reports a bad entry as file:line:col', () => {
+    const text = [
+      'producers:',
+      '  - id: nginx',
+      '    name: nginx',
+      '    statuses: [502]',
+      '    own:',
+      "      - { body: '(unclosed' }",
+      '    made: x',
+      '    sources: [y]',
+      '  - id: nginx',
+      '    name: again',
+      '    statuses: [502]',
+      "    own: [{ header: Server, match: 'x' }]",
+      '    made: x',
+      '    sources: [y]',
+    ].join('\n');
+    const { messages } = parseFingerprintTable(text, 'fp.yml');
+    const lines = messages.map(formatMessage);
+    expect(lines.some((l) => /^fp\.yml:6:\d+ invalid regex/.test(l))).toBe(true);
+    expect(lines.some((l) => /^fp\.yml:12:\d+ header names are lower case/.test(l))).toBe(true);
+  });
+
+  it('reports a duplicate producer at its id', () => {
+    const entry = (n: number) => [`  - id: caddy`, `    name: c${n}`, '    statuses: [502]', '    own: [{ emptyBody: true }]', '    made: x', '    sources: [y]'];
+    const { messages } = parseFingerprintTable(['producers:', ...entry(1), ...entry(2)].join('\n'), 'fp.yml');
+    expect(messages.map(formatMessage)).toEqual(['fp.yml:8:9 duplicate producer "caddy"']);
+  });
+
+  it('does not blame nginx for the JSON 502 it relayed, and shows the Server it saw', () => {
+    const fp = fingerprint(parsePastedResponse(text('captured/nginx-app-json-502-502.txt')));
+    expect(fp.kind).toBe('unknown');
+    expect(fp.server).toBe('nginx/1.22.1');
+    expect(fp.alsoSeen).toEqual([{ kind: 'nginx', role: 'relayed', evidence: ['server: nginx/1.22.1'] }]);
+  });
+
+  it('says what to do when nginx made the 502 itself', () => {
+    const fp = fingerprint(parsePastedResponse(text('captured/nginx-closed-502.txt')));
+    expect(fp.certain).toBe(true);
+    expect(fp.made).toMatch(/^nginx made this 502: its upstream failed/);
   });
 });

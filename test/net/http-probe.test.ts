@@ -78,17 +78,25 @@ describe.concurrent('net.http-probe against real servers', () => {
     expect(ev.attempts[0].body).toBe(ALB_502_BODY);
   });
 
-  it('rotates over every address the name resolves to and says which one failed', async () => {
+  it('rotates over every address, falls back like the TCP connect when one refuses, and says which one failed', async () => {
     const { port } = await startHttp((_q, res) => res.end('ok'));
     const resolver = dns.resolver();
     const ev = await probeHttp({ target: target(`http://two.test:${port}/`), count: 2, lookup: (h) => resolver.resolve4(h) });
     expect(ev.addresses).toEqual(['127.0.0.1', '127.0.0.2']);
-    expect(ev.attempts.map((a) => a.ip)).toEqual(['127.0.0.1', '127.0.0.2']);
-    expect(ev.attempts[0].status).toBe(200);
-    expect(ev.attempts[1].error).toMatchObject({ code: 'ECONNREFUSED', phase: 'connect' });
+    expect(ev.attempts.map((a) => a.ip)).toEqual(['127.0.0.1', '127.0.0.1']);
+    expect(ev.attempts.map((a) => a.status)).toEqual([200, 200]);
+    expect(ev.attempts[1].failedAddresses).toEqual([{ ip: '127.0.0.2', error: expect.objectContaining({ code: 'ECONNREFUSED' }) }]);
     const result = httpProbeCheck.evaluate({ probe: ev }, { params: {}, facts: {} });
     expect(result.outcome).toBe('ok');
     expect(result.status).toBe('warn');
+    expect(result.summary).toMatch(/127\.0\.0\.2 refused/);
+  });
+
+  it('reaches a dual-stack name whose first address (::1) does not listen, as the TCP connect does', async () => {
+    const { port } = await startHttp((_q, res) => res.end('ok'));
+    const ev = await probeHttp({ target: target(`http://dual.test:${port}/`), count: 1, lookup: async () => ['::1', '127.0.0.1'] });
+    expect(ev.attempts[0]).toMatchObject({ ip: '127.0.0.1', status: 200 });
+    expect(ev.attempts[0].failedAddresses?.[0].ip).toBe('::1');
   });
 
   it('turns a reset before the response into no-response (RST), cleanly', async () => {

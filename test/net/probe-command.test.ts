@@ -1,6 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runProbeCommand, type ProbeReport } from '../../src/commands/probe.js';
-import { answerLikeAlb502, closeAll, closedPort, startHttp } from './helpers/servers.js';
+import { readFileSync } from 'node:fs';
+import { ALB_502_BODY, answerLikeAlb502, closeAll, closedPort, startHttp, startRaw } from './helpers/servers.js';
+
+/** A server that answers every request with a captured response, byte for byte. */
+async function replay(file: string): Promise<number> {
+  const raw = readFileSync(new URL(`../fixtures/net/fingerprint/${file}`, import.meta.url));
+  const { port } = await startRaw((s) => {
+    s.on('error', () => {});
+    s.once('data', () => s.end(raw));
+  });
+  return port;
+}
 
 afterAll(closeAll);
 
@@ -76,5 +87,40 @@ describe.concurrent('runProbeCommand', () => {
     expect(text).toMatch(/target-not-listening \(likely\)/);
     expect(text).not.toMatch(/net\.http-probe/);
     expect(text).toMatch(/Skipped the HTTP/);
+  });
+
+  it("names nginx as the maker of its own 502 page, with the Server it saw and what to do", async () => {
+    const port = await replay('captured/nginx-closed-502.txt');
+    const c = capture();
+    expect(await runProbeCommand({ ...base, url: `http://127.0.0.1:${port}/` }, c.io)).toBe(1);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/net\.fingerprint .*nginx.*its own error page.*\(Server: nginx\/1\.22\.1\)/);
+    expect(text).toContain('Verdict: nginx made this 502: its upstream failed — run the nginx flow');
+    expect(text).not.toMatch(/no cause could be pinned/);
+  });
+
+  it('does not blame nginx for a JSON 502 it only relayed', async () => {
+    const port = await replay('captured/nginx-app-json-502-502.txt');
+    const c = capture();
+    await runProbeCommand({ ...base, url: `http://127.0.0.1:${port}/` }, c.io);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/relayed by nginx \(Server: nginx\/1\.22\.1\), not made by it/);
+    expect(text).not.toMatch(/nginx made this/);
+    expect(text).not.toMatch(/badgate run nginx/);
+  });
+
+  it('shows CloudFront as also seen in front of an ALB 502', async () => {
+    const { port } = await startHttp((_q, res) => {
+      res.writeHead(502, {
+        Server: 'awselb/2.0', 'Content-Type': 'text/html', 'X-Cache': 'Error from cloudfront',
+        Via: '1.1 5f8d6e7c2a0b3b0f1d6c0c1e2a3b4c5d.cloudfront.net (CloudFront)', 'X-Amz-Cf-Id': 'abc==',
+      });
+      res.end(ALB_502_BODY);
+    });
+    const c = capture();
+    await runProbeCommand({ ...base, url: `http://127.0.0.1:${port}/` }, c.io);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/AWS Application Load Balancer.*\(Server: awselb\/2\.0\); also seen: Amazon CloudFront/);
+    expect(text).toMatch(/also seen: Amazon CloudFront \(relayed it\) — x-cache: Error from cloudfront/);
   });
 });

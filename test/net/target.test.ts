@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostOf, parseTarget } from '../../src/net/target.js';
-import { detectBackend, keepAliveFix, recommendedSeconds } from '../../src/net/keepalive-fixes.js';
+import { detectBackend, keepAliveFix, keepAliveFixes, recommendedSeconds } from '../../src/net/keepalive-fixes.js';
 
 describe('parseTarget', () => {
   it.each([
@@ -35,9 +35,23 @@ describe('keep-alive fixes', () => {
     expect(detectBackend({ server: 'nginx' })).toBe('nginx');
     expect(detectBackend({ server: 'Microsoft-IIS/10.0' })).toBe('iis');
     expect(detectBackend({ poweredBy: 'Express' })).toBe('node');
-    expect(detectBackend({ server: 'Kestrel' })).toBeUndefined();
+    expect(detectBackend({ server: 'Kestrel' })).toBe('kestrel');
+    expect(detectBackend({ server: 'lighttpd/1.4.69' })).toBe('lighttpd');
+    expect(detectBackend({ server: 'Varnish' })).toBe('varnish');
+    expect(detectBackend({ via: '1.1 varnish (Varnish/7.1)', xVarnish: '32770' })).toBe('varnish');
+    expect(detectBackend({ server: 'gws' })).toBeUndefined();
     expect(detectBackend({ keepAlive: 'timeout=5' })).toBe('node');
     expect(detectBackend({ keepAlive: 'timeout=5, max=100' })).toBeUndefined();
+  });
+
+  it('does not take Tomcat 8.5+ (no Server header, Keep-Alive: timeout=20) for Node', () => {
+    // Tomcat 9 with the stock server.xml (connectionTimeout="20000"): no Server header.
+    expect(detectBackend({ keepAlive: 'timeout=20' })).toBe('tomcat');
+    expect(detectBackend({ keepAlive: 'timeout=60' })).toBe('tomcat');
+    expect(detectBackend({ keepAlive: 'timeout=5', contentType: 'text/html;charset=UTF-8' })).toBe('tomcat');
+    expect(detectBackend({ keepAlive: 'timeout=5', setCookie: 'JSESSIONID=8F2A; Path=/; HttpOnly' })).toBe('tomcat');
+    expect(detectBackend({ keepAlive: 'timeout=5', contentType: 'text/html; charset=utf-8' })).toBe('node');
+    expect(detectBackend({ keepAlive: 'timeout=65' })).toBe('node');
   });
 
   it('recommends the gateway idle timeout + 5 s, and the reference settings behind a 60 s ALB', () => {
@@ -52,6 +66,17 @@ describe('keep-alive fixes', () => {
     expect(keepAliveFix('iis', 60)).toContain('connectionTimeout');
     expect(keepAliveFix('go', 60)).toContain('IdleTimeout: 75 * time.Second');
     expect(keepAliveFix('nginx', 120)).toContain('keepalive_timeout 125s;');
+    expect(keepAliveFix('haproxy', 60)).toContain('timeout http-keep-alive 65s');
+    expect(keepAliveFix('lighttpd', 60)).toContain('server.max-keep-alive-idle = 65');
+    expect(keepAliveFix('varnish', 60)).toContain('timeout_idle=65');
+    expect(keepAliveFix('kestrel', 60)).toContain('KeepAliveTimeout = TimeSpan.FromSeconds(130)');
+    expect(keepAliveFix('envoy', 60)).toContain('idle_timeout: 3600s');
+  });
+
+  it('gives one fix line once the server is known, the common list only when nothing says', () => {
+    expect(keepAliveFixes('tomcat', 60)).toEqual([keepAliveFix('tomcat', 60)]);
+    expect(keepAliveFixes(undefined, 60, 'Jetty(9.4.z)')).toEqual(['Jetty(9.4.z): set its idle (keep-alive) timeout for client connections to 65 s or more']);
+    expect(keepAliveFixes(undefined, 60).length).toBeGreaterThan(5);
   });
 });
 
