@@ -149,7 +149,7 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: J
     journal.append({ type: 'verdict', cause });
     const score = scoreDrill({ flow, events: journal.events, shortest: await shortest, pinned: pinnedAnswers(scenario, env), causes: scenario.causes, named: cause, endedAt: new Date() });
     const md = renderDebrief({ scenario, score, catalog, sessionId, at: new Date() });
-    const w = writeReportFile(debriefPath(flags, sessionId), md);
+    const w = writeReportFile(debriefPath(flags, sessionId), md, { keep: true });
     journal.append({ type: 'report', path: w.path });
     return { correct: score.correct, lines: scoreLines(score, catalog), rows: sideBySide(score), notes: scenario.facilitator, path: w.path, error: w.fallback };
   };

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
@@ -16,7 +16,23 @@ export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: 
 }
 
 /** Writes a report file; on an unwritable path, says so and where it went instead. */
-export function writeReportFile(path: string, content: string): { path: string; fallback?: string } {
+/** `postmortem-x.md` → `postmortem-x.2.md`, `.3.md`, …: the first name not taken. */
+export function freeName(path: string): string {
+  if (!existsSync(path)) return path;
+  const m = /^(.*?)(\.[^./\\]+)?$/.exec(path)!;
+  for (let n = 2; ; n++) {
+    const candidate = `${m[1]}.${n}${m[2] ?? ''}`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
+
+/**
+ * Writes a report file; on an unwritable path, says so and where it went instead. With `keep`,
+ * an existing file (a postmortem the responder may have edited) is never overwritten: the
+ * report goes to the next free name.
+ */
+export function writeReportFile(wanted: string, content: string, opts: { keep?: boolean } = {}): { path: string; fallback?: string } {
+  const path = opts.keep ? freeName(wanted) : wanted;
   try {
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileSync(path, content);

@@ -6,7 +6,7 @@ import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
 import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
-import { findSession, Journal, JournalError, listSessions, sessionsDir } from '../sessions/journal.js';
+import { findSession, Journal, JournalError, resumable, sessionsDir, type SessionSummary } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
 import { selfCommand, type Io } from './io.js';
@@ -33,7 +33,8 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
   let how: 'quit' | 'done' | undefined;
   const writeReport = () => {
     const content = renderReport(journal.events, flow, {});
-    const w = writeReportFile(flags.out ?? `postmortem-${id}.md`, content);
+    // A resumed, finished session writes a new file: the old one may hold the responder's edits.
+    const w = writeReportFile(flags.out ?? `postmortem-${id}.md`, content, { keep: true });
     journal.append({ type: 'report', path: w.path });
     if (w.fallback) throw new Error(w.fallback);
     return w.path;
@@ -75,7 +76,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   let summary;
   try {
     if (!query) {
-      const open = listSessions(sessionsDir()).filter((s) => !s.ended);
+      const open = resumable(sessionsDir());
       if (!open.length) throw new BadgateError('no unfinished sessions', 'start one with `badgate`');
       summary = await pick(open.map((s) => ({ value: s.id, label: `${s.title}`, hint: `${s.id} · ${s.flow} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })), 'Unfinished sessions');
       if (!summary) return 0;
@@ -128,9 +129,10 @@ function pick(choices: HomeChoice[], banner?: string): Promise<string | undefine
 /** Bare `badgate`: start a new investigation, resume one, or replay a recorded incident. */
 export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
-  let open: ReturnType<typeof listSessions> = [];
+  let open: SessionSummary[] = [];
   try {
-    open = listSessions(sessionsDir()).filter((s) => !s.ended).slice(0, 3);
+    // Real incidents on the home screen; drills resume from `badgate resume` or the drill menu.
+    open = resumable(sessionsDir(), 'incidents').slice(0, 3);
   } catch (e) {
     if (!(e instanceof JournalError)) throw e;
   }

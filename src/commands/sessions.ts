@@ -19,12 +19,17 @@ export function sessionsCommand(io: Io, opts: { json?: boolean } = {}): number {
     io.out(`No sessions yet (looked in ${sessionsDir()}). Start one with \`badgate\`.`);
     return 0;
   }
+  const row = (s: (typeof sessions)[number]) => `${s.id.padEnd(21)} ${(s.ended ? 'finished' : s.abandoned ? 'abandoned' : 'unfinished').padEnd(11)} ${s.updatedAt.slice(0, 16).replace('T', ' ').padEnd(18)} ${s.flow.padEnd(5)} ${s.title}`;
+  const incidents = sessions.filter((s) => !s.drill);
+  const drills = sessions.filter((s) => s.drill);
   io.out('ID                    STATUS      UPDATED (UTC)      FLOW  TITLE');
-  for (const s of sessions) {
-    io.out(`${s.id.padEnd(21)} ${(s.ended ? 'finished' : 'unfinished').padEnd(11)} ${s.updatedAt.slice(0, 16).replace('T', ' ').padEnd(18)} ${s.flow.padEnd(5)} ${s.title}`);
-  }
+  for (const s of incidents) io.out(row(s));
   for (const d of damaged) {
     io.out(`${d.id.padEnd(21)} ${'damaged'.padEnd(11)} ${d.updatedAt.slice(0, 16).replace('T', ' ').padEnd(18)} ${'-'.padEnd(5)} ${d.reason}`);
+  }
+  if (drills.length) {
+    io.out(`\nDrills (training, not incidents):`);
+    for (const s of drills) io.out(row(s));
   }
   if (damaged.length) {
     io.out(`\n${damaged.length} damaged journal${damaged.length === 1 ? '' : 's'} cannot be resumed or reported; the files are in ${sessionsDir()}. Move them aside or restore them from a backup.`);

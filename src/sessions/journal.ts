@@ -254,6 +254,10 @@ export interface SessionSummary {
   updatedAt: string;
   ended: boolean;
   events: number;
+  /** A training drill (kept apart from real incidents), not an investigation. */
+  drill: boolean;
+  /** Nothing was answered (Ctrl+C at the first question): not worth offering to resume. */
+  abandoned: boolean;
 }
 
 /** A journal that holds no readable session, listed so it does not silently vanish. */
@@ -276,9 +280,13 @@ function summarize(path: string, id: string): SessionSummary | DamagedSession {
     const title = titleAnswer && titleAnswer.type === 'answer' ? String(titleAnswer.set!['incident.title']) : '(untitled)';
     const ends = events.filter((e) => e.type === 'end').length;
     const backsAfterEnd = events.findLastIndex((e) => e.type === 'back') > events.findLastIndex((e) => e.type === 'end');
+    const drill = start.context?.mode === 'drill';
+    // A drill is over once the trainee named the cause (it was scored), even if the flow had more to ask.
+    const scored = drill && events.some((e) => e.type === 'verdict');
     return {
       id, path, flow: start.flow, title, startedAt: start.at, updatedAt: events[events.length - 1].at,
-      ended: ends > 0 && !backsAfterEnd, events: events.length,
+      ended: (ends > 0 && !backsAfterEnd) || scored, events: events.length,
+      drill, abandoned: !events.some((e) => e.type === 'answer'),
     };
   } catch (e) {
     let updatedAt = '';
@@ -313,6 +321,11 @@ export function scanSessions(dir: string): { sessions: SessionSummary[]; damaged
 /** Every readable session, newest first. */
 export function listSessions(dir: string): SessionSummary[] {
   return scanSessions(dir).sessions;
+}
+
+/** What `resume` and the home screen offer: unfinished real incidents, or drills, with something answered. */
+export function resumable(dir: string, kind: 'incidents' | 'drills' | 'all' = 'all'): SessionSummary[] {
+  return listSessions(dir).filter((s) => !s.ended && !s.abandoned && (kind === 'all' || s.drill === (kind === 'drills')));
 }
 
 /** Finds a session by id or unique id prefix; a damaged match says what is wrong with it. */
