@@ -10,7 +10,7 @@ const factName = z.string().regex(/^[a-zA-Z][\w]*(\.[\w]+)*$/, 'fact names are d
 const factValue = z.union([z.string(), z.number(), z.boolean()]);
 const setFacts = z.record(factName, factValue);
 
-export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port'] as const;
+export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port', 'host'] as const;
 
 const CONFIDENCES = ['confirmed', 'likely', 'suspected', 'ruled-out'] as const;
 /** How much the finding weighs (see Strength in vocabulary.ts); a responder's word by default. */

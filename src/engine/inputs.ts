@@ -3,7 +3,7 @@ import type { InputType } from './flow-schema.js';
 import { formatIn, instantOf, parseZone, wallOf, type Zone } from './time-zone.js';
 
 /** `label`: how the answer reads back to the responder (a time's interpretation in both zones). */
-export type Parsed = { ok: true; value: string; label?: string } | { ok: false; error: string };
+export type Parsed = { ok: true; value: string; label?: string; port?: string } | { ok: false; error: string };
 
 const UTC: Zone = { kind: 'offset', minutes: 0, name: 'UTC' };
 
@@ -60,6 +60,26 @@ export function parseTimestamp(text: string, now: Date, zoneName = 'UTC'): Parse
   return { ok: false, error: `"${t}" is not a time I can read; try "now", "30m ago", "14:05" (${home.name}), "22:05 JST" or 2026-11-21T14:05Z` };
 }
 
+/**
+ * A backend address as people paste it: `10.0.1.23`, `10.0.1.23:8098`, `[fd00::5]:8080`,
+ * `ip-10-0-1-23.ec2.internal` or a URL. A port typed with it is kept, so it is not asked again.
+ */
+export function parseHost(text: string): Parsed {
+  let t = text.trim();
+  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? (() => { try { return new URL(t); } catch { return undefined; } })() : undefined;
+  if (url) return url.hostname ? { ok: true, value: url.hostname.replace(/^\[(.*)\]$/, '$1'), ...(url.port ? { port: url.port } : {}) } : { ok: false, error: `"${t}" has no host` };
+  let port: string | undefined;
+  const bracketed = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(t);
+  if (bracketed) [, t, port] = bracketed;
+  else {
+    const hp = /^([^:\s]+):(\d+)$/.exec(t);
+    if (hp) [, t, port] = hp;
+  }
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) return { ok: false, error: `"${port}" is not a port (1–65535)` };
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$/i.test(t) && !/^[0-9a-f:.]+$/i.test(t)) return { ok: false, error: `"${text.trim()}" is not a host name or an address; type e.g. 10.0.1.23 or 10.0.1.23:8080` };
+  return { ok: true, value: t, ...(port ? { port } : {}) };
+}
+
 /** Validates and normalises what the responder typed for an input of `type`. */
 export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC'): Parsed {
   const t = text.trim();
@@ -88,6 +108,8 @@ export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC
       return /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(t) ? { ok: true, value: t } : { ok: false, error: `"${t}" is not an AWS region; type e.g. us-east-1 or ap-northeast-1` };
     case 'number':
       return t !== '' && Number.isFinite(Number(t)) ? { ok: true, value: String(Number(t)) } : { ok: false, error: `"${t}" is not a number` };
+    case 'host':
+      return parseHost(t);
     case 'port': {
       const n = Number(t);
       return Number.isInteger(n) && n >= 1 && n <= 65535 ? { ok: true, value: String(n) } : { ok: false, error: `"${t}" is not a port (1–65535)` };

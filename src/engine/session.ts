@@ -279,7 +279,9 @@ export function answer(flow: Flow, s: SessionState, value: string, now: Date, no
     // Times are read in the responder's zone, recorded at the start of the session.
     const parsed = parseInput(node.input.type, value, now, String(s.facts['session.timeZone'] ?? 'UTC'));
     if (!parsed.ok) return parsed;
-    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? parsed.value, set: { [node.input.fact]: parsed.value }, note: trimmedNote, next: node.next! }] };
+    // A port typed with a host sets the sibling fact (backend.host → backend.port), so it is not asked again.
+    const portFact = parsed.port !== undefined && node.input.fact.endsWith('.host') ? { [node.input.fact.replace(/\.host$/, '.port')]: parsed.port } : {};
+    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? (parsed.port ? `${parsed.value}:${parsed.port}` : parsed.value), set: { [node.input.fact]: parsed.value, ...portFact }, note: trimmedNote, next: node.next! }] };
   }
   return { ok: true, events: [{ type: 'answer', node: node.id, value: 'done', label: 'done', note: trimmedNote, next: node.next! }] };
 }
