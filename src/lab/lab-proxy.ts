@@ -22,6 +22,12 @@ export interface LabProxyOptions {
   idleTimeoutMs: number;
   /** Where to append the ALB access log; none when absent. */
   logPath?: string;
+  /**
+   * The lab runs faster than production (every timeout times `scale`); the log is written in
+   * production time, so the idle gaps in it are the ones an ALB log would show and
+   * `badgate logs` reads it as it would a real one. 1 (the default) writes wall-clock time.
+   */
+  scale?: number;
   identity?: AlbIdentity;
 }
 
@@ -147,8 +153,10 @@ export async function startLabProxy(opts: LabProxyOptions): Promise<LabProxy> {
     return { conn, reused: false };
   };
 
+  const epoch = Date.now();
+  const stretch = (d: Date): Date => new Date(epoch + (d.getTime() - epoch) / (opts.scale ?? 1));
   const log = (entry: AlbLogEntry): void => {
-    if (logFd !== undefined && !closed) writeSync(logFd, `${formatAlbLine(entry, identity)}\n`);
+    if (logFd !== undefined && !closed) writeSync(logFd, `${formatAlbLine({ ...entry, receivedAt: stretch(entry.receivedAt), answeredAt: stretch(entry.answeredAt) }, identity)}\n`);
   };
 
   const answerError = (res: http.ServerResponse, status: 502 | 504): void => {

@@ -99,7 +99,7 @@ export async function startLab(cfg: LabConfig): Promise<LabController> {
   const backend = await startLabBackend({ keepAliveMs: startKeepAliveMs });
   let proxy: LabProxy;
   try {
-    proxy = await startLabProxy({ backend: { host: '127.0.0.1', port: backend.port }, idleTimeoutMs, logPath: cfg.logPath });
+    proxy = await startLabProxy({ backend: { host: '127.0.0.1', port: backend.port }, idleTimeoutMs, logPath: cfg.logPath, scale: cfg.scale });
   } catch (err) {
     await backend.close();
     throw err;
