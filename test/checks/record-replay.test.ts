@@ -1,31 +1,20 @@
 // A recorded session (`check --record`) replays offline with its probes and logs, and
 // `report --reevaluate` re-runs evaluate on the evidence the journal kept.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliAsync } from '../helpers/cli.js';
 import { albLine } from '../logs/fixtures.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'dist/cli.js');
 let dir: string;
 let server: Server;
 let url: string;
 let hits = 0;
 
-/** Async, so the test's own HTTP server keeps answering while the binary probes it. */
-function badgate(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((ok) => {
-    const child = execFile(process.execPath, [BIN, ...args], {
-      cwd: ROOT, encoding: 'utf8',
-      env: { ...process.env, BADGATE_STATE_DIR: join(dir, 'state'), AWS_EC2_METADATA_DISABLED: 'true', AWS_REGION: '', AWS_PROFILE: '', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', NO_COLOR: '1' },
-    }, (err, out, stderr) => ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: stderr }));
-    child.stdin?.end();
-  });
-}
+const badgate = (args: string[]) => runCliAsync(args, { BADGATE_STATE_DIR: join(dir, 'state'), AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'badgate-rr-'));

@@ -1,13 +1,12 @@
 // An AWS endpoint that accepts connections and never answers must not hang a run.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliAsync } from '../helpers/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 let server: Server;
 const sockets: Socket[] = [];
 let endpoint: string;
@@ -23,14 +22,10 @@ afterAll(async () => {
   await new Promise<void>((ok) => server.close(() => ok()));
 });
 
-function badgate(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((ok) => {
-    execFile(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-      cwd: ROOT, encoding: 'utf8', timeout: 120_000,
-      env: { ...process.env, BADGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'badgate-hang-')), AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1', AWS_PROFILE: '', NO_COLOR: '1' },
-    }, (err, out, stderr) => ok({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out, err: stderr }));
-  });
-}
+const badgate = (args: string[]) => runCliAsync(args, {
+  BADGATE_STATE_DIR: mkdtempSync(join(tmpdir(), 'badgate-hang-')), AWS_ENDPOINT_URL: endpoint,
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1',
+});
 
 describe('AWS request timeouts', () => {
   it('check against a silent endpoint ends, says it could not reach AWS and what to do, and exits 3', async () => {

@@ -1,18 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const state = mkdtempSync(join(tmpdir(), 'badgate-err-'));
-
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', input: '', env: { ...process.env, BADGATE_STATE_DIR: state, AWS_REGION: '', AWS_PROFILE: '', NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const run = (args: string[]) => runCli(args, { BADGATE_STATE_DIR: state });
 
 describe('one error handler', () => {
   it('a usage error is one line and a next step on stderr, exit 2, never a stack', () => {

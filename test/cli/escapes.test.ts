@@ -1,24 +1,18 @@
 // Escape sequences from data never reach the terminal raw, on any output path of the binary.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { albLine } from '../logs/fixtures.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const state = mkdtempSync(join(tmpdir(), 'badgate-esc-'));
 const TITLE = '\u001b]0;pwned\u0007';
 const CLEAR = '\u001b[2J';
 // eslint-disable-next-line no-control-regex -- the test looks for raw control characters
 const raw = /[\u001b\u0007\u009b\u009d]/;
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', input: '', env: { ...process.env, BADGATE_STATE_DIR: state, AWS_REGION: '', AWS_PROFILE: '', NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const run = (args: string[]) => runCli(args, { BADGATE_STATE_DIR: state });
 
 describe('terminal injection', () => {
   it('badgate logs: an OSC in a user agent is not printed raw', () => {

@@ -1,12 +1,10 @@
 // `--help` on any command prints the help and does nothing else: no session, no request, exit 0.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { selfCommand } from '../../src/commands/io.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { runCli } from '../helpers/cli.js';
 
 describe('help', () => {
   it.each([
@@ -15,10 +13,10 @@ describe('help', () => {
     [['sessions', '--help']], [['flows', 'lint', '--help']], [['iam-policy', '--help']],
   ])('badgate %j prints the help, exits 0 and leaves nothing behind', (args) => {
     const state = mkdtempSync(join(tmpdir(), 'badgate-help-'));
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, encoding: 'utf8', input: '', timeout: 10_000, env: { ...process.env, BADGATE_STATE_DIR: state, NO_COLOR: '1' } });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('Usage');
-    expect(r.stderr).toBe('');
+    const r = runCli(args, { BADGATE_STATE_DIR: state });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Usage');
+    expect(r.err).toBe('');
     expect(existsSync(join(state, 'sessions')) ? readdirSync(join(state, 'sessions')) : []).toEqual([]);
   });
 

@@ -1,14 +1,13 @@
 // An AWS endpoint that echoes the request's credentials in its error text: the marker keys
 // must reach no output and no file badgate writes (journal, recording, report, stdout JSON).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliAsync } from '../helpers/cli.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const KEY_ID = 'AKIAMARKERMARKER7777';
 const SECRET = 'markerSECRETmarkerSECRETmarkerSECRET7777';
 const TOKEN = 'FwoGZXIvYXdzMARKERTOKENmarkertoken7777markertoken7777markertoken7777';
@@ -34,11 +33,8 @@ function files(dir: string): string[] {
 describe('secrets in error text', () => {
   it('no marker credential in stdout, stderr, the journal, the recording or the report', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'badgate-echo-'));
-    const r = await new Promise<{ out: string; err: string }>((ok) => {
-      execFile(process.execPath, [join(ROOT, 'dist/cli.js'), 'check', 'alb', '--lb', 'shop', '--json', '--region', 'us-east-1', '--record', join(dir, 'rec.json'), '--report', join(dir, 'pm.md')], {
-        cwd: ROOT, encoding: 'utf8',
-        env: { ...process.env, BADGATE_STATE_DIR: join(dir, 'state'), AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN, AWS_PROFILE: '', NO_COLOR: '1' },
-      }, (_e, out, err) => ok({ out, err }));
+    const r = await runCliAsync(['check', 'alb', '--lb', 'shop', '--json', '--region', 'us-east-1', '--record', join(dir, 'rec.json'), '--report', join(dir, 'pm.md')], {
+      BADGATE_STATE_DIR: join(dir, 'state'), AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN,
     });
     // The endpoint did answer with the echo, so the test would catch a leak.
     expect(r.err).toMatch(/AWS checks off: AWS rejected the credentials/);
