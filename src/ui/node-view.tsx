@@ -21,18 +21,21 @@ export interface NodeViewProps {
   cursor: number;
   text: string;
   error?: string;
+  notice?: string;
 }
 
 /** The current question or manual step: its text, the commands to copy, and the answer widget. */
-export function NodeView({ node, facts, cursor, text, error }: NodeViewProps) {
+export function NodeView({ node, facts, cursor, text, error, notice }: NodeViewProps) {
   const input = node.kind === 'question' ? node.input : undefined;
   return (
     <Box flexDirection="column" marginTop={1}>
       <Text bold color={color('cyan')}>{`${node.kind === 'step' ? '▶ ' : '? '}${interpolate(node.title, facts)}`}</Text>
       {node.body ? <Text>{interpolate(node.body, facts).trimEnd()}</Text> : null}
       {node.kind === 'step' && node.commands?.length ? (
-        <Box flexDirection="column" marginTop={1} paddingX={1} borderStyle="single" borderColor={color('gray')}>
-          {node.commands.map((c, i) => <Text key={i}>{`$ ${interpolateShell(c, facts)}`}</Text>)}
+        // No border: a box's side bars and padding end up in a copied command.
+        <Box flexDirection="column" marginTop={1}>
+          {node.commands.map((c, i) => <Text key={i}>{`${node.commands!.length > 1 ? `${i + 1}) ` : ''}${interpolateShell(c, facts)}`}</Text>)}
+          <Text dimColor>{node.commands.length > 1 ? 'c copies the next command' : 'c copies the command'} to the clipboard (OSC 52)</Text>
         </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>
@@ -50,6 +53,7 @@ export function NodeView({ node, facts, cursor, text, error }: NodeViewProps) {
         ) : null}
         {!node.choices && !input ? <Text color={color('cyan')}>{'› press enter when done'}</Text> : null}
         {error ? <Text color={color('red')}>{`✘ ${error}`}</Text> : null}
+        {notice ? <Text color={color('green')}>{`✔ ${notice}`}</Text> : null}
       </Box>
     </Box>
   );

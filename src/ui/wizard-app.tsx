@@ -2,6 +2,8 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { board } from '../engine/board.js';
 import { causeRelations, type Catalog } from '../engine/causes.js';
+import { interpolateShell } from '../engine/template.js';
+import { osc52 } from './clipboard.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { nodeById, pending, type SessionState } from '../engine/session.js';
 import { BoardView } from './board-view.js';
@@ -14,6 +16,8 @@ import { useSession, type JournalSink, type RunCheck } from './use-session.js';
 import { initialUi, strokes, uiReducer, type UiAction } from './wizard-state.js';
 
 export interface WizardProps {
+  /** Puts a command on the clipboard (OSC 52 to the terminal by default; tests pass their own). */
+  copy?(text: string): void;
   flow: Flow;
   catalog: Catalog;
   journal: JournalSink;
@@ -38,7 +42,7 @@ function useNow(now: () => Date, everyMs: number): Date {
   return t;
 }
 
-export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true }: WizardProps) {
+export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); } }: WizardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
@@ -131,6 +135,13 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       return;
     }
     if (!ask) return;
+    if (input === 'c' && ask.kind === 'step' && ask.commands?.length) {
+      const i = (u.copied ?? -1) + 1 < ask.commands.length ? (u.copied ?? -1) + 1 : 0;
+      const command = interpolateShell(ask.commands[i], session.current().facts);
+      copy(command);
+      dispatch({ type: 'notice', message: `copied${ask.commands.length > 1 ? ` command ${i + 1}` : ''}: ${command}`, copied: i });
+      return;
+    }
     if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count });
     else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count });
     else if (key.return) choose(ask.choices ? ask.choices[u.cursor].value : 'done');
@@ -157,7 +168,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
       {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
       {running ? <RunningView running={running} /> : null}
-      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} cursor={ui.cursor} text={ui.text} error={ui.error} /> : null}
+      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
       {p.kind === 'done' ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : '✔ Investigation complete.'}</Text>

@@ -7,6 +7,10 @@ export interface WizardUi {
   text: string;
   note: string;
   error?: string;
+  /** A short confirmation (a command copied), cleared by the next key. */
+  notice?: string;
+  /** Which command of a step `c` copies next. */
+  copied?: number;
 }
 
 export type UiAction =
@@ -15,6 +19,7 @@ export type UiAction =
   | { type: 'type'; input: string }
   | { type: 'erase' }
   | { type: 'error'; message?: string }
+  | { type: 'notice'; message: string; copied?: number }
   | { type: 'overlay'; overlay: Overlay }
   | { type: 'reset' };
 
@@ -24,7 +29,7 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
   const field = s.overlay === 'note' ? 'note' : 'text';
   switch (a.type) {
     case 'move':
-      return a.count ? { ...s, cursor: (s.cursor + a.delta + a.count) % a.count, error: undefined } : s;
+      return a.count ? { ...s, cursor: (s.cursor + a.delta + a.count) % a.count, error: undefined, notice: undefined } : s;
     case 'cursor':
       return { ...s, cursor: a.index, error: undefined };
     case 'type':
@@ -32,7 +37,9 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
     case 'erase':
       return { ...s, [field]: s[field].slice(0, -1), error: undefined };
     case 'error':
-      return { ...s, error: a.message };
+      return { ...s, error: a.message, notice: undefined };
+    case 'notice':
+      return { ...s, notice: a.message, copied: a.copied ?? s.copied, error: undefined };
     case 'overlay':
       return { ...s, overlay: a.overlay, note: a.overlay === 'note' ? '' : s.note, error: undefined };
     case 'reset':

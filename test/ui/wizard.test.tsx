@@ -92,6 +92,24 @@ describe('wizard', () => {
     expect(check && check.type === 'check' && check.result).toMatchObject({ status: 'unknown', outcome: 'unknown', summary: expect.stringContaining('skipped by the responder') });
   });
 
+  it('c puts the step\'s command on the clipboard, shown unboxed so a copy from the screen is the command alone', async () => {
+    const copied: string[] = [];
+    const journal = new MemoryJournal(flow, new Date().toISOString(), 0);
+    const ui = renderUi(<WizardApp flow={flow} catalog={catalog} journal={journal} copy={(t) => copied.push(t)} runCheck={async () => ({ result: { status: 'pass', outcome: 'listening', summary: 'ok' } })} writeReport={() => '/tmp/pm.md'} />);
+    await ui.press('t\r');
+    await ui.waitFor((f) => f.includes('? When'));
+    await ui.press('now\r');
+    await ui.press('1\r');
+    await ui.waitFor((f) => f.includes('1. All fail'));
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.enter);
+    await ui.waitFor((f) => f.includes('▶ Keep-alive'));
+    expect(ui.frame()).toMatch(/^echo t$/m);
+    await ui.press('c');
+    await ui.waitFor((f) => f.includes('✔ copied: echo t'));
+    expect(copied).toEqual(['echo t']);
+  });
+
   it('b undoes the last answer and the screen asks it again', async () => {
     const { ui, journal } = setup();
     await ui.press('t\r');
@@ -126,7 +144,7 @@ describe('wizard', () => {
     await toPattern(ui);
     await ui.press('2\r');
     await ui.waitFor((f) => f.includes('▶ Keep-alive'));
-    expect(ui.frame()).toContain('$ echo t');
+    expect(ui.frame()).toMatch(/^echo t$/m);
     await ui.press('1\r');
     await ui.waitFor((f) => f.includes('Postmortem written to /tmp/pm.md'));
     expect(ui.frame()).toMatch(/■ confirmed\s+Backend closes idle keep-alive connections/);
