@@ -8,6 +8,8 @@ export interface LogInput {
   name: string;
   size?: number;
   open(): Promise<NodeJS.ReadableStream>;
+  /** The whole file at once, for small files: one read instead of a stream per file. */
+  read?(): Promise<Buffer>;
 }
 
 const LOG_NAME = /\.(log|txt)(\.gz)?$|\.gz$|error[._-]?log/i;
@@ -21,7 +23,7 @@ export function readChunkSize(size: number): number {
 }
 
 function fileInput(p: string, size: number): LogInput {
-  return { name: p, size, open: async () => createReadStream(p, { highWaterMark: readChunkSize(size) }) };
+  return { name: p, size, open: async () => createReadStream(p, { highWaterMark: readChunkSize(size) }), read: () => fsp.readFile(p) };
 }
 
 export function stdinInput(stdin: NodeJS.ReadableStream): LogInput {

@@ -3,7 +3,8 @@
  * detected from the magic bytes, not the name. Decompression runs on libuv's thread pool
  * while parsing runs here, so one file already keeps two cores busy.
  */
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LogAnalyzer, type AnalyzerOptions } from './log-analyzer.js';
@@ -58,6 +59,33 @@ export class GzipBombError extends Error {
   }
 }
 
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Files this small are read and unzipped whole (zlib still runs on the thread pool): a stream,
+ * a gunzip stream and a pipeline per file cost more than the parsing of a 5-minute ELB file.
+ */
+export const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
+const PUSH_BYTES = 1 << 20;
+
+/**
+ * A small file read and unzipped in one go; undefined when it must be streamed instead (a cut-off
+ * gzip: the stream gives the lines before the cut). A file past the bomb limit throws.
+ */
+async function readWhole(input: LogInput, opts: RunOptions): Promise<{ text: Buffer; compressed: number } | undefined> {
+  const raw = await input.read!();
+  if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
+  const limit = opts.gzipLimit === false ? undefined : (opts.gzipLimit ?? GZIP_LIMIT);
+  // maxOutputLength is the bomb limit for a whole-file read: zlib stops there.
+  const cap = limit ? Math.max(limit.minBytes, limit.ratio * raw.length) : undefined;
+  try {
+    return { text: await gunzipAsync(raw, cap ? { maxOutputLength: cap } : {}), compressed: raw.length };
+  } catch (e) {
+    if (cap && (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new GzipBombError(input.name, cap, raw.length);
+    return undefined;
+  }
+}
+
 export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): Promise<LogAnalysis> {
   const an = new LogAnalyzer(opts);
   const progress: LogProgress = {
@@ -90,6 +118,16 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
       report(false);
     };
     try {
+      const whole = input.read && input.size !== undefined && input.size <= WHOLE_FILE_BYTES ? await readWhole(input, opts) : undefined;
+      if (whole) {
+        onBytes(whole.compressed);
+        for (let i = 0; i < whole.text.length; i += PUSH_BYTES) {
+          parser.push(whole.text.subarray(i, i + PUSH_BYTES));
+          if (opts.signal?.aborted) throw new Error('aborted');
+        }
+        report(false);
+        return;
+      }
       const stream = await input.open();
       const it = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       const head = await it.next();
@@ -118,7 +156,8 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
         await pipeline(source, sink);
       }
     } catch (err) {
-      const d = bomb ? { message: bomb.message, nextStep: bomb.nextStep } : describeIoError(input.name, err);
+      const b = bomb ?? (err instanceof GzipBombError ? err : undefined);
+      const d = b ? { message: b.message, nextStep: b.nextStep } : describeIoError(input.name, err);
       an.addError({ source: input.name, message: `${d.message} (after ${parser.linesRead} lines)`, nextStep: d.nextStep });
     } finally {
       parser.end();

@@ -13,6 +13,11 @@ describe('gzip expansion limit', () => {
     expect(a.files.errors).toEqual([expect.objectContaining({ source: 'bomb.log.gz', message: expect.stringMatching(/stopped after \d+ MB: it expands \d+× .*gzip bomb/), nextStep: expect.stringContaining('--no-limit') })]);
   });
 
+  it('stops it on the whole-file path for small files too', async () => {
+    const a = await analyzeInputs([{ ...input('bomb.log.gz', bomb), read: async () => bomb }]);
+    expect(a.files.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/gzip bomb/), nextStep: expect.stringContaining('--no-limit') })]);
+  });
+
   it('reads it to the end with the limit off (--no-limit)', async () => {
     const a = await analyzeInputs([input('bomb.log.gz', bomb)], { gzipLimit: false });
     expect(a.files.errors).toEqual([]);
