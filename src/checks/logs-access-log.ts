@@ -22,6 +22,8 @@ export interface LogsEvidence {
   targets?: {
     /** Targets passing health checks. */
     healthy?: number;
+    /** Targets still in their first health checks (state initial). */
+    initial?: number;
     /** IP addresses of targets that were draining (deregistration in progress). */
     drainingIps?: string[];
   };
@@ -156,6 +158,13 @@ function weighWithTargets(findings: Finding[], a: LogAnalysis, t: LogsEvidence['
     const evidence = [`${drainingCount} of ${a.count502} 502s were on targets that are draining (deregistration in progress): ${onDraining.map((b) => `${b.key} ${b.count502}`).join(', ')}`];
     return { findings: [{ cause: 'deregistration-delay', confidence: 'likely', evidence }, ...rest], cause: 'deregistration-delay', note: evidence[0] };
   }
+  const noAnswer = new Set(['keepalive-race', 'target-not-listening', 'target-crashed-or-overloaded']);
+  if (t.healthy === 0 && (t.initial ?? 0) > 0 && findings.some((f) => noAnswer.has(f.cause))) {
+    // Targets that have not passed a first health check yet: their silence is what "not ready"
+    // looks like, and target health names the reason once the checks fail.
+    const note = `No target has passed its first health check yet (${t.initial} initial): 502s with no answer are read as no healthy targets yet`;
+    return { findings: [{ cause: 'no-healthy-targets-yet', confidence: 'likely', evidence: [note] }, ...findings.filter((f) => !noAnswer.has(f.cause))], note };
+  }
   if (t.healthy === 0 && findings.some((f) => f.cause === 'keepalive-race')) {
     return { findings: findings.filter((f) => f.cause !== 'keepalive-race'), note: 'No target is healthy, so closed connections are not read as the keep-alive race' };
   }
@@ -202,7 +211,7 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   return {
     status: 'fail',
     outcome: outcomeFor(cause, a),
-    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}, ${windowText(ev.window)}); most look like ${cause} (${confidence})`,
+    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}, ${windowText(ev.window)}); most look like ${weighed.note && !weighed.cause ? weighed.findings[0]?.cause ?? cause : cause} (${confidence})`,
     details,
     facts,
     findings: weighed.findings,
@@ -235,7 +244,9 @@ export const logsAccessLog: Check<LogsEvidence> = {
     const ips = new Map(factList(f['instances.privateIps']).map((pair) => pair.split('=') as [string, string]));
     const drainingIps = factList(f['targets.drainingIds']).map((id) => ips.get(id) ?? id).filter((ip) => /^[\d.:a-f]+$/i.test(ip));
     const healthy = typeof f['targets.healthy'] === 'number' ? f['targets.healthy'] : undefined;
-    const targets = healthy === undefined && !drainingIps.length ? undefined : { ...(healthy !== undefined ? { healthy } : {}), ...(drainingIps.length ? { drainingIps } : {}) };
+    const initial = typeof f['targets.initial'] === 'number' ? f['targets.initial'] : undefined;
+    const targets = healthy === undefined && !drainingIps.length ? undefined
+      : { ...(healthy !== undefined ? { healthy } : {}), ...(initial ? { initial } : {}), ...(drainingIps.length ? { drainingIps } : {}) };
     const ev = await collectLogs(ctx, source, {
       lbIdleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : undefined,
       httpsTargetGroups: https,

@@ -157,7 +157,6 @@ export function environments(): Env[] {
   // A new target group: its targets are still in their first health checks, no healthy host yet.
   add({
     id: 'new-tg', expect: 'symptom:no-healthy-targets-yet',
-    pending: 'logs.access-log reads -1 -1 -1 502 on targets that never answered as target-not-listening (likely), although target health says they are still in their first health checks',
     seed: { lbAttributes: LOGS('newtg'), health: { 0: 'initial|Elb.InitialHealthChecking|Initial health checks in progress', 1: 'initial|Elb.InitialHealthChecking|Initial health checks in progress' } },
     traffic: (t) => steady({ ...t, start: new Date(t.start.getTime() + 30 * 60_000) }, 4, () => ({ timings: DASH, elbStatus: 502, targetStatus: '-' as const })),
     hosts: (t) => t.tgArns.map((tgArn) => ({ tgArn, healthy: 0, unhealthy: 0 })),
