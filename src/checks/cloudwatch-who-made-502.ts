@@ -153,8 +153,10 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
         signal = 'no healthy and no unhealthy hosts → no target has passed a health check yet';
         findings.push({ cause: 'no-healthy-targets-yet', confidence: 'likely', evidence: [cite, 'HealthyHostCount and UnHealthyHostCount are both 0: the targets are still registering or in their first health checks'] });
       } else if (unhealthyMax === 0) {
-        signal = 'no connection or TLS errors on healthy targets → keep-alive race';
-        findings.push({ cause: 'keepalive-race', confidence: 'likely', evidence: [cite, 'ALB 502s with healthy targets and no connection errors: connections closed by the target while a request was in flight'] });
+        signal = 'no connection or TLS errors on healthy targets → keep-alive race or a response the ALB could not parse';
+        // The counts alone cannot tell a connection closed under a request from an unparsable answer
+        // (both are ALB 502s with no connection error): the access log's timings decide.
+        findings.push({ cause: 'keepalive-race', confidence: 'suspected', evidence: [cite, 'ALB 502s with healthy targets and no connection errors: connections closed by the target while a request was in flight'] });
         findings.push({ cause: 'malformed-response', confidence: 'suspected', evidence: [cite, 'or the target answered something the ALB could not parse'] });
       } else {
         signal = 'no connection errors, but unhealthy targets';
@@ -163,9 +165,9 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
       }
     }
   }
-  if (targetMade) {
-    findings.push({ cause: 'target-generated-502', confidence: lbMade ? 'suspected' : 'likely', evidence: [`HTTPCode_Target_5XX_Count ${target5xx} vs HTTPCode_ELB_502_Count ${elb502} (${window}); the target (or its proxy/sidecar) returned the 5xx`] });
-  }
+  // HTTPCode_Target_5XX_Count counts 500s and 504s as well as 502s: on its own it names no 502
+  // cause. Only the access log's target_status_code can say the targets answered 502.
+  if (targetMade) details.push(`HTTPCode_Target_5XX_Count ${target5xx}: the targets answered 5xx; the access logs' target_status_code tells whether any were 502`);
   if (!lbMade && elb502 === 0 && (requests > 0 || target5xx > 0)) {
     findings.push({ cause: 'keepalive-race', confidence: 'ruled-out', evidence: [`HTTPCode_ELB_502_Count 0 over ${window}`] });
   }
@@ -174,7 +176,7 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
     return { ...base, status: 'fail', outcome: 'both', summary: `Both: the ALB made ${elb502} 502s (${signal}) and targets returned ${target5xx} 5xx` };
   }
   if (lbMade) return { ...base, status: 'fail', outcome: 'lb-generated', summary: `The ALB generated ${elb502} 502s: ${signal}` };
-  if (targetMade) return { ...base, status: 'fail', outcome: 'target-generated', summary: `The targets returned ${target5xx} 5xx and the ALB made ${elb502} 502s: the 502 comes from the application or its proxy` };
+  if (targetMade) return { ...base, status: 'warn', outcome: 'target-generated', summary: `The targets returned ${target5xx} 5xx and the ALB made ${elb502} 502s: any 502 comes from the application or its proxy (the access logs' target_status_code shows which 5xx they were)` };
   return { ...base, status: 'pass', outcome: 'none', summary: `No 502s in CloudWatch for ${window} (${requests} requests): if users see 502s, they come from something in front of this ALB or outside the window` };
 }
 
@@ -190,7 +192,7 @@ export const cloudwatchWhoMade502: Check<WhoMade502Evidence> = {
       lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' },
     },
     outcomes: ['lb-generated', 'target-generated', 'both', 'none'],
-    causes: ['keepalive-race', 'malformed-response', 'no-healthy-targets-yet', 'target-crashed-or-overloaded', 'target-generated-502', 'target-not-listening', 'target-tls-handshake'],
+    causes: ['keepalive-race', 'malformed-response', 'no-healthy-targets-yet', 'target-crashed-or-overloaded', 'target-not-listening', 'target-tls-handshake'],
     facts: ['metrics.elb502', 'metrics.elb5xx', 'metrics.target5xx', 'metrics.connectionErrors', 'metrics.tlsErrors', 'metrics.requests', 'metrics.unhealthyMax', 'metrics.peakAt'],
   },
   async collect(ctx) {

@@ -11,6 +11,11 @@ export interface InstancesEvidence {
   requestedIds: string[];
   instances: Instance[];
   statuses: InstanceStatus[];
+  /**
+   * 5xx the ALB counted in the incident window (ELB 5XX + target 5XX), when the metrics check ran
+   * before: a stopped instance with none of them around explains no 502.
+   */
+  fiveXx?: number;
 }
 
 function evaluate(ev: InstancesEvidence): CheckResult {
@@ -38,11 +43,21 @@ function evaluate(ev: InstancesEvidence): CheckResult {
     'instances.running': ev.instances.filter((i) => i.state === 'running').length,
     'instances.stopped': notRunning.map((i) => i.id).join(','),
     'instances.impaired': impaired.map((i) => i.id).join(','),
+    // id=ip pairs, so the access-log check can tell which log target an instance is.
+    'instances.privateIps': ev.instances.filter((i) => i.privateIp).map((i) => `${i.id}=${i.privateIp}`).join(','),
   };
   if (notRunning.length || missing.length) {
     const gone = [...notRunning.map((i) => `${i.id} is ${i.state}`), ...missing.map((id) => `${id} not found`)];
     if (notRunning.length + missing.length === ev.requestedIds.length) {
       findings.push({ cause: 'all-targets-unhealthy', confidence: 'likely', evidence: gone });
+    } else if (ev.fiveXx === 0) {
+      // The ALB sends nothing to a stopped instance (unused, Target.InvalidState) while others run:
+      // with no 5xx in the window it is housekeeping, not the reason for a 502.
+      details.push('No 5xx in the window: the stopped instances get no traffic (unused) and cause no 502s.');
+      return {
+        status: 'warn', outcome: 'stopped', details, facts, findings,
+        summary: `${plural(notRunning.length + missing.length, 'target instance')} not running (no traffic, no 5xx): ${gone.slice(0, 3).join('; ')}`,
+      };
     } else {
       findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: gone });
     }
@@ -84,7 +99,7 @@ export const ec2Instances: Check<InstancesEvidence> = {
     outcomes: ['ok', 'stopped', 'impaired', 'az-mismatch'],
     strength: 'config',
     causes: ['all-targets-unhealthy', 'target-crashed-or-overloaded'],
-    facts: ['instances.total', 'instances.running', 'instances.stopped', 'instances.impaired'],
+    facts: ['instances.total', 'instances.running', 'instances.stopped', 'instances.impaired', 'instances.privateIps'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
@@ -99,7 +114,10 @@ export const ec2Instances: Check<InstancesEvidence> = {
     if (!ids.length) return { lbAzs, requestedIds: [], instances: [], statuses: [] };
     ctx.progress(`DescribeInstances (${plural(ids.length, 'id')})`);
     const [instances, statuses] = await Promise.all([aws.describeInstances(ids), aws.describeInstanceStatus(ids)]);
-    return { lbAzs, requestedIds: ids, instances, statuses };
+    const elb5xx = ctx.facts['metrics.elb5xx'];
+    const target5xx = ctx.facts['metrics.target5xx'];
+    const fiveXx = typeof elb5xx === 'number' && typeof target5xx === 'number' ? elb5xx + target5xx : undefined;
+    return { lbAzs, requestedIds: ids, instances, statuses, ...(fiveXx !== undefined ? { fiveXx } : {}) };
   },
   evaluate: (ev) => evaluate(ev),
 };

@@ -113,6 +113,8 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
     'targets.reason': mostCommon(reasons),
     'targets.ids': [...new Set(rows.map((r) => r.t.id))].join(','),
     'targets.healthCheckCodes': mismatchCodes.join(','),
+    // Instance ids or IPs of the draining targets: the access-log check matches its 502s to them.
+    'targets.drainingIds': [...new Set(rows.filter((r) => r.t.state === 'draining').map((r) => r.t.id))].join(','),
   };
   const counts = `${healthy}/${total} healthy${unhealthy ? `, ${unhealthy} unhealthy` : ''}${initial ? `, ${initial} initial` : ''}${draining ? `, ${draining} draining` : ''}${unused ? `, ${unused} unused` : ''}${unavailable ? `, ${unavailable} unavailable` : ''}`;
   const base = { details, facts, findings };
@@ -161,7 +163,7 @@ export const elbv2TargetHealth: Check<TargetHealthEvidence> = {
     },
     outcomes: ['all-healthy', 'some-unhealthy', 'all-unhealthy', 'no-targets', 'initial-only', 'draining'],
     causes: ['all-targets-unhealthy', 'deregistration-delay', 'health-check-misconfigured', 'no-healthy-targets-yet', 'sg-blocks-lb-to-target', 'target-crashed-or-overloaded', 'target-not-listening'],
-    facts: ['targets.total', 'targets.healthy', 'targets.unhealthy', 'targets.initial', 'targets.draining', 'targets.unused', 'targets.reason', 'targets.ids', 'targets.healthCheckCodes'],
+    facts: ['targets.total', 'targets.healthy', 'targets.unhealthy', 'targets.initial', 'targets.draining', 'targets.unused', 'targets.reason', 'targets.ids', 'targets.healthCheckCodes', 'targets.drainingIds'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);

@@ -8,6 +8,7 @@ import type { AnalyzerOptions } from '../logs/log-analyzer.js';
 import type { LogAnalysis, LogCause } from '../logs/types.js';
 import type { CheckResult, Confidence, Facts, Finding, Source } from '../engine/vocabulary.js';
 import type { Check, CheckContext } from './types.js';
+import { factList } from './elbv2-common.js';
 
 export interface LogsEvidence {
   source: string;
@@ -17,6 +18,15 @@ export interface LogsEvidence {
   /** Why there is nothing to analyse (missing file, empty window…). */
   problem?: { message: string; nextStep: string };
   sources: Source[];
+  /** What the earlier checks knew about the targets when the logs were read (absent: not known). */
+  targets?: {
+    /** Targets passing health checks. */
+    healthy?: number;
+    /** Targets still in their first health checks (state initial). */
+    initial?: number;
+    /** IP addresses of targets that were draining (deregistration in progress). */
+    drainingIps?: string[];
+  };
 }
 
 /** The first 502s come before anyone notices: the window opens this long before the incident's start. */
@@ -133,6 +143,34 @@ function noLogs(ev: LogsEvidence): CheckResult {
   return { status: 'warn', outcome: 'no-logs', summary: ev.problem?.message ?? `no log lines in ${ev.source} for the window`, nextStep: ev.problem?.nextStep ?? 'widen since/until or pick another source', sources: ev.sources };
 }
 
+/**
+ * The log line patterns read with what target health knew: a keep-alive race needs a healthy
+ * target that closed an idle connection, so with no healthy target it is not the reading; and
+ * 502s on targets that were draining are the deregistration delay running out (reference §1.2 A7).
+ */
+function weighWithTargets(findings: Finding[], a: LogAnalysis, t: LogsEvidence['targets']): { findings: Finding[]; cause?: LogCause; note?: string } {
+  if (!t) return { findings };
+  const draining = new Set(t.drainingIps ?? []);
+  const onDraining = a.byTarget.filter((b) => draining.has(b.key.split(':')[0]));
+  const drainingCount = onDraining.reduce((n, b) => n + b.count502, 0);
+  if (draining.size && drainingCount >= 0.5 * a.count502) {
+    const rest = findings.filter((f) => f.cause !== 'deregistration-delay').map((f) => (f.cause === 'keepalive-race' || f.cause === 'target-not-listening' ? { ...f, confidence: 'suspected' as const } : f));
+    const evidence = [`${drainingCount} of ${a.count502} 502s were on targets that are draining (deregistration in progress): ${onDraining.map((b) => `${b.key} ${b.count502}`).join(', ')}`];
+    return { findings: [{ cause: 'deregistration-delay', confidence: 'likely', evidence }, ...rest], cause: 'deregistration-delay', note: evidence[0] };
+  }
+  const noAnswer = new Set(['keepalive-race', 'target-not-listening', 'target-crashed-or-overloaded']);
+  if (t.healthy === 0 && (t.initial ?? 0) > 0 && findings.some((f) => noAnswer.has(f.cause))) {
+    // Targets that have not passed a first health check yet: their silence is what "not ready"
+    // looks like, and target health names the reason once the checks fail.
+    const note = `No target has passed its first health check yet (${t.initial} initial): 502s with no answer are read as no healthy targets yet`;
+    return { findings: [{ cause: 'no-healthy-targets-yet', confidence: 'likely', evidence: [note] }, ...findings.filter((f) => !noAnswer.has(f.cause))], note };
+  }
+  if (t.healthy === 0 && findings.some((f) => f.cause === 'keepalive-race')) {
+    return { findings: findings.filter((f) => f.cause !== 'keepalive-race'), note: 'No target is healthy, so closed connections are not read as the keep-alive race' };
+  }
+  return { findings };
+}
+
 export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   const a = ev.analysis;
   if (!a || (a.requests === 0 && a.count502 === 0)) {
@@ -165,15 +203,18 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   }
   for (const t of a.byTarget.slice(0, 5)) details.push(`target ${t.key}: ${t.count502} 502s${t.requests !== undefined ? ` of ${t.requests} requests` : ''}`);
   if (a.targetsSeen > 1 && a.topTargetShare >= 0.8 && top && top.key !== '-') details.push(`One target (${top.key}) has ${Math.round(a.topTargetShare * 100)}% of the 502s`);
-  const cause = v.cause ?? 'unclassified';
+  const weighed = weighWithTargets(findingsOf(a), a, ev.targets);
+  if (weighed.note) details.push(weighed.note);
+  const cause = weighed.cause ?? v.cause ?? 'unclassified';
+  const confidence = weighed.cause ? 'likely' : v.confidence;
   details.push(`Next step: ${NEXT_STEP[cause]}`);
   return {
     status: 'fail',
     outcome: outcomeFor(cause, a),
-    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}, ${windowText(ev.window)}); most look like ${cause} (${v.confidence})`,
+    summary: `${a.count502} 502s (${(a.rate502 * 100).toFixed(2)}% of ${a.requests}, ${windowText(ev.window)}); most look like ${weighed.note && !weighed.cause ? weighed.findings[0]?.cause ?? cause : cause} (${confidence})`,
     details,
     facts,
-    findings: findingsOf(a),
+    findings: weighed.findings,
     series: seriesOf(a),
     sources: ev.sources,
   };
@@ -200,12 +241,19 @@ export const logsAccessLog: Check<LogsEvidence> = {
     // Known HTTPS target group: failed connections to it read as TLS; otherwise the port hints.
     const https = f['tg.protocol'] === 'HTTPS' && f['tg.arn'] ? [String(f['tg.arn'])] : undefined;
     const source = logSourceFor(ctx.params, f);
-    return collectLogs(ctx, source, {
+    const ips = new Map(factList(f['instances.privateIps']).map((pair) => pair.split('=') as [string, string]));
+    const drainingIps = factList(f['targets.drainingIds']).map((id) => ips.get(id) ?? id).filter((ip) => /^[\d.:a-f]+$/i.test(ip));
+    const healthy = typeof f['targets.healthy'] === 'number' ? f['targets.healthy'] : undefined;
+    const initial = typeof f['targets.initial'] === 'number' ? f['targets.initial'] : undefined;
+    const targets = healthy === undefined && !drainingIps.length ? undefined
+      : { ...(healthy !== undefined ? { healthy } : {}), ...(initial ? { initial } : {}), ...(drainingIps.length ? { drainingIps } : {}) };
+    const ev = await collectLogs(ctx, source, {
       lbIdleTimeoutSeconds: Number.isFinite(idle) && idle > 0 ? idle : undefined,
       httpsTargetGroups: https,
       // From the LB's own bucket, keep only its files; a given source is taken as is.
       lb: !ctx.params.source?.trim() && f['lb.name'] ? String(f['lb.name']) : undefined,
     });
+    return targets ? { ...ev, targets } : ev;
   },
   evaluate: (ev) => evaluateAccessLog(ev),
 };

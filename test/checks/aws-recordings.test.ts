@@ -21,7 +21,7 @@ describe('recorded examples replay with no network', () => {
         'timeout.chain': 'race', 'cloudwatch.who-made-502': 'lb-generated',
       });
       expect(run.facts['aws.account']).toBe('123456789012');
-      expect(run.results['cloudwatch.who-made-502'].findings).toContainEqual(expect.objectContaining({ cause: 'keepalive-race', confidence: 'likely' }));
+      expect(run.results['cloudwatch.who-made-502'].findings).toContainEqual(expect.objectContaining({ cause: 'keepalive-race', confidence: 'suspected' }));
     }
   });
 
