@@ -25,7 +25,7 @@ export function skippedForMissingParams(meta: CheckMeta, params: Record<string, 
   const missing = Object.entries(meta.params).filter(([k, p]) => p.required && !params[k]).map(([k]) => k);
   if (!missing.length) return undefined;
   return {
-    status: 'unknown', outcome: 'unknown',
+    status: 'unknown', outcome: 'unknown', skipped: true,
     summary: `skipped: nothing known yet for ${missing.map((m) => `"${m}"`).join(', ')} (${missing.map((m) => meta.params[m].description).join('; ')})`,
   };
 }

@@ -92,7 +92,11 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map((b) => ({ id: b.cause, strength: b.strength, evidence: evidence(b) }));
   const checks = state.checks.map((c) => ({ id: c.check, node: c.node, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary, ...(c.result.nextStep ? { nextStep: c.result.nextStep } : {}) }));
   // "No cause" is only an answer when the checks that could have found one ran (DESIGN: exit 3).
-  const couldNotCheck = checks.filter((c) => c.status === 'unknown').map((c) => ({ id: c.id, node: c.node, summary: c.summary, ...(c.nextStep ? { nextStep: c.nextStep } : {}) }));
+  // A check skipped for want of an input the run left out (no --url) is listed, but it is not a failure to check.
+  const unknown = state.checks.filter((c) => c.result.status === 'unknown');
+  const summaryOf = (c: (typeof state.checks)[number]) => ({ id: c.check, node: c.node, summary: c.result.summary, ...(c.result.nextStep ? { nextStep: c.result.nextStep } : {}) });
+  const couldNotCheck = unknown.filter((c) => !c.result.skipped).map(summaryOf);
+  const notRun = unknown.filter((c) => c.result.skipped).map(summaryOf);
   if (flags.report) {
     const w = writeReportFile(flags.report, renderReport(journal.events, flow, {}));
     io.err(w.fallback ?? `Postmortem written to ${w.path}`);
@@ -101,7 +105,7 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     io.out(JSON.stringify({
       flow: flow.id, session: state.sessionId,
       target: { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
-      checks, causes, symptoms, conflicts, ruledOut, couldNotCheck,
+      checks, causes, symptoms, conflicts, ruledOut, couldNotCheck, notRun,
     }, null, 2));
   } else {
     for (const c of checks) io.out(`${c.status.toUpperCase().padEnd(7)} ${c.id.padEnd(26)} ${c.summary}`);

@@ -90,4 +90,6 @@ export interface CheckResult {
   sources?: Source[];
   /** Set when the check could not run: the next step for the responder. */
   nextStep?: string;
+  /** Not run for want of an input the run may leave out (no URL given): not a failure to check. */
+  skipped?: boolean;
 }
