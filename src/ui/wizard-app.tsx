@@ -86,7 +86,11 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
 
   const choose = (value: string) => {
     const err = session.submit(value);
-    dispatch(err ? { type: 'error', message: err } : { type: 'reset' });
+    if (err) { dispatch({ type: 'error', message: err }); return; }
+    dispatch({ type: 'reset' });
+    // Echo how a typed answer was read when it differs from what was typed ("08:00 JST = 23:00 UTC").
+    const last = session.current().answers.at(-1);
+    if (last && value.trim() && last.label !== value.trim() && last.label !== last.value) dispatch({ type: 'notice', message: `read as ${last.label}` });
   };
   const saveNote = (text: string) => { session.note(text); dispatch({ type: 'overlay', overlay: 'none' }); };
 

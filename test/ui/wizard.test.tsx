@@ -51,6 +51,15 @@ describe('wizard', () => {
     expect(ui.frame()).toMatch(/⏱ (4m5\d|5m0\d)s since start/);
   });
 
+  it('echoes how a time with a zone was read', async () => {
+    const { ui } = setup();
+    await ui.press('t\r');
+    await ui.waitFor((f) => f.includes('? When'));
+    await ui.press('09:00 JST\r');
+    await ui.waitFor((f) => f.includes('✔ read as'));
+    expect(ui.frame()).toContain('✔ read as 09:00 JST = 00:00 UTC');
+  });
+
   it('accepts a chunk of text ending in enter, as a paste or tmux delivers it', async () => {
     const { ui } = setup();
     await ui.waitFor((f) => f.includes('? Incident title'));
