@@ -32,6 +32,17 @@ function setup(result: CheckResult = { status: 'pass', outcome: 'listening', sum
   return { ui, journal, release, written };
 }
 
+/** Title, start time and port, then "Some fail": the port check runs next. */
+async function answerUpToPortCheck(ui: ReturnType<typeof renderUi>): Promise<void> {
+    await ui.press('t\r');
+    await ui.waitFor((f) => f.includes('? When'));
+    await ui.press('now\r');
+    await ui.press('1\r');
+    await ui.waitFor((f) => f.includes('1. All fail'));
+    await ui.press(KEYS.down);
+    await ui.press(KEYS.enter);
+}
+
 describe('wizard', () => {
   it('types an answer, shows a validation error for a bad time, and moves on after a good one', async () => {
     const { ui, journal } = setup();
@@ -87,13 +98,7 @@ describe('wizard', () => {
 
   it('s skips a check that hangs: it is aborted, recorded as skipped, and the flow goes on', async () => {
     const { ui, journal } = setup();
-    await ui.press('t\r');
-    await ui.waitFor((f) => f.includes('? When'));
-    await ui.press('now\r');
-    await ui.press('1\r');
-    await ui.waitFor((f) => f.includes('1. All fail'));
-    await ui.press(KEYS.down);
-    await ui.press(KEYS.enter);
+    await answerUpToPortCheck(ui);
     await ui.waitFor((f) => f.includes('(s skips it)'));
     await ui.press('s');
     await ui.waitFor((f) => !f.includes('(s skips it)') && !f.includes('Port listening: reading'));
@@ -105,13 +110,7 @@ describe('wizard', () => {
     const copied: string[] = [];
     const journal = new MemoryJournal(flow, new Date().toISOString(), 0);
     const ui = renderUi(<WizardApp flow={flow} catalog={catalog} journal={journal} copy={(t) => copied.push(t)} runCheck={async () => ({ result: { status: 'pass', outcome: 'listening', summary: 'ok' } })} writeReport={() => '/tmp/pm.md'} />);
-    await ui.press('t\r');
-    await ui.waitFor((f) => f.includes('? When'));
-    await ui.press('now\r');
-    await ui.press('1\r');
-    await ui.waitFor((f) => f.includes('1. All fail'));
-    await ui.press(KEYS.down);
-    await ui.press(KEYS.enter);
+    await answerUpToPortCheck(ui);
     await ui.waitFor((f) => f.includes('▶ Keep-alive'));
     expect(ui.frame()).toMatch(/^echo t$/m);
     await ui.press('c');
