@@ -11,7 +11,7 @@ export default defineConfig({
   splitting: true,
   // Ink, React and their small dependencies are bundled: resolving ~200 files one by one was most
   // of the home screen's start-up. The AWS SDK stays external and loads only when a run uses AWS.
-  noExternal: [/^(?!@aws-sdk\/|@smithy\/|@aws-crypto\/|@aws\/|react-devtools-core)/],
+  noExternal: [/^(?!@aws-sdk\/|@smithy\/|@aws-crypto\/|@aws\/|@azure\/|react-devtools-core)/],
   // Ink loads its devtools only when DEV is set; it is not a dependency.
   external: ['react-devtools-core'],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __badgateRequire } from 'node:module';\nconst require = __badgateRequire(import.meta.url);" },
