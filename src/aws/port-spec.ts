@@ -1,6 +1,6 @@
 import type { PortSpec } from '../ports/port.js';
 import { stableKey } from '../ports/port.js';
-import { READER_ACTIONS, READER_METHODS, type AwsReader, type ReaderMethod } from './reader.js';
+import { READER_ACTIONS, READER_METHODS, type AwsReader, type MetricQuery, type MetricResult, type ReaderMethod } from './reader.js';
 
 const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeLoadBalancerAttributes: 'LoadBalancerArn',
@@ -46,6 +46,23 @@ function shiftMetrics(result: unknown, recordedArgs: unknown[], askedArgs: unkno
   return result;
 }
 
+/**
+ * A recording made before a check asked for one more metric still replays: each asked query is
+ * answered from the recorded query that measured the same thing, and one the recording never
+ * asked for comes back with no data points, labelled so, as CloudWatch answers a metric with none.
+ */
+function answerAsked(result: unknown, recordedArgs: unknown[], askedArgs: unknown[]): unknown {
+  const recorded = (recordedArgs[0] as { queries?: MetricQuery[] })?.queries;
+  const asked = (askedArgs[0] as { queries?: MetricQuery[] })?.queries;
+  if (!Array.isArray(result) || !recorded || !asked) return result;
+  const what = (q: MetricQuery) => stableKey([{ namespace: q.namespace, metricName: q.metricName, stat: q.stat, dimensions: q.dimensions }]);
+  const byWhat = new Map(recorded.map((q) => [what(q), (result as MetricResult[]).find((r) => r.id === q.id)]));
+  return asked.map((q): MetricResult => {
+    const r = byWhat.get(what(q));
+    return r ? { ...r, id: q.id } : { id: q.id, label: `${q.metricName} (not in the recording)`, timestamps: [], values: [] };
+  });
+}
+
 export const AWS_PORT: PortSpec<AwsReader> = {
   name: 'aws',
   methods: READER_METHODS,
@@ -53,13 +70,15 @@ export const AWS_PORT: PortSpec<AwsReader> = {
     const params = sourceParams(method as ReaderMethod, args);
     return { api: READER_ACTIONS[method as ReaderMethod], ...(params ? { params } : {}) };
   },
-  // Metric windows are relative to "now", which differs on every replay: match on the queries and period.
+  // Metric windows are relative to "now", which differs on every replay: match on what is measured
+  // (namespaces and dimensions) and the period, not on the window.
   replayKey: (method, args) => {
     if (method === 'getMetricData' && args[0] && typeof args[0] === 'object') {
-      const { queries, periodSeconds } = args[0] as { queries: unknown; periodSeconds: unknown };
-      return `${method}:${stableKey([{ queries, periodSeconds }])}`;
+      const { queries, periodSeconds } = args[0] as { queries: MetricQuery[]; periodSeconds: unknown };
+      const scopes = [...new Set(queries.map((q) => stableKey([{ namespace: q.namespace, dimensions: q.dimensions }])))].sort();
+      return `${method}:${stableKey([{ scopes, periodSeconds }])}`;
     }
     return `${method}:${stableKey(args)}`;
   },
-  adjust: (method, result, recorded, asked) => (method === 'getMetricData' ? shiftMetrics(result, recorded, asked) : result),
+  adjust: (method, result, recorded, asked) => (method === 'getMetricData' ? shiftMetrics(answerAsked(result, recorded, asked), recorded, asked) : result),
 };

@@ -147,6 +147,24 @@ export interface NetworkAcl {
   entries: NaclEntry[];
 }
 
+/** An ENI: how an IP target (a container task, a Lambda in a VPC, another host) gets its security groups. */
+export interface NetworkInterface {
+  id: string;
+  privateIps: string[];
+  subnetId?: string;
+  vpcId?: string;
+  securityGroups: string[];
+  /** `interface`, `lambda`, `network_load_balancer`, … */
+  interfaceType?: string;
+  description?: string;
+  status?: string;
+}
+
+export interface NetworkInterfaceQuery {
+  privateIps: string[];
+  vpcId?: string;
+}
+
 export interface Subnet {
   id: string;
   vpcId: string;
@@ -240,6 +258,7 @@ export interface AwsReader {
   describeRouteTables(scope: SubnetScope): Promise<RouteTable[]>;
   getMetricData(request: MetricDataRequest): Promise<MetricResult[]>;
   getCallerIdentity(): Promise<CallerIdentity>;
+  describeNetworkInterfaces(query: NetworkInterfaceQuery): Promise<NetworkInterface[]>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -261,6 +280,7 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   describeRouteTables: 'ec2:DescribeRouteTables',
   getMetricData: 'cloudwatch:GetMetricData',
   getCallerIdentity: 'sts:GetCallerIdentity',
+  describeNetworkInterfaces: 'ec2:DescribeNetworkInterfaces',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

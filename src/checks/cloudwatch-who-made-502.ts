@@ -43,6 +43,9 @@ const LB_METRICS = [
   ['connErrors', 'TargetConnectionErrorCount', 'Sum'],
   ['tlsErrors', 'TargetTLSNegotiationErrorCount', 'Sum'],
   ['requests', 'RequestCount', 'Sum'],
+  // Lambda targets: the ALB counts a function's failures here, not in the target 5xx metrics.
+  ['lambdaUser', 'LambdaUserError', 'Sum'],
+  ['lambdaInternal', 'LambdaInternalError', 'Sum'],
 ] as const;
 
 const TG_METRICS = [
@@ -107,7 +110,7 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
     };
   });
   const unhealthyMax = Math.max(0, ...tgRows.map((r) => r.unhealthyMax));
-  const { elb502, target5xx, connErrors, tlsErrors, requests, elb5xx } = totals;
+  const { elb502, target5xx, connErrors, tlsErrors, requests, elb5xx, lambdaUser, lambdaInternal } = totals;
   const peak = lbSeries.elb502.indexOf(Math.max(...lbSeries.elb502));
   const at = (b: number) => new Date(start + b * ev.periodSeconds * 1000).toISOString();
   const series: Series[] = [
@@ -118,6 +121,7 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
   const details = [
     `${ev.loadBalancer}, ${window}, ${ev.periodSeconds} s buckets (missing data = 0)`,
     `HTTPCode_ELB_502_Count ${elb502} · HTTPCode_ELB_5XX_Count ${elb5xx} · HTTPCode_Target_5XX_Count ${target5xx} · TargetConnectionErrorCount ${connErrors} · TargetTLSNegotiationErrorCount ${tlsErrors} · RequestCount ${requests}`,
+    ...(lambdaUser || lambdaInternal ? [`LambdaUserError ${lambdaUser} · LambdaInternalError ${lambdaInternal}`] : []),
     ...(elb502 ? [`Most ALB 502s at ${at(peak)} (${lbSeries.elb502[peak]})`] : []),
     ...tgRows.map((r) => `  ${r.name}: Target_5XX ${r.target5xx}, connection errors ${r.connErrors}, TLS errors ${r.tlsErrors}, requests ${r.requests}, max unhealthy hosts ${r.unhealthyMax}`),
   ];
@@ -129,6 +133,8 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
     'metrics.tlsErrors': tlsErrors,
     'metrics.requests': requests,
     'metrics.unhealthyMax': unhealthyMax,
+    'metrics.lambdaUserErrors': lambdaUser,
+    'metrics.lambdaInternalErrors': lambdaInternal,
     ...(elb502 ? { 'metrics.peakAt': at(peak) } : {}),
   };
   // "≈ 0": under 5 % of the other side is noise, not a second source.
@@ -136,18 +142,32 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
   const targetMade = target5xx > 0 && !(elb502 > 0 && target5xx < 0.05 * elb502);
   const findings: Finding[] = [];
   const cite = `HTTPCode_ELB_502_Count ${elb502}, TargetConnectionErrorCount ${connErrors}, TargetTLSNegotiationErrorCount ${tlsErrors}, max UnHealthyHostCount ${unhealthyMax} (${window})`;
+  // Which groups the errors came from: with several groups behind one ALB, the broken one is named.
+  const byGroup = (key: 'connErrors' | 'tlsErrors', name: string) => {
+    const rows = tgRows.filter((r) => r[key] > 0).sort((a, b) => b[key] - a[key]);
+    return rows.length && tgRows.length > 1 ? [`${name} by target group: ${rows.map((r) => `${r.name} ${r[key]}`).join(', ')} (of ${tgRows.length} groups)`] : [];
+  };
+  const lambdaFailures = lambdaUser + lambdaInternal;
   let signal = '';
   if (lbMade) {
+    if (lambdaFailures > 0) {
+      signal = `Lambda target failures (LambdaUserError ${lambdaUser}, LambdaInternalError ${lambdaInternal}) → the function failed, timed out or answered a malformed object`;
+      // LambdaUserError covers an unhandled error, a timeout and an invalid response alike: the access
+      // log's error_reason (LambdaUnhandled, LambdaInvalidResponse, …) tells them apart.
+      findings.push({ cause: 'lambda-error-or-timeout', confidence: 'likely', evidence: [cite, `LambdaUserError ${lambdaUser}, LambdaInternalError ${lambdaInternal}: the ALB counted failures of its Lambda targets`] });
+      findings.push({ cause: 'lambda-invalid-response', confidence: 'suspected', evidence: [`LambdaUserError ${lambdaUser} also counts responses the ALB could not read (error_reason LambdaInvalidResponse)`] });
+    }
     if (connErrors > 0) {
-      signal = 'connection errors → target not listening or crashed';
-      findings.push({ cause: 'target-not-listening', confidence: 'likely', evidence: [cite, 'the ALB could not connect (RST/ICMP) to targets'] });
-      findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: [cite] });
+      signal = signal || 'connection errors → target not listening or crashed';
+      findings.push({ cause: 'target-not-listening', confidence: 'likely', evidence: [cite, 'the ALB could not connect (RST/ICMP) to targets', ...byGroup('connErrors', 'TargetConnectionErrorCount')] });
+      findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: [cite, ...byGroup('connErrors', 'TargetConnectionErrorCount')] });
     }
     if (tlsErrors > 0) {
       signal = signal ? `${signal}; TLS errors → handshake to targets` : 'TLS handshake errors to targets';
-      findings.push({ cause: 'target-tls-handshake', confidence: 'likely', evidence: [cite] });
+      findings.push({ cause: 'target-tls-handshake', confidence: 'likely', evidence: [cite, ...byGroup('tlsErrors', 'TargetTLSNegotiationErrorCount')] });
     }
-    if (!connErrors && !tlsErrors) {
+    // Lambda failures that account for most 502s leave nothing for a keep-alive race to explain.
+    if (!connErrors && !tlsErrors && lambdaFailures < 0.5 * elb502) {
       const noneHealthy = tgRows.length > 0 && tgRows.every((r) => r.healthyReported && r.healthyMax === 0);
       if (unhealthyMax === 0 && noneHealthy) {
         signal = 'no healthy and no unhealthy hosts → no target has passed a health check yet';
@@ -192,8 +212,8 @@ export const cloudwatchWhoMade502: Check<WhoMade502Evidence> = {
       lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' },
     },
     outcomes: ['lb-generated', 'target-generated', 'both', 'none'],
-    causes: ['keepalive-race', 'malformed-response', 'no-healthy-targets-yet', 'target-crashed-or-overloaded', 'target-not-listening', 'target-tls-handshake'],
-    facts: ['metrics.elb502', 'metrics.elb5xx', 'metrics.target5xx', 'metrics.connectionErrors', 'metrics.tlsErrors', 'metrics.requests', 'metrics.unhealthyMax', 'metrics.peakAt'],
+    causes: ['keepalive-race', 'lambda-error-or-timeout', 'lambda-invalid-response', 'malformed-response', 'no-healthy-targets-yet', 'target-crashed-or-overloaded', 'target-not-listening', 'target-tls-handshake'],
+    facts: ['metrics.elb502', 'metrics.elb5xx', 'metrics.target5xx', 'metrics.connectionErrors', 'metrics.tlsErrors', 'metrics.requests', 'metrics.unhealthyMax', 'metrics.lambdaUserErrors', 'metrics.lambdaInternalErrors', 'metrics.peakAt'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);

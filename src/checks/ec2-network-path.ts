@@ -1,5 +1,5 @@
 import { mapLimit, unique } from '../aws/batch.js';
-import type { NetworkAcl, RouteTable, SecurityGroup, Subnet } from '../aws/reader.js';
+import type { NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from '../aws/reader.js';
 import { factList, loadBalancerFor, plural, targetGroupsFor } from './elbv2-common.js';
 import { EPHEMERAL, cidrRange, naclDecision, routeFor, routeTableFor, sgAllows, type Range } from './ec2-network-rules.js';
 import { requireAws } from './env.js';
@@ -14,6 +14,8 @@ export interface NetworkPathEvidence {
   subnets: Subnet[];
   nacls: NetworkAcl[];
   routeTables: RouteTable[];
+  /** Why the IP targets' ENIs could not be read (permission, recording without them). */
+  eniError?: string;
 }
 
 interface Problem { kind: 'sg' | 'nacl' | 'route'; text: string }
@@ -54,7 +56,7 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
         if (egress) passes.add(`LB egress ${what}: ${egress}`);
         else note({ kind: 'sg', text: `LB security groups ${ev.lb.securityGroups.join(', ')} have no egress rule to ${what} on the targets (add: egress tcp ${port} to ${t.securityGroups[0] ?? t.ip})` }, label);
       }
-      if (t.kind === 'instance') {
+      if (t.kind === 'instance' || t.securityGroups.length) {
         const targetGroups = t.securityGroups.map((id) => sgById.get(id)).filter((g): g is SecurityGroup => Boolean(g));
         const ingress = sgAllows(targetGroups.map((g) => ({ id: g.id, rules: g.ingress })), port, { groupIds: ev.lb.securityGroups, ranges: lbRanges }, 'ingress');
         if (ingress) passes.add(`target ingress ${what}: ${ingress}`);
@@ -91,8 +93,8 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
       }
     }
   }
-  const skippedIp = ev.targets.filter((t) => t.kind === 'ip').length;
-  if (skippedIp) notes.push(`${plural(skippedIp, 'IP target')}: the ENI's security groups are not checked (only LB egress, NACLs and routes)`);
+  const skippedIp = ev.targets.filter((t) => t.kind === 'ip' && !t.securityGroups.length).length;
+  if (skippedIp) notes.push(`${plural(skippedIp, 'IP target')} without a network interface in the VPC${ev.eniError ? ` (${ev.eniError})` : ''}: their security groups are not checked (only LB egress, NACLs and routes)`);
   const unresolved = ev.targets.filter((t) => !t.ip).map((t) => t.id);
   if (unresolved.length) notes.push(`No address for ${unresolved.slice(0, 5).join(', ')}${unresolved.length > 5 ? ' …' : ''} (stopped, terminated or outside the VPC): not checked`);
 
@@ -108,7 +110,8 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
   const findings: Finding[] = [];
   if (sg.length) findings.push({ cause: 'sg-blocks-lb-to-target', confidence: 'confirmed', evidence: lines(sg) });
   if (nacl.length) findings.push({ cause: 'nacl-blocks-traffic', confidence: 'confirmed', evidence: lines(nacl) });
-  if (!sg.length && checkedPairs) findings.push({ cause: 'sg-blocks-lb-to-target', confidence: 'ruled-out', evidence: [`security groups allow the LB to reach ${plural(ev.targets.length, 'target')} on every traffic and health-check port`] });
+  // A target whose own groups were not read cannot rule the cause out.
+  if (!sg.length && checkedPairs && !skippedIp) findings.push({ cause: 'sg-blocks-lb-to-target', confidence: 'ruled-out', evidence: [`security groups allow the LB to reach ${plural(ev.targets.length, 'target')} on every traffic and health-check port`] });
   if (!nacl.length && checkedPairs) findings.push({ cause: 'nacl-blocks-traffic', confidence: 'ruled-out', evidence: ['NACLs allow both directions, including ephemeral return ports'] });
   if (!checkedPairs) {
     return { status: 'unknown', outcome: 'unknown', summary: 'No target with a known address to check the path to', details: notes, facts };
@@ -117,7 +120,24 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
   if (sg.length) return { ...base, status: 'fail', outcome: 'sg-blocked', summary: `Security group blocks the LB → target path: ${sg[0].text.split(':')[0]}` };
   if (nacl.length) return { ...base, status: 'fail', outcome: 'nacl-blocked', summary: `Network ACL blocks traffic: ${nacl[0].text}` };
   if (route.length) return { ...base, status: 'fail', outcome: 'route-missing', summary: route[0].text };
-  return { ...base, status: 'pass', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: security groups, NACLs${skippedIp ? ' and routes' : ''} allow traffic and health checks both ways` };
+  const hasIp = ev.targets.some((t) => t.kind === 'ip');
+  if (skippedIp) return { ...base, status: 'warn', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: NACLs${hasIp ? ', routes' : ''} and the LB's egress allow traffic; the security groups of ${plural(skippedIp, 'IP target')} were not read (ec2:DescribeNetworkInterfaces)` };
+  return { ...base, status: 'pass', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: security groups, NACLs${hasIp ? ' and routes' : ''} allow traffic and health checks both ways` };
+}
+
+/**
+ * IP targets carry no security groups in the target-health answer: their ENIs do. An ENI read
+ * that fails (no ec2:DescribeNetworkInterfaces, a recording made before it was read) leaves the
+ * rest of the path check standing.
+ */
+async function interfacesFor(aws: ReturnType<typeof requireAws>, ips: string[], vpcId: string, progress: (m: string) => void): Promise<{ enis: NetworkInterface[]; eniError?: string }> {
+  if (!ips.length) return { enis: [] };
+  progress(`DescribeNetworkInterfaces (${plural(ips.length, 'IP target')})`);
+  try {
+    return { enis: await aws.describeNetworkInterfaces({ privateIps: ips, vpcId }) };
+  } catch (err) {
+    return { enis: [], eniError: `ec2:DescribeNetworkInterfaces failed: ${(err as Error).message.split('\n')[0]}` };
+  }
 }
 
 export const ec2NetworkPath: Check<NetworkPathEvidence> = {
@@ -127,7 +147,7 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
     docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html',
     apis: [
       'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
-      'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeNetworkAcls', 'ec2:DescribeRouteTables',
+      'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeNetworkAcls', 'ec2:DescribeRouteTables',
     ],
     params: {
       lb: { description: 'Load balancer name or ARN when lb.arn is not known yet' },
@@ -152,7 +172,10 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
     ctx.progress(`DescribeInstances (${plural(instanceIds.length, 'instance')})`);
     const instances = instanceIds.length ? await aws.describeInstances(instanceIds) : [];
     const byId = new Map(instances.map((i) => [i.id, i]));
-    const sgIds = unique([...lb.securityGroups, ...instances.flatMap((i) => i.securityGroups)]);
+    const ipTargets = unique(groups.flatMap((tg, i) => (tg.targetType === 'ip' ? health[i].map((t) => t.id) : [])));
+    const { enis, eniError } = await interfacesFor(aws, ipTargets, lb.vpcId, ctx.progress);
+    const eniByIp = new Map(enis.flatMap((n) => n.privateIps.map((ip) => [ip, n] as const)));
+    const sgIds = unique([...lb.securityGroups, ...instances.flatMap((i) => i.securityGroups), ...enis.flatMap((n) => n.securityGroups)]);
     // IP targets need the VPC's subnets to find theirs; instances name their own.
     const subnetScope = hasIp ? { vpcId: lb.vpcId } : { subnetIds: unique([...lb.subnetIds, ...instances.map((i) => i.subnetId ?? '').filter(Boolean)]) };
     const [securityGroups, subnets] = await Promise.all([
@@ -169,12 +192,14 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
           ...(inst?.subnetId ? { subnetId: inst.subnetId } : {}),
         };
       }
+      const eni = eniByIp.get(t.id);
       const addr = cidrRange(`${t.id}/32`);
       const subnet = addr && subnets.find((s) => { const r = cidrRange(s.cidr); return r && r.start <= addr.start && addr.start <= r.end; });
+      const subnetId = eni?.subnetId ?? (subnet ? subnet.id : undefined);
       return {
-        targetGroupArn: tg.arn, id: t.id, kind: 'ip' as const, securityGroups: [], ip: t.id,
+        targetGroupArn: tg.arn, id: t.id, kind: 'ip' as const, securityGroups: eni?.securityGroups ?? [], ip: t.id,
         ...(t.port !== undefined ? { port: t.port } : {}),
-        ...(subnet ? { subnetId: subnet.id } : {}),
+        ...(subnetId ? { subnetId } : {}),
       };
     }));
     const usedSubnets = unique([...lb.subnetIds, ...targets.map((t) => t.subnetId ?? '').filter(Boolean)]);
@@ -195,6 +220,7 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
       subnets: subnets.filter((s) => usedSubnets.includes(s.id) || hasIp),
       nacls: nacls.filter((n) => n.isDefault || n.subnetIds.some((s) => usedSubnets.includes(s))),
       routeTables,
+      ...(eniError ? { eniError } : {}),
     };
   },
   evaluate: (ev) => evaluate(ev),

@@ -55,7 +55,10 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
   const draining = count('draining');
   const unused = count('unused');
   const unavailable = count('unavailable');
-  const reasons = rows.filter((r) => r.t.state !== 'healthy' && r.t.reason).map((r) => r.t.reason as string);
+  // Lambda groups have health checks off by default: `unavailable` with Target.HealthCheckDisabled
+  // is their normal state, and the ALB still sends them requests (lambda-functions.md).
+  const unchecked = rows.filter((r) => r.t.state === 'unavailable' && r.t.reason === 'Target.HealthCheckDisabled').length;
+  const reasons = rows.filter((r) => r.t.state !== 'healthy' && r.t.reason && r.t.reason !== 'Target.HealthCheckDisabled').map((r) => r.t.reason as string);
   const reasonCounts = (code: string) => reasons.filter((r) => r === code).length;
   const mismatchCodes = [...new Set(rows.filter((r) => r.t.reason === 'Target.ResponseCodeMismatch').flatMap((r) => codesFromDescription(r.t.description)))];
 
@@ -116,7 +119,7 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
     // Instance ids or IPs of the draining targets: the access-log check matches its 502s to them.
     'targets.drainingIds': [...new Set(rows.filter((r) => r.t.state === 'draining').map((r) => r.t.id))].join(','),
   };
-  const counts = `${healthy}/${total} healthy${unhealthy ? `, ${unhealthy} unhealthy` : ''}${initial ? `, ${initial} initial` : ''}${draining ? `, ${draining} draining` : ''}${unused ? `, ${unused} unused` : ''}${unavailable ? `, ${unavailable} unavailable` : ''}`;
+  const counts = `${healthy}/${total} healthy${unhealthy ? `, ${unhealthy} unhealthy` : ''}${initial ? `, ${initial} initial` : ''}${draining ? `, ${draining} draining` : ''}${unused ? `, ${unused} unused` : ''}${unavailable - unchecked ? `, ${unavailable - unchecked} unavailable` : ''}${unchecked ? `, ${unchecked} with health checks off` : ''}`;
   const base = { details, facts, findings };
 
   if (total === 0) {
@@ -126,9 +129,13 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
       details: [...details, 'Register targets (or fix the Auto Scaling group / ECS service attachment). A 502 comes from somewhere else.'],
     };
   }
-  if (healthy === total) {
-    findings.push({ cause: 'all-targets-unhealthy', confidence: 'ruled-out', evidence: [`${total}/${total} targets healthy`] });
-    findings.push({ cause: 'no-healthy-targets-yet', confidence: 'ruled-out', evidence: [`${total}/${total} targets healthy`] });
+  if (healthy + unchecked === total) {
+    const served = unchecked ? `${healthy}/${total} targets healthy, ${unchecked} with health checks off (normal for Lambda targets; they still get requests)` : `${total}/${total} targets healthy`;
+    findings.push({ cause: 'all-targets-unhealthy', confidence: 'ruled-out', evidence: [served] });
+    findings.push({ cause: 'no-healthy-targets-yet', confidence: 'ruled-out', evidence: [served] });
+    if (unchecked) {
+      return { ...base, status: 'pass', outcome: 'all-healthy', summary: `${counts}: every target gets traffic; a Lambda target's failures show in LambdaUserError and the access log's error_reason, not in its health` };
+    }
     // A health check answered on the traffic port is something listening there (measured by the ALB itself).
     const onTrafficPort = ev.targetGroups.flatMap((g) => g.targets).every((t) => !t.healthCheckPort || t.healthCheckPort === 'traffic-port' || t.healthCheckPort === String(t.port));
     if (onTrafficPort) findings.push({ cause: 'target-not-listening', confidence: 'ruled-out', evidence: [`${total}/${total} targets pass the ALB's health checks on their traffic port`] });
@@ -141,11 +148,11 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
   if (healthy === 0 && unhealthy === 0 && draining > 0 && draining + initial === total) {
     return { ...base, status: 'fail', outcome: 'draining', summary: `Every target is draining (${counts}): requests in flight are cut when the delay ends` };
   }
-  if (healthy === 0) {
+  if (healthy + unchecked === 0) {
     findings.push({ cause: 'all-targets-unhealthy', confidence: 'confirmed', evidence: [counts, ...evidenceFor((t) => t.state !== 'healthy')] });
     return { ...base, status: 'fail', outcome: 'all-unhealthy', summary: `No healthy target (${counts}); most common reason ${facts['targets.reason'] || 'none given'}` };
   }
-  if (unhealthy > 0 || initial > 0 || unused > 0 || unavailable > 0) {
+  if (unhealthy > 0 || initial > 0 || unused > 0 || unavailable - unchecked > 0) {
     return { ...base, status: 'warn', outcome: 'some-unhealthy', summary: `${counts}; most common reason ${facts['targets.reason'] || 'none given'}` };
   }
   return { ...base, status: 'warn', outcome: 'draining', summary: `${counts}: deploy or scale-in under way` };

@@ -34,8 +34,8 @@
 //                        enable-access-logging.md (logs off)
 import { DescribeInstancesCommand, EC2Client, CreateNetworkInterfaceCommand } from '@aws-sdk/client-ec2';
 import {
-  AddTagsCommand, CreateTargetGroupCommand, DescribeListenersCommand, ElasticLoadBalancingV2Client,
-  ModifyListenerCommand, RegisterTargetsCommand,
+  AddTagsCommand, CreateListenerCommand, CreateTargetGroupCommand, DeleteListenerCommand, DescribeListenersCommand,
+  ElasticLoadBalancingV2Client, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { MotoAccount } from '../helpers/moto-server.js';
 import type { SeedAlbConfig, SeededAlb } from '../helpers/seed-alb.js';
@@ -203,7 +203,7 @@ export function environments(): Env[] {
   // ECS tasks (awsvpc) as IP targets; their ENIs' security group does not admit the LB's SG.
   add({
     id: 'ip-targets-sg', expect: 'sg-blocks-lb-to-target',
-    pending: 'ec2.network-path has no address for IP targets: it needs ec2:DescribeNetworkInterfaces (not in the AwsReader port yet) to find the ENIs\' security groups', seed: { lbAttributes: LOGS('iptg'), instancesPerGroup: 0, allowLbToTarget: false },
+    seed: { lbAttributes: LOGS('iptg'), instancesPerGroup: 0, allowLbToTarget: false },
     extra: async (account, alb) => ipGroup(account, alb),
     traffic: (t) => steady(t, 5, () => dropped),
     hosts: allUnhealthy,
@@ -260,10 +260,20 @@ async function lambdaGroup(account: MotoAccount, alb: SeededAlb, fn: string): Pr
   const elb = new ElasticLoadBalancingV2Client(account.clientConfig);
   const tg = (await elb.send(new CreateTargetGroupCommand({ Name: `${fn}-tg`, TargetType: 'lambda' }))).TargetGroups?.[0]?.TargetGroupArn as string;
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: `arn:aws:lambda:us-east-1:${account.accountId}:function:${fn}` }] }));
-  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: alb.lbArn }))).Listeners?.[0]?.ListenerArn as string;
-  await elb.send(new ModifyListenerCommand({ ListenerArn: listener, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }] }));
+  await forwardTo(elb, alb, tg);
   await elb.send(new AddTagsCommand({ ResourceArns: [tg], Tags: [{ Key: `moto:health:arn:aws:lambda:us-east-1:${account.accountId}:function:${fn}`, Value: 'unavailable|Target.HealthCheckDisabled|Health checks are disabled' }] }));
   return tg;
+}
+
+/**
+ * Points the LB's listener at a new group. moto's ModifyListener changes the default action but
+ * leaves the group unlinked from the LB (DescribeTargetGroups by LB misses it), so the listener
+ * is replaced as a whole, which links it as AWS does.
+ */
+async function forwardTo(elb: ElasticLoadBalancingV2Client, alb: SeededAlb, tg: string): Promise<void> {
+  const old = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: alb.lbArn }))).Listeners?.[0];
+  if (old?.ListenerArn) await elb.send(new DeleteListenerCommand({ ListenerArn: old.ListenerArn }));
+  await elb.send(new CreateListenerCommand({ LoadBalancerArn: alb.lbArn, Protocol: old?.Protocol ?? 'HTTP', Port: old?.Port ?? 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }] }));
 }
 
 /** Two task ENIs in the app subnets, in a task SG that only admits the office; registered by IP. */
@@ -276,8 +286,7 @@ async function ipGroup(account: MotoAccount, alb: SeededAlb): Promise<{ tgArns: 
   }
   const tg = (await elb.send(new CreateTargetGroupCommand({ Name: 'api-tasks', TargetType: 'ip', Protocol: 'HTTP', Port: 8080, VpcId: alb.vpcId, HealthCheckPath: '/health' }))).TargetGroups?.[0]?.TargetGroupArn as string;
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: ips.map((Id) => ({ Id, Port: 8080 })) }));
-  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: alb.lbArn }))).Listeners?.[0]?.ListenerArn as string;
-  await elb.send(new ModifyListenerCommand({ ListenerArn: listener, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }] }));
+  await forwardTo(elb, alb, tg);
   await elb.send(new AddTagsCommand({ ResourceArns: [tg], Tags: ips.map((ip) => ({ Key: `moto:health:${ip}`, Value: 'unhealthy|Target.Timeout|Request timed out' })) }));
   return { tgArns: [tg], targets: [ips.map((ip) => `${ip}:8080`)] };
 }

@@ -26,6 +26,7 @@ function fakeLive(): AwsReader {
     describeNetworkAcls: notImplemented,
     describeSubnets: notImplemented,
     describeRouteTables: notImplemented,
+    describeNetworkInterfaces: notImplemented,
     getMetricData: async (req) => [{ id: req.queries[0].id, timestamps: [req.start], values: [1] }],
     getCallerIdentity: async () => ({ account: '987654321098', arn: 'arn:aws:sts::987654321098:assumed-role/x/y', userId: 'AROAEXAMPLE:y', sessionToken: 'SECRET', accessKeyId: 'ASIAABCDEFGHIJKLMNOP' } as never),
   };
@@ -61,6 +62,19 @@ describe('record and replay', () => {
     expect(later[0].values).toEqual([1]);
     // …and the points move with the window, so they stay inside it.
     expect(later[0].timestamps).toEqual(['2027-05-05T00:00:00.000Z']);
+    // A check that now asks for one more metric of the same load balancer still replays an older
+    // recording: the recorded metric keeps its points, the new one comes back empty and says why.
+    const more = await replay.getMetricData({
+      queries: [
+        { id: 'lambdaUser', namespace: 'AWS/ApplicationELB', metricName: 'LambdaUserError', stat: 'Sum', dimensions: {} },
+        { id: 'requests', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: {} },
+      ],
+      start: '2027-05-05T00:00:00Z', end: '2027-05-05T01:00:00Z', periodSeconds: 60,
+    });
+    expect(more.map((r) => [r.id, r.values])).toEqual([['lambdaUser', []], ['requests', [1]]]);
+    expect(more[0].label).toContain('not in the recording');
+    // Another load balancer's metrics are not in it at all: a miss, not someone else's numbers.
+    await expect(replay.getMetricData({ queries: [{ id: 'q', namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', stat: 'Sum', dimensions: { LoadBalancer: 'app/other/2' } }], start: '2027-05-05T00:00:00Z', end: '2027-05-05T01:00:00Z', periodSeconds: 60 })).rejects.toThrow(/no answer/);
   });
 
   it('an unknown call is a classified replay miss, not a network call', async () => {

@@ -19,6 +19,8 @@ interface Fixture {
     findings?: { cause: string; confidence: string }[];
     summaryContains?: string;
     detailsContain?: string[];
+    /** Text some finding's evidence must hold (e.g. the one broken target group's name). */
+    evidenceContains?: string;
   };
 }
 
@@ -43,6 +45,7 @@ describe('aws check evaluate() from fixtures', () => {
     if (fx.expect.summaryContains) expect(r?.summary).toContain(fx.expect.summaryContains);
     const details = (r?.details ?? []).join('\n');
     for (const d of fx.expect.detailsContain ?? []) expect(details).toContain(d);
+    if (fx.expect.evidenceContains) expect((r?.findings ?? []).flatMap((f) => f.evidence).join('\n')).toContain(fx.expect.evidenceContains);
     // Facts a check sets must be declared, so the flow linter can resolve them.
     for (const k of Object.keys(r?.facts ?? {})) expect(check?.meta.facts ?? []).toContain(k);
   });

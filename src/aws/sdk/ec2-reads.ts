@@ -3,6 +3,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
   paginateDescribeRouteTables,
   paginateDescribeSubnets,
   type EC2Client,
@@ -11,7 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { chunk, mapLimit, unique } from '../batch.js';
 import type {
-  Instance, InstanceStatus, NaclEntry, NetworkAcl, RouteTable, SecurityGroup, SgRule, Subnet, SubnetScope,
+  Instance, InstanceStatus, NaclEntry, NetworkAcl, NetworkInterface, NetworkInterfaceQuery, RouteTable, SecurityGroup, SgRule, Subnet, SubnetScope,
 } from '../reader.js';
 
 // DescribeInstances takes up to 1000 ids per call; filters take at most 200 values.
@@ -207,6 +208,31 @@ export async function describeRouteTables(client: EC2Client, scope: SubnetScope)
             ...(r.State ? { state: r.State } : {}),
           })),
         });
+      }
+    }
+  }
+  return [...byId.values()];
+}
+
+/** ENIs holding the given private addresses, in chunks of the 200-value filter limit. */
+export async function describeNetworkInterfaces(client: EC2Client, query: NetworkInterfaceQuery): Promise<NetworkInterface[]> {
+  const byId = new Map<string, NetworkInterface>();
+  const vpc: Filter[] = query.vpcId ? [{ Name: 'vpc-id', Values: [query.vpcId] }] : [];
+  for (const ips of chunk(unique(query.privateIps), FILTER_VALUES)) {
+    const filters = [...vpc, { Name: 'addresses.private-ip-address', Values: ips }];
+    for await (const page of paginateDescribeNetworkInterfaces({ client }, { Filters: filters, MaxResults: PAGE_SIZE })) {
+      for (const n of page.NetworkInterfaces ?? []) {
+        const eni: NetworkInterface = {
+          id: n.NetworkInterfaceId ?? '',
+          privateIps: unique([n.PrivateIpAddress ?? '', ...(n.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress ?? '')].filter(Boolean)),
+          securityGroups: (n.Groups ?? []).map((g) => g.GroupId ?? '').filter(Boolean),
+        };
+        if (n.SubnetId) eni.subnetId = n.SubnetId;
+        if (n.VpcId) eni.vpcId = n.VpcId;
+        if (n.InterfaceType) eni.interfaceType = n.InterfaceType;
+        if (n.Description) eni.description = n.Description;
+        if (n.Status) eni.status = n.Status;
+        byId.set(eni.id, eni);
       }
     }
   }

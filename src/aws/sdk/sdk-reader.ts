@@ -43,6 +43,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeNetworkAcls: (scope) => ec2.describeNetworkAcls(ec2Client, scope),
     describeSubnets: (scope) => ec2.describeSubnets(ec2Client, scope),
     describeRouteTables: (scope) => ec2.describeRouteTables(ec2Client, scope),
+    describeNetworkInterfaces: (q) => ec2.describeNetworkInterfaces(ec2Client, q),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     getCallerIdentity: async () => {
       const res = await sts.send(new GetCallerIdentityCommand({}));
