@@ -9,6 +9,7 @@ import { BadgateError, classifyAwsError } from './engine/errors.js';
 import type { SessionContext } from './engine/events.js';
 import type { Facts } from './engine/vocabulary.js';
 import { loadRecording, newRecording, saveRecording, type Recording } from './ports/recording.js';
+import { profileExists } from './aws/sdk/profile-region.js';
 
 export interface TargetFlags {
   lb?: string;
@@ -60,6 +61,8 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     env: { ...withRecording(liveEnv()), awsOff: off }, banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
     facts: { 'aws.available': false }, mode: 'manual', flushRecording,
   });
+  const missing = missingProfile(flags.profile);
+  if (missing) return manual(`${missing.message}. Next: ${missing.nextStep}. Continuing with manual steps.`, missing);
   let reader: AwsReader;
   try {
     // The SDK loads only when a run talks to AWS: help, drills and lint start without it.
@@ -87,6 +90,20 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     const c = classifyAwsError(e, { profile: flags.profile, action: 'sts:GetCallerIdentity' });
     return manual(`${c.message} Next: ${c.nextStep}`, c);
   }
+}
+
+/**
+ * A named profile that no AWS file holds would surface as "no region" or a credential-chain
+ * error; say what is really wrong. AWS_PROFILE only counts when no keys are in the environment,
+ * since the SDK reads those first.
+ */
+function missingProfile(flag: string | undefined): { message: string; nextStep: string } | undefined {
+  const profile = flag || (process.env.AWS_ACCESS_KEY_ID ? undefined : process.env.AWS_PROFILE || undefined);
+  if (!profile || profileExists(profile)) return undefined;
+  return {
+    message: `no AWS profile "${profile}" in ~/.aws/config or ~/.aws/credentials${flag ? '' : ' (from AWS_PROFILE)'}`,
+    nextStep: `\`aws configure list-profiles\` lists the names; \`aws configure sso --profile ${profile}\` or \`aws configure --profile ${profile}\` creates it`,
+  };
 }
 
 export function targetFacts(flags: TargetFlags): Facts {

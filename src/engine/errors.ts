@@ -133,7 +133,16 @@ function classifyRaw(err: unknown, ctx: ClassifyContext): ClassifiedAwsError {
   if (name === 'ReplayMissError') {
     return { kind: 'replay-miss', message: `Replay: ${message}`, nextStep: 'record the run again with --record FILE, or run live with --profile' };
   }
-  if (name === 'ProfileNotFoundError' || /profile .* (could not be found|not found)|Profile .* not found|Could not resolve credentials using profile/i.test(message)) {
+  // A profile that exists but yields no credentials (no keys, no sso_*, no role) reads the same in the
+  // SDK; the run checks that the profile exists first, so only this message is left to explain here.
+  if (/Could not resolve credentials using profile/i.test(message)) {
+    return {
+      kind: 'unknown-profile',
+      message: `AWS profile ${ctx.profile ?? '(unnamed)'} gives no credentials (no keys, SSO settings or role in it)`,
+      nextStep: `\`aws configure${profileFlag(ctx.profile)}\` adds keys, \`aws configure sso${profileFlag(ctx.profile)}\` sets up SSO; \`aws sts get-caller-identity${profileFlag(ctx.profile)}\` tests it`,
+    };
+  }
+  if (name === 'ProfileNotFoundError' || /profile .* (could not be found|not found)|Profile .* not found/i.test(message)) {
     return {
       kind: 'unknown-profile',
       message: `AWS profile ${ctx.profile ?? '(unnamed)'} is not in ~/.aws/config or ~/.aws/credentials`,

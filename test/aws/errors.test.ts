@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { profileExists } from '../../src/aws/sdk/profile-region.js';
 import { AwsNotConfiguredError, classifyAwsError } from '../../src/engine/errors.js';
 import { ReplayMissError } from '../../src/ports/recording.js';
 
@@ -8,7 +12,9 @@ describe('classifyAwsError', () => {
   it.each([
     [err('CredentialsProviderError', 'The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.'), 'sso-expired', 'aws sso login --profile prod'],
     [err('TokenProviderError', "The SSO session token associated with profile=prod was not found or is invalid. To refresh this SSO session run 'aws sso login' with the corresponding profile."), 'sso-expired', 'aws sso login --profile prod'],
-    [err('CredentialsProviderError', 'Could not resolve credentials using profile: [prod] in configuration/credentials file(s).'), 'unknown-profile', /aws configure list-profiles/],
+    // The SDK's words for a profile that exists but holds no keys, SSO settings or role.
+    [err('CredentialsProviderError', 'Could not resolve credentials using profile: [prod] in configuration/credentials file(s).'), 'unknown-profile', /aws configure sso --profile prod.*aws sts get-caller-identity --profile prod/],
+    [err('ProfileNotFoundError', 'Profile prod not found'), 'unknown-profile', /aws configure list-profiles/],
     [err('CredentialsProviderError', 'Could not load credentials from any providers'), 'no-credentials', /AWS_PROFILE.*aws configure.*drill/],
     [err('ExpiredToken', 'The security token included in the request is expired'), 'expired-token', /aws sso login --profile prod/],
     [err('ThrottlingException', 'Rate exceeded'), 'throttled', /wait a minute/],
@@ -52,5 +58,16 @@ describe('classifyAwsError', () => {
   it('tolerates non-Error throws', () => {
     expect(classifyAwsError('weird').kind).toBe('generic');
     expect(classifyAwsError(undefined).kind).toBe('generic');
+  });
+});
+
+describe('profileExists', () => {
+  it('finds a profile in the config file (as `profile x`) or the credentials file (as `x`), nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'badgate-aws-'));
+    writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile dev]\nsso_session = corp\n[sso-session corp]\n');
+    writeFileSync(join(dir, 'credentials'), '[ci]\naws_access_key_id = AKIDEXAMPLE\n');
+    const has = (p: string) => profileExists(p, join(dir, 'config'), join(dir, 'credentials'));
+    expect([has('default'), has('dev'), has('ci')]).toEqual([true, true, true]);
+    expect([has('corp'), has('prod'), profileExists('dev', join(dir, 'nope'), join(dir, 'nope'))]).toEqual([false, false, false]);
   });
 });

@@ -29,3 +29,23 @@ export function profileRegion(profile: string, configFile = process.env.AWS_CONF
   }
   return undefined;
 }
+
+function sections(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*\[\s*(.+?)\s*\]\s*$/gm)].map((m) => m[1].replace(/\s+/g, ' '));
+}
+
+/** Whether a profile is named in ~/.aws/config (as `profile x`) or ~/.aws/credentials (as `x`). */
+export function profileExists(
+  profile: string,
+  configFile = process.env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'),
+  credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials'),
+): boolean {
+  const inConfig = sections(configFile).some((s) => s === `profile ${profile}` || (profile === 'default' && s === 'default'));
+  return inConfig || sections(credentialsFile).includes(profile);
+}
