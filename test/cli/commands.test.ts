@@ -118,6 +118,13 @@ describe('badgate command line (built binary)', () => {
     expect(r.out).toMatch(/- sts\.whoami: .*next: /);
   });
 
+  it('a --profile no AWS file names is said as such, with the commands that list and create profiles', () => {
+    const r = run(['check', 'alb', '--profile', 'no-such-profile-7f3a']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/AWS checks off: no AWS profile "no-such-profile-7f3a" in ~\/\.aws\/config or ~\/\.aws\/credentials\. Next: `aws configure list-profiles`/);
+    noStack(r.err);
+  });
+
   it('iam-policy lists only read actions', () => {
     const policy = JSON.parse(run(['iam-policy']).out);
     const actions: string[] = policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
