@@ -142,6 +142,14 @@ function classifyPending(a: AnalyzerState): PendingSummary {
       bursts++;
       continue;
     }
+    // Sent, held a moment, then no status: the target answered something the LB could not parse
+    // (bad header syntax, headers over 32 K). A race closes at once (0.000); a crash holds longer.
+    if (!nginx && dispatched && p.held[i] > 0 && (f & PENDING_HELD) === 0) {
+      mark('malformed-response', ref, line, `the request reached the target, which answered after ${Math.round(p.held[i] * 1000)} ms with nothing the LB could read (target_status_code -, response_processing_time -1): a malformed response or headers over the limit`);
+      if (burst) bursts++;
+      else isolated++;
+      continue;
+    }
     if (!nginx && st.responded === 0) {
       if (dispatched) mark('target-crashed-or-overloaded', ref, line, `the request reached the target (processing times ≥ 0), which ${heldWhy(f, p.held[i])} and answered nothing in the window: the app accepts connections but fails every request`);
       else if (https) mark('target-tls-handshake', ref, line, `the target never answered in the window and ${httpsWhy}: TLS handshake to the target fails`);

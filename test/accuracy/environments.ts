@@ -218,7 +218,7 @@ export function environments(): Env[] {
   for (const suffix of ['a', 'b']) {
     add({
       id: `malformed-${suffix}`, expect: 'malformed-response',
-      pending: 'the log analyzer (src/logs) reads 0.000 0.008 -1 502 - (target_processing_time set, no target status) as a closed keep-alive connection; reference §1.5 reads it as a malformed response', seed: { lbAttributes: LOGS(`mal${suffix}`) },
+      seed: { lbAttributes: LOGS(`mal${suffix}`) },
       traffic: (t) => steady(t, 6, (i) => (i % 3 === 0 ? { timings: [0.000, 0.008, -1] as [number, number, number], elbStatus: 502, targetStatus: '-' } : undefined)),
       hosts: allHealthy,
     });
