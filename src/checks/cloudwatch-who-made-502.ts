@@ -159,8 +159,9 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
     }
     if (connErrors > 0) {
       signal = signal || 'connection errors → target not listening or crashed';
-      findings.push({ cause: 'target-not-listening', confidence: 'likely', evidence: [cite, 'the ALB could not connect (RST/ICMP) to targets', ...byGroup('connErrors', 'TargetConnectionErrorCount')] });
-      findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: [cite, ...byGroup('connErrors', 'TargetConnectionErrorCount')] });
+      const groups = byGroup('connErrors', 'TargetConnectionErrorCount');
+      findings.push({ cause: 'target-not-listening', confidence: 'likely', evidence: [cite, 'the ALB could not connect (RST/ICMP) to targets', ...groups] });
+      findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: [cite, ...groups] });
     }
     if (tlsErrors > 0) {
       signal = signal ? `${signal}; TLS errors → handshake to targets` : 'TLS handshake errors to targets';

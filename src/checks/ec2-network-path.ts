@@ -1,5 +1,5 @@
 import { mapLimit, unique } from '../aws/batch.js';
-import type { NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from '../aws/reader.js';
+import type { AwsReader, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Subnet } from '../aws/reader.js';
 import { factList, loadBalancerFor, plural, targetGroupsFor } from './elbv2-common.js';
 import { EPHEMERAL, cidrRange, naclDecision, routeFor, routeTableFor, sgAllows, type Range } from './ec2-network-rules.js';
 import { requireAws } from './env.js';
@@ -120,8 +120,8 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
   if (sg.length) return { ...base, status: 'fail', outcome: 'sg-blocked', summary: `Security group blocks the LB → target path: ${sg[0].text.split(':')[0]}` };
   if (nacl.length) return { ...base, status: 'fail', outcome: 'nacl-blocked', summary: `Network ACL blocks traffic: ${nacl[0].text}` };
   if (route.length) return { ...base, status: 'fail', outcome: 'route-missing', summary: route[0].text };
+  if (skippedIp) return { ...base, status: 'warn', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: NACLs, routes and the LB's egress allow traffic; the security groups of ${plural(skippedIp, 'IP target')} were not read (ec2:DescribeNetworkInterfaces)` };
   const hasIp = ev.targets.some((t) => t.kind === 'ip');
-  if (skippedIp) return { ...base, status: 'warn', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: NACLs${hasIp ? ', routes' : ''} and the LB's egress allow traffic; the security groups of ${plural(skippedIp, 'IP target')} were not read (ec2:DescribeNetworkInterfaces)` };
   return { ...base, status: 'pass', outcome: 'open', summary: `LB → ${plural(ev.targets.length, 'target')}: security groups, NACLs${hasIp ? ' and routes' : ''} allow traffic and health checks both ways` };
 }
 
@@ -130,7 +130,7 @@ function evaluate(ev: NetworkPathEvidence): CheckResult {
  * that fails (no ec2:DescribeNetworkInterfaces, a recording made before it was read) leaves the
  * rest of the path check standing.
  */
-async function interfacesFor(aws: ReturnType<typeof requireAws>, ips: string[], vpcId: string, progress: (m: string) => void): Promise<{ enis: NetworkInterface[]; eniError?: string }> {
+async function interfacesFor(aws: AwsReader, ips: string[], vpcId: string, progress: (m: string) => void): Promise<{ enis: NetworkInterface[]; eniError?: string }> {
   if (!ips.length) return { enis: [] };
   progress(`DescribeNetworkInterfaces (${plural(ips.length, 'IP target')})`);
   try {
