@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { cli: 'src/cli.tsx' },
+  // The log reader's worker thread is its own entry: a Worker needs a file to start.
+  entry: { cli: 'src/cli.tsx', 'parse-worker': 'src/logs/parse-worker.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -60,7 +60,7 @@ const HELP = `
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
            --reevaluate (re-run every check's evaluate on the evidence the session kept)
-  logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --athena  --json
+  logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --jobs N  --athena  --json
            --no-limit (read gzip files that expand more than 200x, which logs never do)
   probe:   --keepalive  --count N  --idle-timeout S  --json  --sni NAME  --ca-file FILE
   run:     --out FILE (where the postmortem goes; default ./postmortem-<session>.md)
@@ -140,7 +140,7 @@ async function dispatch(): Promise<number> {
     }
     case 'logs':
       return (await import('./commands/logs.js')).runLogsCommand({
-        source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, athena: f.athena, profile: f.profile, region: f.region, noLimit: f.noLimit,
+        source: args[0] ?? '', since: f.since, until: f.until, lb: f.lb, json: Boolean(f.json), top: f.top, jobs: f.jobs, athena: f.athena, profile: f.profile, region: f.region, noLimit: f.noLimit,
       }, { ...io, stdin: process.stdin, isTTY: Boolean(process.stderr.isTTY) });
     case 'probe': {
       const ac = new AbortController();

@@ -12,7 +12,7 @@ const FLAGS = {
   keepalive: 'boolean', count: 'number', 'idle-timeout': 'number', until: 'string', top: 'number', athena: 'boolean',
   facilitator: 'boolean', cause: 'string', session: 'string', 'keep-names': 'boolean', scale: 'number',
   'keepalive-timeout': 'number', duration: 'string', 'max-requests': 'number', help: 'boolean', version: 'boolean',
-  'aws-timeout': 'number', with: 'string', 'no-limit': 'boolean', sni: 'string', 'ca-file': 'string',
+  'aws-timeout': 'number', with: 'string', 'no-limit': 'boolean', sni: 'string', 'ca-file': 'string', jobs: 'number',
 } as const;
 
 type Kind = (typeof FLAGS)[keyof typeof FLAGS];

@@ -1,5 +1,5 @@
 /**
- * `badgate logs <source> [--since] [--until] [--lb NAME] [--json] [--top N] [--athena]`.
+ * `badgate logs <source> [--since] [--until] [--lb NAME] [--json] [--top N] [--jobs N] [--athena]`.
  * Exit codes: 0 no 502s, 1 502s found and classified, 2 usage or setup error. Every bad
  * input ends in one line saying what is wrong and what to do next, never a stack trace.
  */
@@ -20,6 +20,8 @@ export interface LogsCommandOptions {
   lb?: string;
   json: boolean;
   top?: number;
+  /** Worker threads for local files; 1 reads on the main thread. */
+  jobs?: number;
   athena?: boolean;
   profile?: string;
   region?: string;
@@ -117,6 +119,7 @@ export async function runLogsCommand(opts: LogsCommandOptions, io: LogsCommandIo
   };
   if (!opts.source) return fail('no source given', 'badgate logs <file|dir|glob|-|s3://bucket/prefix> [--since 2h]');
   if (opts.top !== undefined && !(Number.isInteger(opts.top) && opts.top > 0)) return fail(`--top must be a positive whole number, not "${opts.top}"`, 'e.g. --top 10');
+  if (opts.jobs !== undefined && !(Number.isInteger(opts.jobs) && opts.jobs >= 1 && opts.jobs <= 64)) return fail(`--jobs must be a whole number from 1 to 64, not "${opts.jobs}"`, 'e.g. --jobs 2 (one per core is the default)');
   const now = deps.now?.() ?? new Date();
   const w = parseWindow(opts.since, opts.until, now);
   if (!w.ok) return fail(w.message, 'e.g. --since 2h, --since 30m, --since 2024-05-01T13:00:00Z');
@@ -184,7 +187,7 @@ export async function runLogsCommand(opts: LogsCommandOptions, io: LogsCommandIo
   } else {
     const progress = progressPrinter(io);
     analysis = await analyzeInputs(loaded.inputs, {
-      sinceMs, untilMs, lb: opts.lb, top: opts.top, concurrency: s3 ? 8 : 2, onProgress: progress.onProgress,
+      sinceMs, untilMs, lb: opts.lb, top: opts.top, jobs: opts.jobs, concurrency: s3 ? 8 : 2, onProgress: progress.onProgress,
       ...(opts.noLimit ? { gzipLimit: false as const } : {}),
     });
     progress.done();

@@ -107,9 +107,10 @@ export const PENDING_HELD = 16;
 export const HELD_SECONDS = 1;
 
 const MAX_KEYS = 20_000;
-const MAX_SAMPLES = 20;
-const MAX_REFS = 20;
-const MAX_EXAMPLES = 3;
+export const MAX_SAMPLES = 20;
+export const MAX_REFS = 20;
+export const MAX_EXAMPLES = 3;
+const MAX_WHYS = 50;
 
 function bump(map: Map<string, number>, key: string, by = 1): void {
   const v = map.get(key);
@@ -223,7 +224,7 @@ export class AnalyzerState {
     t.count++;
     if (t.refs.length < MAX_REFS) t.refs.push(ref);
     if (line !== null && t.examples.length < MAX_EXAMPLES) t.examples.push({ ref, line });
-    if (t.whys.size < 50 || t.whys.has(why)) t.whys.set(why, (t.whys.get(why) ?? 0) + 1);
+    if (t.whys.size < MAX_WHYS || t.whys.has(why)) t.whys.set(why, (t.whys.get(why) ?? 0) + 1);
   }
 
   isHttps(r: AccessRecord): { https: boolean; known: boolean } {
@@ -276,7 +277,22 @@ export class AnalyzerState {
       .map(([key, count502]) => ({ key, count502 }));
   }
 
-  bumpKey(map: Map<string, number>, key: string): void {
-    bump(map, key);
+  bumpKey(map: Map<string, number>, key: string, by = 1): void {
+    bump(map, key, by);
+  }
+
+  /** Adds a tally counted elsewhere (a worker thread), with the same caps as tally(). */
+  mergeTally(cause: LogCause, other: Tally): void {
+    let t = this.tallies.get(cause);
+    if (!t) {
+      t = { count: 0, refs: [], examples: [], whys: new Map(), alternatives: other.alternatives };
+      this.tallies.set(cause, t);
+    } else if (other.alternatives) {
+      t.alternatives = [...new Set([...(t.alternatives ?? []), ...other.alternatives])];
+    }
+    t.count += other.count;
+    for (const r of other.refs) if (t.refs.length < MAX_REFS) t.refs.push(r);
+    for (const x of other.examples) if (t.examples.length < MAX_EXAMPLES) t.examples.push(x);
+    for (const [why, n] of other.whys) if (t.whys.size < MAX_WHYS || t.whys.has(why)) t.whys.set(why, (t.whys.get(why) ?? 0) + n);
   }
 }

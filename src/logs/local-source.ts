@@ -6,6 +6,8 @@ import { LogSourceError } from './errors.js';
 export interface LogInput {
   /** Shown in evidence as `name:line`. */
   name: string;
+  /** A local file's path: it can be read synchronously or by a worker thread. */
+  path?: string;
   size?: number;
   open(): Promise<NodeJS.ReadableStream>;
   /** The whole file at once, for small files: one read instead of a stream per file. */
@@ -22,8 +24,8 @@ export function readChunkSize(size: number): number {
   return Math.min(1 << 20, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, size + 1)))));
 }
 
-function fileInput(p: string, size: number): LogInput {
-  return { name: p, size, open: async () => createReadStream(p, { highWaterMark: readChunkSize(size) }), read: () => fsp.readFile(p) };
+export function fileInput(p: string, size: number): LogInput {
+  return { name: p, path: p, size, open: async () => createReadStream(p, { highWaterMark: readChunkSize(size) }), read: () => fsp.readFile(p) };
 }
 
 export function stdinInput(stdin: NodeJS.ReadableStream): LogInput {

@@ -3,6 +3,7 @@ import { AnalyzerState, type AnalyzerOptions } from './analyzer.js';
 import { concludeAnalysis } from './conclude.js';
 import { LogFileParser } from './file-parser.js';
 import type { LogAnalysis, SourceError } from './types.js';
+import { mergePartial, toPartial, type AnalyzerPartial } from './partial.js';
 
 export type { AnalyzerOptions } from './analyzer.js';
 
@@ -34,6 +35,16 @@ export class LogAnalyzer {
 
   get count502(): number {
     return this.state.count502;
+  }
+
+  /** What was read so far, as plain data a worker thread can post. */
+  partial(): AnalyzerPartial {
+    return toPartial(this.state);
+  }
+
+  /** Adds what another analyzer (a worker thread) read. */
+  merge(p: AnalyzerPartial): void {
+    mergePartial(this.state, p);
   }
 
   finish(): LogAnalysis {

@@ -3,7 +3,8 @@
  * detected from the magic bytes, not the name. Decompression runs on libuv's thread pool
  * while parsing runs here, so one file already keeps two cores busy.
  */
-import { createGunzip, gunzip } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +12,8 @@ import { LogAnalyzer, type AnalyzerOptions } from './log-analyzer.js';
 import type { LogInput } from './local-source.js';
 import { describeIoError } from './errors.js';
 import type { LogAnalysis, LogProgress } from './types.js';
+import { availableParallelism } from 'node:os';
+import { readInWorkers } from './parallel.js';
 
 /**
  * highWaterMark is passed through to the Transform although ZlibOptions does not declare it;
@@ -31,6 +34,11 @@ export interface RunOptions extends AnalyzerOptions {
   signal?: AbortSignal;
   /** The gzip expansion limit (GZIP_LIMIT by default); false reads any file to its end (--no-limit). */
   gzipLimit?: { ratio: number; minBytes: number } | false;
+  /**
+   * Worker threads for many local files (default: one per core, at most 4); 1 reads them all
+   * on this thread. Inputs that are not local files (S3, stdin) are always read here.
+   */
+  jobs?: number;
 }
 
 async function* counted(first: Buffer, rest: AsyncIterator<unknown>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
@@ -67,6 +75,29 @@ const gunzipAsync = promisify(gunzip);
  */
 export const WHOLE_FILE_BYTES = 4 * 1024 * 1024;
 const PUSH_BYTES = 1 << 20;
+/**
+ * Local files this small are read and unzipped synchronously: a thread-pool round trip per
+ * open, stat, read, close and unzip costs more than the work, and one file blocks for a few ms.
+ */
+export const SYNC_FILE_BYTES = 1 << 20;
+
+function gunzipCap(raw: Buffer, opts: RunOptions): number | undefined {
+  const limit = opts.gzipLimit === false ? undefined : (opts.gzipLimit ?? GZIP_LIMIT);
+  return limit ? Math.max(limit.minBytes, limit.ratio * raw.length) : undefined;
+}
+
+/** readWhole for a small local file, without leaving this thread. */
+function readWholeSync(input: LogInput & { path: string }, opts: RunOptions): { text: Buffer; compressed: number } | undefined {
+  const raw = readFileSync(input.path);
+  if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
+  const cap = gunzipCap(raw, opts);
+  try {
+    return { text: gunzipSync(raw, cap ? { maxOutputLength: cap } : {}), compressed: raw.length };
+  } catch (e) {
+    if (cap && (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new GzipBombError(input.name, cap, raw.length);
+    return undefined;
+  }
+}
 
 /**
  * A small file read and unzipped in one go; undefined when it must be streamed instead (a cut-off
@@ -75,9 +106,8 @@ const PUSH_BYTES = 1 << 20;
 async function readWhole(input: LogInput, opts: RunOptions): Promise<{ text: Buffer; compressed: number } | undefined> {
   const raw = await input.read!();
   if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
-  const limit = opts.gzipLimit === false ? undefined : (opts.gzipLimit ?? GZIP_LIMIT);
   // maxOutputLength is the bomb limit for a whole-file read: zlib stops there.
-  const cap = limit ? Math.max(limit.minBytes, limit.ratio * raw.length) : undefined;
+  const cap = gunzipCap(raw, opts);
   try {
     return { text: await gunzipAsync(raw, cap ? { maxOutputLength: cap } : {}), compressed: raw.length };
   } catch (e) {
@@ -88,6 +118,16 @@ async function readWhole(input: LogInput, opts: RunOptions): Promise<{ text: Buf
 
 export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): Promise<LogAnalysis> {
   const an = new LogAnalyzer(opts);
+  const jobs = workerCount(inputs, opts);
+  if (jobs > 1) await readInWorkers(an, inputs as (LogInput & { path: string })[], jobs, opts);
+  else await readInputs(an, inputs, opts);
+  return an.finish();
+}
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads every input into `an` on this thread (the whole job, or one worker's share). */
+export async function readInputs(an: LogAnalyzer, inputs: LogInput[], opts: RunOptions = {}): Promise<void> {
   const progress: LogProgress = {
     filesTotal: inputs.length, filesDone: 0, bytesTotal: inputs.reduce((s, i) => s + (i.size ?? 0), 0),
     bytesRead: 0, lines: 0, count502: 0,
@@ -118,7 +158,9 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
       report(false);
     };
     try {
-      const whole = input.read && input.size !== undefined && input.size <= WHOLE_FILE_BYTES ? await readWhole(input, opts) : undefined;
+      const small = input.size !== undefined && input.size <= SYNC_FILE_BYTES && input.path !== undefined;
+      const whole = small ? readWholeSync(input as LogInput & { path: string }, opts)
+        : input.read && input.size !== undefined && input.size <= WHOLE_FILE_BYTES ? await readWhole(input, opts) : undefined;
       if (whole) {
         onBytes(whole.compressed);
         for (let i = 0; i < whole.text.length; i += PUSH_BYTES) {
@@ -126,6 +168,8 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
           if (opts.signal?.aborted) throw new Error('aborted');
         }
         report(false);
+        // Let progress, Ctrl+C and the other readers run between synchronous files.
+        if (small) await yieldToLoop();
         return;
       }
       const stream = await input.open();
@@ -177,5 +221,14 @@ export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): 
   });
   await Promise.all(workers);
   report(true);
-  return an.finish();
+}
+
+/** Below this much compressed input, starting threads costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 2 << 20;
+
+function workerCount(inputs: LogInput[], opts: RunOptions): number {
+  const jobs = opts.jobs ?? Math.min(4, availableParallelism());
+  if (jobs <= 1 || inputs.length < 2 || !inputs.every((i) => i.path !== undefined && i.size !== undefined)) return 1;
+  const bytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
+  return opts.jobs === undefined && bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(jobs, inputs.length);
 }

@@ -12,7 +12,7 @@ const HOUR_MS = 3_600_000;
  * Most (ALB node, target) pairs are quiet in most hours (each node sees a share of the
  * traffic), so the list keeps many targets × many hours small; busy hours cost 450 bytes.
  */
-type HourMarks = number[] | Uint8Array;
+export type HourMarks = number[] | Uint8Array;
 
 /** Past this many distinct seconds a list costs more than the bitmap. */
 const SPARSE_MAX = 32;
@@ -65,6 +65,17 @@ function forEachSecond(h: HourMarks, cb: (off: number) => void): void {
   }
 }
 
+function unionMarks(a: HourMarks, b: HourMarks): HourMarks {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const merged = [...new Set([...a, ...b])].sort((x, y) => x - y);
+    return merged.length > SPARSE_MAX ? toBitmap(merged) : merged;
+  }
+  const bits = Array.isArray(a) ? toBitmap(a) : Uint8Array.from(a);
+  if (Array.isArray(b)) for (const s of b) bits[s >> 3] |= 1 << (s & 7);
+  else for (let i = 0; i < bits.length; i++) bits[i] |= b[i];
+  return bits;
+}
+
 /** Seconds in which a target completed a response. */
 export class ActivityBits {
   private readonly hours = new Map<number, HourMarks>();
@@ -96,6 +107,24 @@ export class ActivityBits {
       this.hours.set(hour, bits);
       this.cur = bits;
     }
+  }
+
+  /** The marks as plain data, to send from a worker thread (structured clone keeps typed arrays). */
+  exportHours(): { hours: [number, HourMarks][]; marks: number } {
+    return { hours: [...this.hours], marks: this.marks };
+  }
+
+  /** Adds another record's marks (the same node and target, read from other files). */
+  mergeHours(other: { hours: [number, HourMarks][]; marks: number }): void {
+    for (const [hour, theirs] of other.hours) {
+      const mine = this.hours.get(hour);
+      if (mine === undefined) this.hours.set(hour, Array.isArray(theirs) ? [...theirs] : Uint8Array.from(theirs));
+      else this.hours.set(hour, unionMarks(mine, theirs));
+    }
+    this.marks += other.marks;
+    // The cached hour may have been replaced.
+    this.curHour = -1;
+    this.cur = null;
   }
 
   /** Bytes held by the marks (lists counted at 8 bytes an entry), for memory tests and reports. */
@@ -160,6 +189,20 @@ export class MinuteCounts {
       this.cur = c;
     }
     (this.cur as Uint32Array)[Math.floor((ms - hour * HOUR_MS) / 60000)]++;
+  }
+
+  exportHours(): [number, Uint32Array][] {
+    return [...this.hours];
+  }
+
+  mergeHours(hours: [number, Uint32Array][]): void {
+    for (const [hour, theirs] of hours) {
+      const mine = this.hours.get(hour);
+      if (mine === undefined) this.hours.set(hour, Uint32Array.from(theirs));
+      else for (let i = 0; i < 60; i++) mine[i] += theirs[i];
+    }
+    this.curHour = -1;
+    this.cur = null;
   }
 
   at(minute: number): number {

@@ -75,6 +75,8 @@ describe('badgate logs', () => {
     [{ source: 'x', since: 'yesterday' }, /--since "yesterday" is neither a duration/],
     [{ source: 'x', since: '2h', until: '3h' }, /--until must be later than --since/],
     [{ source: 'x', top: 0 }, /--top must be a positive whole number/],
+    [{ source: 'x', jobs: 0 }, /--jobs must be a whole number from 1 to 64/],
+    [{ source: 'x', jobs: 1.5 }, /--jobs must be a whole number from 1 to 64/],
     [{ source: '/nope/missing.log' }, /no such file or directory/],
     [{ source: 'x.log', athena: true }, /--athena reads logs in place in S3/],
     [{ source: 's3://' }, /is not an S3 URI/],

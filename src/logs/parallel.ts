@@ -1,0 +1,99 @@
+/**
+ * Many local files are shared out to worker threads (one per core), each reading its share
+ * into its own analyzer state; the states are merged here, in file order, and concluded once.
+ * Shares are contiguous runs of files of about equal size, so evidence keeps the files' order.
+ */
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LogAnalyzer } from './log-analyzer.js';
+import type { LogInput } from './local-source.js';
+import type { RunOptions } from './run-analysis.js';
+import type { AnalyzerPartial } from './partial.js';
+import type { LogProgress } from './types.js';
+
+export interface WorkerJob {
+  files: { path: string; size: number }[];
+  opts: Omit<RunOptions, 'onProgress' | 'signal' | 'jobs'>;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; filesDone: number; bytesRead: number; lines: number; count502: number; current?: string }
+  | { type: 'done'; partial: AnalyzerPartial };
+
+/** Contiguous shares of about equal compressed size. */
+export function shareOut<T extends { size: number }>(files: T[], n: number): T[][] {
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const shares: T[][] = [];
+  let cur: T[] = [];
+  let acc = 0;
+  for (const f of files) {
+    cur.push(f);
+    acc += f.size;
+    if (shares.length < n - 1 && acc >= (total * (shares.length + 1)) / n) {
+      shares.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length > 0) shares.push(cur);
+  return shares;
+}
+
+/**
+ * The built worker sits next to the bundle. From the sources (tests, bench), the worker
+ * registers tsx first: a worker's execArgv --import does not reach its entry module on Node 20.
+ */
+function startWorker(job: WorkerJob): Worker {
+  const js = new URL('./parse-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: job });
+  const ts = new URL('./parse-worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
+  return new Worker(boot, { eval: true, workerData: job });
+}
+
+function runWorker(job: WorkerJob, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, signal?: AbortSignal): Promise<AnalyzerPartial> {
+  return new Promise((resolve, reject) => {
+    const w = startWorker(job);
+    let done = false;
+    const onAbort = (): void => void w.terminate();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    w.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress(m);
+      else {
+        done = true;
+        resolve(m.partial);
+      }
+    });
+    w.on('error', reject);
+    w.on('exit', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (!done) reject(new Error(signal?.aborted ? 'aborted' : `log reader thread exited with code ${code}`));
+    });
+  });
+}
+
+export async function readInWorkers(an: LogAnalyzer, inputs: (LogInput & { path: string })[], jobs: number, opts: RunOptions): Promise<void> {
+  const shares = shareOut(inputs.map((i) => ({ path: i.path, size: i.size ?? 0 })), jobs);
+  const { onProgress, signal, ...rest } = opts;
+  delete rest.jobs;
+  const seen = shares.map(() => ({ filesDone: 0, bytesRead: 0, lines: 0, count502: 0 }));
+  const total: LogProgress = { filesTotal: inputs.length, filesDone: 0, bytesTotal: inputs.reduce((s, i) => s + (i.size ?? 0), 0), bytesRead: 0, lines: 0, count502: 0 };
+  const sum = (k: 'filesDone' | 'bytesRead' | 'lines' | 'count502'): number => seen.reduce((s, x) => s + x[k], 0);
+  const report = (current?: string): void => {
+    if (!onProgress) return;
+    onProgress({ ...total, filesDone: sum('filesDone'), bytesRead: sum('bytesRead'), lines: sum('lines'), count502: sum('count502'), current });
+  };
+  const results = await Promise.allSettled(shares.map((files, i) => runWorker({ files, opts: rest }, (m) => {
+    seen[i] = m;
+    report(m.current);
+  }, signal)));
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') an.merge(r.value);
+    else {
+      const first = shares[i][0].path;
+      const why = r.reason instanceof Error ? r.reason.message : String(r.reason);
+      an.addError({ source: shares[i].length > 1 ? `${first} and ${shares[i].length - 1} more` : first, message: `not read: ${why}`, nextStep: 'run badgate logs again; if it repeats, read the files one by one' });
+    }
+  });
+  report();
+}

@@ -1,0 +1,164 @@
+/**
+ * What a worker thread found in its share of the files, as plain data (structured clone
+ * keeps Maps, Sets and typed arrays but not classes), and how it is added to the state
+ * of the thread that concludes. Merging keeps every cap the single-thread path keeps.
+ */
+import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type Tally, type TargetSlot } from './analyzer.js';
+import type { HourMarks } from './target-timeline.js';
+import type { LineRef, LogCause, LogFormat, MalformedSample, SourceError } from './types.js';
+import type { NginxKind } from './nginx-error.js';
+
+interface TargetPart {
+  key: string;
+  requests: number;
+  responded: number;
+  lastResponseMs: number;
+  lastSeenMs: number;
+  minutes: [number, Uint32Array][];
+}
+
+interface SlotPart {
+  node: string;
+  target: string;
+  bits: { hours: [number, HourMarks][]; marks: number };
+}
+
+interface PendingPart {
+  n: number;
+  /** Index into `slots`. */
+  slot: number[];
+  reqMs: number[];
+  endMs: number[];
+  flags: number[];
+  held: number[];
+  file: number[];
+  line: number[];
+  text: Map<number, string>;
+  overflow: { target: string; count: number; refs: LineRef[]; minutes: Map<number, number> }[];
+}
+
+export interface AnalyzerPartial {
+  formats: Set<LogFormat>;
+  files: number;
+  bytes: number;
+  errors: SourceError[];
+  partial: boolean;
+  lines: number;
+  blank: number;
+  outOfWindow: number;
+  malformed: number;
+  malformedByReason: Map<string, number>;
+  malformedSamples: MalformedSample[];
+  requests: number;
+  count502: number;
+  lb502: number;
+  target502: number;
+  firstMs: number;
+  lastMs: number;
+  minutes: Map<number, [number, number]>;
+  targets: TargetPart[];
+  slots: SlotPart[];
+  target502s: Map<string, number>;
+  group502s: Map<string, number>;
+  path502s: Map<string, number>;
+  client502s: Map<string, number>;
+  tallies: Map<LogCause, Tally>;
+  nginxKinds: Map<NginxKind, number>;
+  fileNames: string[];
+  pending: PendingPart;
+}
+
+export function toPartial(s: AnalyzerState): AnalyzerPartial {
+  const slotIndex = new Map<TargetSlot, number>();
+  const slots: SlotPart[] = [];
+  for (const [k, slot] of s.slots) {
+    slotIndex.set(slot, slots.length);
+    slots.push({ node: k.slice(0, k.length - slot.stats.key.length - 1), target: slot.stats.key, bits: slot.bits.exportHours() });
+  }
+  const p = s.pending;
+  return {
+    formats: s.formats, files: s.files, bytes: s.bytes, errors: s.errors, partial: s.partial,
+    lines: s.lines, blank: s.blank, outOfWindow: s.outOfWindow, malformed: s.malformed,
+    malformedByReason: s.malformedByReason, malformedSamples: s.malformedSamples,
+    requests: s.requests, count502: s.count502, lb502: s.lb502, target502: s.target502,
+    firstMs: s.firstMs, lastMs: s.lastMs, minutes: s.minutes,
+    targets: [...s.targets.values()].map((t) => ({
+      key: t.key, requests: t.requests, responded: t.responded, lastResponseMs: t.lastResponseMs, lastSeenMs: t.lastSeenMs,
+      minutes: t.minutes.exportHours(),
+    })),
+    slots,
+    target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
+    tallies: s.tallies, nginxKinds: s.nginxKinds, fileNames: s.fileNames,
+    pending: {
+      n: p.n, slot: p.slot.map((x) => slotIndex.get(x) as number), reqMs: p.reqMs, endMs: p.endMs, flags: p.flags,
+      held: p.held, file: p.file, line: p.line, text: p.text,
+      overflow: [...p.overflow].map(([st, o]) => ({ target: st.key, ...o })),
+    },
+  };
+}
+
+function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [k, n] of from) into.set(k, (into.get(k) ?? 0) + n);
+}
+
+/** Adds a worker's partial result; partials are merged in file order, so evidence keeps that order. */
+export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
+  for (const f of w.formats) s.formats.add(f);
+  s.files += w.files;
+  s.bytes += w.bytes;
+  for (const e of w.errors) s.addError(e);
+  s.partial ||= w.partial;
+  s.lines += w.lines;
+  s.blank += w.blank;
+  s.outOfWindow += w.outOfWindow;
+  s.malformed += w.malformed;
+  addCounts(s.malformedByReason, w.malformedByReason);
+  for (const m of w.malformedSamples) if (s.malformedSamples.length < MAX_SAMPLES) s.malformedSamples.push(m);
+  s.requests += w.requests;
+  s.count502 += w.count502;
+  s.lb502 += w.lb502;
+  s.target502 += w.target502;
+  s.firstMs = Math.min(s.firstMs, w.firstMs);
+  s.lastMs = Math.max(s.lastMs, w.lastMs);
+  for (const [m, [req, bad]] of w.minutes) {
+    const c = s.minutes.get(m);
+    if (c) {
+      c[0] += req;
+      c[1] += bad;
+    } else s.minutes.set(m, [req, bad]);
+  }
+  for (const t of w.targets) {
+    const st = s.target(t.key);
+    st.requests += t.requests;
+    st.responded += t.responded;
+    st.lastResponseMs = Math.max(st.lastResponseMs, t.lastResponseMs);
+    st.lastSeenMs = Math.max(st.lastSeenMs, t.lastSeenMs);
+    st.minutes.mergeHours(t.minutes);
+  }
+  const slots = w.slots.map((x) => {
+    const slot = s.slot(x.node, x.target);
+    slot.bits.mergeHours(x.bits);
+    return slot;
+  });
+  for (const [map, from] of [[s.target502s, w.target502s], [s.group502s, w.group502s], [s.path502s, w.path502s], [s.client502s, w.client502s]] as const) {
+    for (const [k, n] of from) s.bumpKey(map, k, n);
+  }
+  for (const [cause, t] of w.tallies) s.mergeTally(cause, t);
+  addCounts(s.nginxKinds, w.nginxKinds);
+  const fileOffset = s.fileNames.length;
+  s.fileNames.push(...w.fileNames);
+  const p = w.pending;
+  for (let i = 0; i < p.n; i++) {
+    const file = p.file[i] + fileOffset;
+    const ref = (): LineRef => `${s.fileNames[file]}:${p.line[i]}`;
+    s.pending.push(slots[p.slot[i]], p.reqMs[i], p.endMs[i], p.flags[i], file, p.line[i], ref, p.text.get(i) ?? null, p.held[i]);
+  }
+  for (const o of p.overflow) {
+    const st = s.target(o.target);
+    const mine = s.pending.overflow.get(st) ?? { count: 0, refs: [], minutes: new Map<number, number>() };
+    mine.count += o.count;
+    for (const r of o.refs) if (mine.refs.length < MAX_REFS) mine.refs.push(r);
+    addCounts(mine.minutes, o.minutes);
+    s.pending.overflow.set(st, mine);
+  }
+}
