@@ -65,11 +65,26 @@ function format(l: Line): string {
     `"arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" 0 ${iso(l.startMs)} "forward" "-" "${l.error ?? '-'}" "${l.target}" "${l.tstat}" "-" "-" TID_${hex(32)} "-" "-" "-"\n`;
 }
 
-export async function generateAlbLog(file: string, sizeBytes: number): Promise<{ lines: number; bytes: number }> {
+export interface GenOptions {
+  /** When the file starts (default 2026-11-20 00:00 UTC). */
+  startMs?: number;
+  /** Spread the lines over this span (an ELB file covers 5 minutes); default ~100 requests/s. */
+  spanMs?: number;
+  /** The web targets in service at a time (autoscaling churn); default 10 fixed targets. */
+  targetsAt?: (ms: number) => string[];
+}
+
+const DAY0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+
+/** ~640 bytes: the generated line's average length, to spread a file's lines over its span. */
+const LINE_BYTES = 640;
+
+export async function generateAlbLog(file: string, sizeBytes: number, opts: GenOptions = {}): Promise<{ lines: number; bytes: number }> {
   const gz = createGzip({ level: 6 });
   const out = createWriteStream(file);
   gz.pipe(out);
-  const t0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+  const t0 = opts.startMs ?? DAY0;
+  const stepMax = opts.spanMs ? Math.max(1, Math.floor((2 * opts.spanMs * LINE_BYTES) / sizeBytes)) : 20;
   let ms = t0;
   let bytes = 0;
   let lines = 0;
@@ -88,12 +103,13 @@ export async function generateAlbLog(file: string, sizeBytes: number): Promise<{
     batch.push(s);
   };
   while (bytes < sizeBytes) {
-    ms += Math.floor(rnd() * 20);
-    const minute = Math.floor((ms - t0) / 60000);
+    ms += Math.floor(rnd() * stepMax);
+    // Crash bursts keep to the clock, not to the file, when a directory is written file by file.
+    const minute = Math.floor((ms - DAY0) / 60000);
     const r = rnd();
     // Crash bursts: target 10.0.1.17 is down for the first 30 s of every 37th minute.
-    const crashing = minute % 37 === 0 && (ms - t0) % 60000 < 30000;
-    const target = pick(WEB_TARGETS);
+    const crashing = minute % 37 === 0 && (ms - DAY0) % 60000 < 30000;
+    const target = pick(opts.targetsAt ? opts.targetsAt(ms) : WEB_TARGETS);
     const dur = Math.floor(rnd() * 80);
     if (r < 0.0015) {
       emit({ endMs: ms, startMs: ms - dur, target, timings: `0.000 0.${String(dur).padStart(3, '0')} 0.000`, elb: '502', tstat: '502', tg: TG_WEB });

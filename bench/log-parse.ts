@@ -3,11 +3,11 @@
  * on the same gzipped input, measured in the same run, for several file sizes and a
  * directory of many small files (as an S3 prefix download looks). Not a test: it prints
  * times, ratios and badgate's peak RSS; nothing asserts on them.
- *   node --import tsx bench/log-parse.ts [--sizes 10,100,1024] [--dir-files 2000] [--runs N] [--concurrency N]
+ *   node --import tsx bench/log-parse.ts [--sizes 10,100,1024] [--dir-files 2000] [--no-churn] [--runs N] [--jobs N]
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateAlbLog } from './alb-log-gen.js';
@@ -21,15 +21,23 @@ function arg(name: string, fallback: string): string {
 
 const sizes = arg('--sizes', '10,100,1024').split(',').filter(Boolean).map(Number);
 const dirFiles = Number(arg('--dir-files', '2000'));
+const churn = !process.argv.includes('--no-churn');
 // Other work on the machine makes single timings noisy; the best of a few runs is steadier.
 const runs = Number(arg('--runs', '1'));
-const concurrency = Number(arg('--concurrency', '4'));
-if (sizes.some((s) => !(s > 0)) || !(dirFiles >= 0) || !(runs >= 1) || !(concurrency >= 1)) {
-  process.stderr.write('usage: node --import tsx bench/log-parse.ts [--sizes 10,100,1024] [--dir-files 2000] [--runs N] [--concurrency N]\n');
+// badgate's --jobs (worker threads); by default it picks one per core.
+const jobs = arg('--jobs', '');
+if (sizes.some((s) => !(s > 0)) || !(dirFiles >= 0) || !(runs >= 1) || (jobs !== '' && !(Number(jobs) >= 1))) {
+  process.stderr.write('usage: node --import tsx bench/log-parse.ts [--sizes 10,100,1024] [--dir-files 2000] [--no-churn] [--runs N] [--jobs N]\n');
   process.exit(2);
 }
-// mawk is the fast awk most distributions ship; fall back to whatever awk is there.
-const awk = spawnSync('sh', ['-c', 'command -v mawk']).status === 0 ? 'mawk' : 'awk';
+// mawk is the fast awk most distributions ship: install it where we can (Debian, as root), else use any awk.
+const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+if (!has('mawk') && process.getuid?.() === 0 && has('apt-get')) {
+  process.stdout.write('installing mawk (apt-get install -y mawk)…\n');
+  spawnSync('apt-get', ['install', '-y', '-qq', 'mawk'], { stdio: 'inherit' });
+}
+const awk = has('mawk') ? 'mawk' : 'awk';
+if (awk !== 'mawk') process.stdout.write('mawk is not installed: comparing with awk, which is slower than mawk\n');
 
 const dataDir = path.join(here, 'data');
 mkdirSync(dataDir, { recursive: true });
@@ -43,19 +51,51 @@ async function ensureFile(sizeMb: number): Promise<string> {
   return file;
 }
 
-/** ELB object names carry the node IP, so each file is its own ALB node (its own pools). */
-async function ensureDir(files: number): Promise<string> {
-  const dir = path.join(dataDir, `alb-dir-${files}`);
+const DAY0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+const FIVE_MIN = 300_000;
+
+/** An ELB object name: account, region, LB, the window's end, the node's IP (each node has its own pools). */
+function elbName(endMs: number, node: string, n: number): string {
+  const t = new Date(endMs).toISOString();
+  return `123456789012_elasticloadbalancing_us-east-1_app.shop-prod.50dc6c495c0c9188_${t.slice(0, 4)}${t.slice(5, 7)}${t.slice(8, 10)}T${t.slice(11, 13)}${t.slice(14, 16)}Z_${node}_${n.toString(36)}.log.gz`;
+}
+
+/** Writes `files` ELB files once (kept in bench/data): nodes × consecutive 5-minute windows. */
+async function ensureElbDir(name: string, files: number, nodes: number, fileBytes: number, targetsAt?: (windowStartMs: number) => string[]): Promise<string> {
+  const dir = path.join(dataDir, name);
   const done = `${dir}.complete`;
   if (existsSync(done)) return dir;
   mkdirSync(dir, { recursive: true });
   process.stdout.write(`generating ${files} files in ${path.relative(process.cwd(), dir)}…\n`);
   for (let i = 0; i < files; i++) {
-    const name = `123456789012_elasticloadbalancing_us-east-1_app.shop-prod.50dc6c495c0c9188_20261120T0005Z_10.0.${i >> 8}.${i & 255}_${i.toString(36)}.log.gz`;
-    await generateAlbLog(path.join(dir, name), 24 * 1024);
+    const w = Math.floor(i / nodes);
+    const start = DAY0 + w * FIVE_MIN;
+    const list = targetsAt?.(start);
+    await generateAlbLog(path.join(dir, elbName(start + FIVE_MIN, `10.0.0.${10 + (i % nodes)}`, i)), fileBytes, { startMs: start, spanMs: FIVE_MIN, targetsAt: list ? () => list : undefined });
   }
   (await import('node:fs')).writeFileSync(done, '');
   return dir;
+}
+
+/** As AWS writes them: one file per node per 5 minutes (here 4 nodes), 24 KB each. */
+function ensureDir(files: number): Promise<string> {
+  return ensureElbDir(`alb-elb-dir-${files}`, files, 4, 24 * 1024);
+}
+
+/**
+ * Autoscaling churn: 5,000 targets over 24 hours, each in service for 8 of them, so about
+ * 1,700 at a time; 3 nodes × 288 windows. Memory must stay bounded whatever targets × hours.
+ */
+const CHURN_TARGETS = Array.from({ length: 5000 }, (_, i) => `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}:8080`);
+function churnTargets(windowStartMs: number): string[] {
+  const hour = (windowStartMs - DAY0) / 3_600_000;
+  return CHURN_TARGETS.filter((_, i) => {
+    const from = (i / CHURN_TARGETS.length) * 24 - 4;
+    return hour >= from && hour < from + 8;
+  });
+}
+function ensureChurn(): Promise<string> {
+  return ensureElbDir('alb-churn-5000x24h', 3 * 288, 3, 700 * 1024, churnTargets);
 }
 
 function runOnce(cmd: string, argv: string[]): Promise<{ ms: number; out: string; rssKb: number }> {
@@ -91,7 +131,7 @@ async function measure(label: string, zcatArgs: string, source: string): Promise
   const grep502 = await sh(`${awk} '$9==502' | wc -l`);
   // The built binary, as a user runs it (start-up included); /usr/bin/time gives its peak RSS.
   const bin = path.join(here, '..', 'dist', 'cli.js');
-  const child = await best('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'logs', source, '--json', '--top', '5']);
+  const child = await best('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'logs', source, '--json', '--top', '5', ...(jobs ? ['--jobs', jobs] : [])]);
   const report = JSON.parse(child.out) as { lines: { total: number; malformed: number }; count502: number; causes: { cause: string; count: number }[] };
   const b: ChildResult = {
     ms: child.ms, lines: report.lines.total, count502: report.count502, malformed: report.lines.malformed, maxRssMb: child.rssKb / 1024,
@@ -111,7 +151,7 @@ async function measure(label: string, zcatArgs: string, source: string): Promise
   ];
 }
 
-const rows = [`runs: best of ${runs}; concurrency ${concurrency}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`];
+const rows = [`runs: best of ${runs}; badgate --jobs ${jobs || 'default (one per core)'}; ${availableParallelism()} cores; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`];
 for (const size of sizes) {
   const file = await ensureFile(size);
   rows.push(...await measure(`${path.basename(file)} (${(statSync(file).size / 1024 / 1024).toFixed(1)} MB gzipped)`, 'zcat "$1"', file));
@@ -121,5 +161,10 @@ if (dirFiles > 0) {
   const dir = await ensureDir(dirFiles);
   const n = readdirSync(dir).filter((f) => f.endsWith('.gz')).length;
   rows.push(...await measure(`${path.basename(dir)} (${n} files)`, 'find "$1" -name "*.gz" -exec zcat {} +', dir));
+  process.stdout.write(rows.splice(0).join('\n') + '\n');
+}
+if (churn) {
+  const dir = await ensureChurn();
+  rows.push(...await measure(`${path.basename(dir)} (5,000 targets over 24 h, ${readdirSync(dir).filter((f) => f.endsWith('.gz')).length} files)`, 'find "$1" -name "*.gz" -exec zcat {} +', dir));
 }
 process.stdout.write(rows.join('\n') + '\n');

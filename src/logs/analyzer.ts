@@ -201,6 +201,18 @@ export class AnalyzerState {
     return t;
   }
 
+  /** Per ALB node: target bytes' hash → its slot, for the file parsers (see LogFileParser.slotFor). */
+  private readonly slotCaches = new Map<string, Map<number, { bytes: Buffer; slot: TargetSlot }>>();
+
+  slotCache(node: string): Map<number, { bytes: Buffer; slot: TargetSlot }> {
+    let c = this.slotCaches.get(node);
+    if (!c) {
+      c = new Map();
+      this.slotCaches.set(node, c);
+    }
+    return c;
+  }
+
   slot(node: string, key: string): TargetSlot {
     const k = `${node}|${key}`;
     let s = this.slots.get(k);

@@ -51,14 +51,15 @@ export class LogFileParser {
   private readonly tok = new Int32Array(24);
   private readonly node: string;
   private readonly fileIdx: number;
-  // Per-file target lookup by a hash of the target bytes: no string per line.
-  private readonly slotByHash = new Map<number, { bytes: Buffer; slot: TargetSlot }>();
+  // Target lookup by a hash of the target bytes (no string per line), shared by the node's files.
+  private readonly slotByHash: Map<number, { bytes: Buffer; slot: TargetSlot }>;
   private lbCacheKey = '';
   private lbCacheMatch = true;
 
   constructor(private readonly a: AnalyzerState, private readonly name: string) {
     this.node = nodeFromName(name);
     this.fileIdx = a.fileIndex(name);
+    this.slotByHash = a.slotCache(this.node);
     this.splitter = new LineSplitter((buf, s, e, n, overlong) => this.onLine(buf, s, e, n, overlong));
     a.files++;
   }
@@ -232,6 +233,8 @@ export class LogFileParser {
   private slotFor(buf: Buffer, s: number, e: number): TargetSlot {
     let h = 0x811c9dc5;
     for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    // Kept within V8's small integers: a larger key is a heap number, allocated on every lookup.
+    h &= 0x3fffffff;
     const hit = this.slotByHash.get(h);
     if (hit !== undefined && sameBytes(hit.bytes, buf, s, e)) return hit.slot;
     const key = buf.toString('latin1', s, e);

@@ -1,6 +1,7 @@
 /**
- * Many local files are shared out to worker threads (one per core), each reading its share
+ * Big local inputs are shared out to worker threads (one per core), each reading its share
  * into its own analyzer state; the states are merged here, in file order, and concluded once.
+ * This thread only merges, so the screen and Ctrl+C stay responsive while files are read.
  * Shares are contiguous runs of files of about equal size, so evidence keeps the files' order.
  */
 import { Worker } from 'node:worker_threads';
@@ -40,15 +41,21 @@ export function shareOut<T extends { size: number }>(files: T[], n: number): T[]
 }
 
 /**
+ * A small young generation per thread: a log reader's garbage is short-lived buffers, and the
+ * default (16 MiB semi-spaces in every thread) was most of the peak memory with many targets.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.BADGATE_YG ?? 12) };
+
+/**
  * The built worker sits next to the bundle. From the sources (tests, bench), the worker
  * registers tsx first: a worker's execArgv --import does not reach its entry module on Node 20.
  */
 function startWorker(job: WorkerJob): Worker {
   const js = new URL('./parse-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: job });
+  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: job, resourceLimits: RESOURCE_LIMITS });
   const ts = new URL('./parse-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, { eval: true, workerData: job, resourceLimits: RESOURCE_LIMITS });
 }
 
 function runWorker(job: WorkerJob, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, signal?: AbortSignal): Promise<AnalyzerPartial> {
@@ -83,17 +90,18 @@ export async function readInWorkers(an: LogAnalyzer, inputs: (LogInput & { path:
     if (!onProgress) return;
     onProgress({ ...total, filesDone: sum('filesDone'), bytesRead: sum('bytesRead'), lines: sum('lines'), count502: sum('count502'), current });
   };
-  const results = await Promise.allSettled(shares.map((files, i) => runWorker({ files, opts: rest }, (m) => {
+  const pending = shares.map((files, i) => runWorker({ files, opts: rest }, (m) => {
     seen[i] = m;
     report(m.current);
-  }, signal)));
-  results.forEach((r, i) => {
-    if (r.status === 'fulfilled') an.merge(r.value);
+  }, signal).then((partial) => ({ partial }), (error: unknown) => ({ error })));
+  // Merged in file order as each turn comes; a merged copy is dropped at once.
+  for (const share of shares) {
+    const r = await (pending.shift() as (typeof pending)[number]);
+    if ('partial' in r) an.merge(r.partial);
     else {
-      const first = shares[i][0].path;
-      const why = r.reason instanceof Error ? r.reason.message : String(r.reason);
-      an.addError({ source: shares[i].length > 1 ? `${first} and ${shares[i].length - 1} more` : first, message: `not read: ${why}`, nextStep: 'run badgate logs again; if it repeats, read the files one by one' });
+      const why = r.error instanceof Error ? r.error.message : String(r.error);
+      an.addError({ source: share.length > 1 ? `${share[0].path} and ${share.length - 1} more` : share[0].path, message: `not read: ${why}`, nextStep: 'run badgate logs again; if it repeats, read the files one by one' });
     }
-  });
+  }
   report();
 }

@@ -4,35 +4,34 @@
  * of the thread that concludes. Merging keeps every cap the single-thread path keeps.
  */
 import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type Tally, type TargetSlot } from './analyzer.js';
-import type { HourMarks } from './target-timeline.js';
+import { PackReader, PackWriter, type Packed } from './target-timeline.js';
 import type { LineRef, LogCause, LogFormat, MalformedSample, SourceError } from './types.js';
 import type { NginxKind } from './nginx-error.js';
 
+/** Targets and (node, target) records in key order; their minutes and marks are in `packed`. */
 interface TargetPart {
   key: string;
   requests: number;
   responded: number;
   lastResponseMs: number;
   lastSeenMs: number;
-  minutes: [number, Uint32Array][];
 }
 
 interface SlotPart {
   node: string;
   target: string;
-  bits: { hours: [number, HourMarks][]; marks: number };
 }
 
 interface PendingPart {
   n: number;
   /** Index into `slots`. */
-  slot: number[];
-  reqMs: number[];
-  endMs: number[];
-  flags: number[];
-  held: number[];
-  file: number[];
-  line: number[];
+  slot: Int32Array;
+  reqMs: Float64Array;
+  endMs: Float64Array;
+  flags: Int32Array;
+  held: Float64Array;
+  file: Int32Array;
+  line: Int32Array;
   text: Map<number, string>;
   overflow: { target: string; count: number; refs: LineRef[]; minutes: Map<number, number> }[];
 }
@@ -58,6 +57,8 @@ export interface AnalyzerPartial {
   minutes: Map<number, [number, number]>;
   targets: TargetPart[];
   slots: SlotPart[];
+  /** Every target's minute counts, then every slot's marks, in the order of `targets` and `slots`. */
+  packed: Packed;
   target502s: Map<string, number>;
   group502s: Map<string, number>;
   path502s: Map<string, number>;
@@ -69,11 +70,17 @@ export interface AnalyzerPartial {
 }
 
 export function toPartial(s: AnalyzerState): AnalyzerPartial {
+  const w = new PackWriter();
+  const targets = [...s.targets.values()].map((t) => {
+    t.minutes.pack(w);
+    return { key: t.key, requests: t.requests, responded: t.responded, lastResponseMs: t.lastResponseMs, lastSeenMs: t.lastSeenMs };
+  });
   const slotIndex = new Map<TargetSlot, number>();
   const slots: SlotPart[] = [];
   for (const [k, slot] of s.slots) {
     slotIndex.set(slot, slots.length);
-    slots.push({ node: k.slice(0, k.length - slot.stats.key.length - 1), target: slot.stats.key, bits: slot.bits.exportHours() });
+    slots.push({ node: k.slice(0, k.length - slot.stats.key.length - 1), target: slot.stats.key });
+    slot.bits.pack(w);
   }
   const p = s.pending;
   return {
@@ -82,19 +89,21 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
     malformedByReason: s.malformedByReason, malformedSamples: s.malformedSamples,
     requests: s.requests, count502: s.count502, lb502: s.lb502, target502: s.target502,
     firstMs: s.firstMs, lastMs: s.lastMs, minutes: s.minutes,
-    targets: [...s.targets.values()].map((t) => ({
-      key: t.key, requests: t.requests, responded: t.responded, lastResponseMs: t.lastResponseMs, lastSeenMs: t.lastSeenMs,
-      minutes: t.minutes.exportHours(),
-    })),
-    slots,
+    targets, slots, packed: w.finish(),
     target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
     tallies: s.tallies, nginxKinds: s.nginxKinds, fileNames: s.fileNames,
     pending: {
-      n: p.n, slot: p.slot.map((x) => slotIndex.get(x) as number), reqMs: p.reqMs, endMs: p.endMs, flags: p.flags,
-      held: p.held, file: p.file, line: p.line, text: p.text,
+      n: p.n, slot: Int32Array.from(p.slot, (x) => slotIndex.get(x) as number), reqMs: Float64Array.from(p.reqMs), endMs: Float64Array.from(p.endMs),
+      flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line), text: p.text,
       overflow: [...p.overflow].map(([st, o]) => ({ target: st.key, ...o })),
     },
   };
+}
+
+/** The typed arrays of a partial, to transfer instead of copy when posting it. */
+export function transferables(p: AnalyzerPartial): ArrayBuffer[] {
+  const q = p.pending;
+  return [p.packed.ints, p.packed.u8, p.packed.u32, q.slot, q.reqMs, q.endMs, q.flags, q.held, q.file, q.line].map((a) => a.buffer as ArrayBuffer);
 }
 
 function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
@@ -127,17 +136,18 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
       c[1] += bad;
     } else s.minutes.set(m, [req, bad]);
   }
+  const r = new PackReader(w.packed);
   for (const t of w.targets) {
     const st = s.target(t.key);
     st.requests += t.requests;
     st.responded += t.responded;
     st.lastResponseMs = Math.max(st.lastResponseMs, t.lastResponseMs);
     st.lastSeenMs = Math.max(st.lastSeenMs, t.lastSeenMs);
-    st.minutes.mergeHours(t.minutes);
+    st.minutes.unpack(r);
   }
   const slots = w.slots.map((x) => {
     const slot = s.slot(x.node, x.target);
-    slot.bits.mergeHours(x.bits);
+    slot.bits.unpack(r);
     return slot;
   });
   for (const [map, from] of [[s.target502s, w.target502s], [s.group502s, w.group502s], [s.path502s, w.path502s], [s.client502s, w.client502s]] as const) {

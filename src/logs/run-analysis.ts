@@ -35,8 +35,8 @@ export interface RunOptions extends AnalyzerOptions {
   /** The gzip expansion limit (GZIP_LIMIT by default); false reads any file to its end (--no-limit). */
   gzipLimit?: { ratio: number; minBytes: number } | false;
   /**
-   * Worker threads for many local files (default: one per core, at most 4); 1 reads them all
-   * on this thread. Inputs that are not local files (S3, stdin) are always read here.
+   * Worker threads for local files (default: one per core, at most 4, and only for inputs of
+   * PARALLEL_MIN_BYTES or more). Inputs that are not local files (S3, stdin) are read here.
    */
   jobs?: number;
 }
@@ -92,7 +92,9 @@ function readWholeSync(input: LogInput & { path: string }, opts: RunOptions): { 
   if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
   const cap = gunzipCap(raw, opts);
   try {
-    return { text: gunzipSync(raw, cap ? { maxOutputLength: cap } : {}), compressed: raw.length };
+    // One output chunk sized for ELB logs (about 10× the gzip): no list of 16 KiB chunks to concatenate.
+    const chunkSize = Math.min(64 << 20, Math.max(64 << 10, raw.length * 16));
+    return { text: gunzipSync(raw, cap ? { maxOutputLength: cap, chunkSize } : { chunkSize }), compressed: raw.length };
   } catch (e) {
     if (cap && (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new GzipBombError(input.name, cap, raw.length);
     return undefined;
@@ -118,8 +120,8 @@ async function readWhole(input: LogInput, opts: RunOptions): Promise<{ text: Buf
 
 export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): Promise<LogAnalysis> {
   const an = new LogAnalyzer(opts);
-  const jobs = workerCount(inputs, opts);
-  if (jobs > 1) await readInWorkers(an, inputs as (LogInput & { path: string })[], jobs, opts);
+  const threads = workerCount(inputs, opts);
+  if (threads > 0) await readInWorkers(an, inputs as (LogInput & { path: string })[], threads, opts);
   else await readInputs(an, inputs, opts);
   return an.finish();
 }
@@ -223,12 +225,17 @@ export async function readInputs(an: LogAnalyzer, inputs: LogInput[], opts: RunO
   report(true);
 }
 
-/** Below this much compressed input, starting threads costs more than it saves. */
+/** Below this much compressed input, starting a thread costs more than it saves. */
 export const PARALLEL_MIN_BYTES = 2 << 20;
 
+/**
+ * How many worker threads read the inputs; 0: this thread reads them. Big local inputs go to
+ * workers (one per core by default, at most one per file): besides using the cores, the reading
+ * does not block this thread, which draws the screen and answers keys.
+ */
 function workerCount(inputs: LogInput[], opts: RunOptions): number {
-  const jobs = opts.jobs ?? Math.min(4, availableParallelism());
-  if (jobs <= 1 || inputs.length < 2 || !inputs.every((i) => i.path !== undefined && i.size !== undefined)) return 1;
+  if (inputs.length === 0 || !inputs.every((i) => i.path !== undefined && i.size !== undefined)) return 0;
   const bytes = inputs.reduce((s, i) => s + (i.size ?? 0), 0);
-  return opts.jobs === undefined && bytes < PARALLEL_MIN_BYTES ? 1 : Math.min(jobs, inputs.length);
+  if (opts.jobs === undefined && bytes < PARALLEL_MIN_BYTES) return 0;
+  return Math.min(opts.jobs ?? Math.min(4, availableParallelism()), inputs.length);
 }

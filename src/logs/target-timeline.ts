@@ -109,19 +109,31 @@ export class ActivityBits {
     }
   }
 
-  /** The marks as plain data, to send from a worker thread (structured clone keeps typed arrays). */
-  exportHours(): { hours: [number, HourMarks][]; marks: number } {
-    return { hours: [...this.hours], marks: this.marks };
+  /** Appends the marks to a pack (to post from a worker thread as a few typed arrays). */
+  pack(w: PackWriter): void {
+    w.int(this.marks);
+    w.int(this.hours.size);
+    for (const [hour, h] of this.hours) {
+      w.int(hour);
+      if (Array.isArray(h)) {
+        w.int(-h.length - 1);
+        for (const sec of h) w.int(sec);
+      } else {
+        w.int(w.bytes(h));
+      }
+    }
   }
 
-  /** Adds another record's marks (the same node and target, read from other files). */
-  mergeHours(other: { hours: [number, HourMarks][]; marks: number }): void {
-    for (const [hour, theirs] of other.hours) {
+  /** Adds marks read from a pack (the same node and target, read from other files). */
+  unpack(r: PackReader): void {
+    this.marks += r.int();
+    for (let n = r.int(); n > 0; n--) {
+      const hour = r.int();
+      const kind = r.int();
+      const theirs: HourMarks = kind < 0 ? Array.from({ length: -kind - 1 }, () => r.int()) : r.bytes(kind, 450);
       const mine = this.hours.get(hour);
-      if (mine === undefined) this.hours.set(hour, Array.isArray(theirs) ? [...theirs] : Uint8Array.from(theirs));
-      else this.hours.set(hour, unionMarks(mine, theirs));
+      this.hours.set(hour, mine === undefined ? theirs : unionMarks(mine, theirs));
     }
-    this.marks += other.marks;
     // The cached hour may have been replaced.
     this.curHour = -1;
     this.cur = null;
@@ -191,14 +203,20 @@ export class MinuteCounts {
     (this.cur as Uint32Array)[Math.floor((ms - hour * HOUR_MS) / 60000)]++;
   }
 
-  exportHours(): [number, Uint32Array][] {
-    return [...this.hours];
+  pack(w: PackWriter): void {
+    w.int(this.hours.size);
+    for (const [hour, c] of this.hours) {
+      w.int(hour);
+      w.counts(c);
+    }
   }
 
-  mergeHours(hours: [number, Uint32Array][]): void {
-    for (const [hour, theirs] of hours) {
+  unpack(r: PackReader): void {
+    for (let n = r.int(); n > 0; n--) {
+      const hour = r.int();
+      const theirs = r.counts();
       const mine = this.hours.get(hour);
-      if (mine === undefined) this.hours.set(hour, Uint32Array.from(theirs));
+      if (mine === undefined) this.hours.set(hour, theirs);
       else for (let i = 0; i < 60; i++) mine[i] += theirs[i];
     }
     this.curHour = -1;
@@ -208,5 +226,73 @@ export class MinuteCounts {
   at(minute: number): number {
     const hour = Math.floor(minute / 60);
     return this.hours.get(hour)?.[minute - hour * 60] ?? 0;
+  }
+}
+
+/**
+ * Many records' marks and counts written into three growing typed arrays: a worker posts
+ * them without copying (they are transferred), where 100,000 small arrays would each be
+ * serialised and rebuilt.
+ */
+export class PackWriter {
+  private ints = new Int32Array(1 << 12);
+  private nInts = 0;
+  private u8 = new Uint8Array(1 << 12);
+  private nU8 = 0;
+  private u32 = new Uint32Array(1 << 12);
+  private nU32 = 0;
+
+  int(v: number): void {
+    if (this.nInts === this.ints.length) this.ints = grow(this.ints, new Int32Array(this.ints.length * 2));
+    this.ints[this.nInts++] = v;
+  }
+
+  /** Appends a bitmap; its offset. */
+  bytes(b: Uint8Array): number {
+    while (this.nU8 + b.length > this.u8.length) this.u8 = grow(this.u8, new Uint8Array(this.u8.length * 2));
+    this.u8.set(b, this.nU8);
+    this.nU8 += b.length;
+    return this.nU8 - b.length;
+  }
+
+  counts(c: Uint32Array): void {
+    while (this.nU32 + 60 > this.u32.length) this.u32 = grow(this.u32, new Uint32Array(this.u32.length * 2));
+    this.u32.set(c, this.nU32);
+    this.nU32 += 60;
+  }
+
+  finish(): Packed {
+    return { ints: this.ints.slice(0, this.nInts), u8: this.u8.slice(0, this.nU8), u32: this.u32.slice(0, this.nU32) };
+  }
+}
+
+export interface Packed {
+  ints: Int32Array;
+  u8: Uint8Array;
+  u32: Uint32Array;
+}
+
+function grow<T extends Int32Array | Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+export class PackReader {
+  private i = 0;
+  private c = 0;
+
+  constructor(private readonly p: Packed) {}
+
+  int(): number {
+    return this.p.ints[this.i++];
+  }
+
+  bytes(offset: number, length: number): Uint8Array {
+    return this.p.u8.slice(offset, offset + length);
+  }
+
+  counts(): Uint32Array {
+    this.c += 60;
+    return this.p.u32.slice(this.c - 60, this.c);
   }
 }
