@@ -1,44 +1,20 @@
 /**
- * Bounded-memory activity records per target, bucketed by hour: the seconds in which a
- * target finished a response (for idle gaps) and per-minute request counts (for bursts).
- * An hour of marks costs at most ~450 bytes per (ALB node, target), and only a few dozen
- * bytes while it has few responses, so many targets × many hours stay small.
+ * Bounded-memory activity records per target: the seconds in which a target finished a
+ * response (for idle gaps) and per-minute request counts (for bursts). Quiet hours cost 4
+ * bytes a marked second, busy hours at most a 450-byte bitmap, so many targets × many hours
+ * stay small.
  */
 
 const HOUR_MS = 3_600_000;
 
 /**
- * Seconds of one hour: a sorted list while few are marked, a 3,600-bit map once more are.
- * Most (ALB node, target) pairs are quiet in most hours (each node sees a share of the
- * traffic), so the list keeps many targets × many hours small; busy hours cost 450 bytes.
+ * Past this many distinct seconds in one hour, the hour becomes a 3,600-bit map. Most
+ * (ALB node, target) pairs are quiet in most hours (each node sees a share of the traffic).
  */
-export type HourMarks = number[] | Uint8Array;
-
-/** Past this many distinct seconds a list costs more than the bitmap. */
 const SPARSE_MAX = 32;
 
-function toBitmap(list: number[]): Uint8Array {
-  const bits = new Uint8Array(450);
-  for (const s of list) bits[s >> 3] |= 1 << (s & 7);
-  return bits;
-}
-
-/** Inserts `s` into a sorted list; false when it was already there. Logs come in time order, so this is almost always a push. */
-function insertSorted(list: number[], s: number): boolean {
-  let i = list.length;
-  while (i > 0 && list[i - 1] > s) i--;
-  if (i > 0 && list[i - 1] === s) return false;
-  if (i === list.length) list.push(s);
-  else list.splice(i, 0, s);
-  return true;
-}
-
-/** Latest marked second ≤ `off` in one hour, or -1. */
-function latestAtOrBefore(h: HourMarks, off: number): number {
-  if (Array.isArray(h)) {
-    for (let i = h.length - 1; i >= 0; i--) if (h[i] <= off) return h[i];
-    return -1;
-  }
+/** Latest set bit ≤ `off` in an hour's bitmap, or -1. */
+function latestBit(h: Uint8Array, off: number): number {
   let o = off;
   while (o >= 0) {
     const byte = h[o >> 3];
@@ -52,12 +28,7 @@ function latestAtOrBefore(h: HourMarks, off: number): number {
   return -1;
 }
 
-/** Marked seconds of one hour in order. */
-function forEachSecond(h: HourMarks, cb: (off: number) => void): void {
-  if (Array.isArray(h)) {
-    for (const s of h) cb(s);
-    return;
-  }
+function forEachBit(h: Uint8Array, cb: (off: number) => void): void {
   for (let i = 0; i < 450; i++) {
     const byte = h[i];
     if (byte === 0) continue;
@@ -65,122 +36,175 @@ function forEachSecond(h: HourMarks, cb: (off: number) => void): void {
   }
 }
 
-function unionMarks(a: HourMarks, b: HourMarks): HourMarks {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const merged = [...new Set([...a, ...b])].sort((x, y) => x - y);
-    return merged.length > SPARSE_MAX ? toBitmap(merged) : merged;
-  }
-  const bits = Array.isArray(a) ? toBitmap(a) : Uint8Array.from(a);
-  if (Array.isArray(b)) for (const s of b) bits[s >> 3] |= 1 << (s & 7);
-  else for (let i = 0; i < bits.length; i++) bits[i] |= b[i];
-  return bits;
-}
-
-/** Seconds in which a target completed a response. */
+/**
+ * Seconds in which a target completed a response: quiet hours' seconds in one sorted array
+ * (epoch seconds; one array per record instead of one per hour), busy hours as bitmaps.
+ */
 export class ActivityBits {
-  private readonly hours = new Map<number, HourMarks>();
-  private curHour = -1;
-  private cur: HourMarks | null = null;
+  private sparse = new Int32Array(4);
+  private n = 0;
+  private readonly dense = new Map<number, Uint8Array>();
+  /** The hour of the last insert and how many sparse seconds it has. */
+  private countHour = -1;
+  private count = 0;
   /** Number of marks; a second may be marked more than once. */
   marks = 0;
 
   mark(ms: number): void {
-    const hour = Math.floor(ms / HOUR_MS);
-    if (hour !== this.curHour) {
-      let h = this.hours.get(hour);
-      if (!h) {
-        h = [];
-        this.hours.set(hour, h);
-      }
-      this.curHour = hour;
-      this.cur = h;
-    }
-    const sec = Math.floor((ms - hour * HOUR_MS) / 1000);
-    const h = this.cur as HourMarks;
     this.marks++;
-    if (!Array.isArray(h)) {
-      h[sec >> 3] |= 1 << (sec & 7);
+    this.add(Math.floor(ms / 1000));
+  }
+
+  private add(sec: number): void {
+    const hour = Math.floor(sec / 3600);
+    const bits = this.dense.get(hour);
+    if (bits !== undefined) {
+      const off = sec - hour * 3600;
+      bits[off >> 3] |= 1 << (off & 7);
       return;
     }
-    if (insertSorted(h, sec) && h.length > SPARSE_MAX) {
-      const bits = toBitmap(h);
-      this.hours.set(hour, bits);
-      this.cur = bits;
+    if (!this.insert(sec)) return;
+    if (hour === this.countHour) this.count++;
+    else {
+      this.countHour = hour;
+      this.count = this.upper(hour * 3600 + 3599) - this.upper(hour * 3600 - 1);
     }
+    if (this.count > SPARSE_MAX) this.densify(hour);
+  }
+
+  /** Index after the last second ≤ `sec`. */
+  private upper(sec: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sparse[mid] <= sec) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Inserts in order; false when the second was there. Logs come in time order: nearly always an append. */
+  private insert(sec: number): boolean {
+    const n = this.n;
+    let at = n;
+    if (n > 0 && this.sparse[n - 1] >= sec) {
+      at = this.upper(sec);
+      if (at > 0 && this.sparse[at - 1] === sec) return false;
+    }
+    if (n === this.sparse.length) {
+      const bigger = new Int32Array(n * 2);
+      bigger.set(this.sparse);
+      this.sparse = bigger;
+    }
+    if (at < n) this.sparse.copyWithin(at + 1, at, n);
+    this.sparse[at] = sec;
+    this.n++;
+    return true;
+  }
+
+  /** Moves an hour's sparse seconds into a bitmap. */
+  private densify(hour: number): void {
+    const lo = this.upper(hour * 3600 - 1);
+    const hi = this.upper(hour * 3600 + 3599);
+    const bits = new Uint8Array(450);
+    for (let i = lo; i < hi; i++) {
+      const off = this.sparse[i] - hour * 3600;
+      bits[off >> 3] |= 1 << (off & 7);
+    }
+    this.sparse.copyWithin(lo, hi, this.n);
+    this.n -= hi - lo;
+    this.dense.set(hour, bits);
+    this.countHour = -1;
   }
 
   /** Appends the marks to a pack (to post from a worker thread as a few typed arrays). */
   pack(w: PackWriter): void {
     w.int(this.marks);
-    w.int(this.hours.size);
-    for (const [hour, h] of this.hours) {
+    w.int(this.n);
+    for (let i = 0; i < this.n; i++) w.int(this.sparse[i]);
+    w.int(this.dense.size);
+    for (const [hour, bits] of this.dense) {
       w.int(hour);
-      if (Array.isArray(h)) {
-        w.int(-h.length - 1);
-        for (const sec of h) w.int(sec);
-      } else {
-        w.int(w.bytes(h));
-      }
+      w.int(w.bytes(bits));
     }
   }
 
   /** Adds marks read from a pack (the same node and target, read from other files). */
   unpack(r: PackReader): void {
     this.marks += r.int();
-    for (let n = r.int(); n > 0; n--) {
+    const secs: number[] = [];
+    for (let k = r.int(); k > 0; k--) secs.push(r.int());
+    for (let k = r.int(); k > 0; k--) {
       const hour = r.int();
-      const kind = r.int();
-      const theirs: HourMarks = kind < 0 ? Array.from({ length: -kind - 1 }, () => r.int()) : r.bytes(kind, 450);
-      const mine = this.hours.get(hour);
-      this.hours.set(hour, mine === undefined ? theirs : unionMarks(mine, theirs));
+      const theirs = r.bytes(r.int(), 450);
+      if (!this.dense.has(hour)) this.densify(hour);
+      const mine = this.dense.get(hour) as Uint8Array;
+      for (let i = 0; i < 450; i++) mine[i] |= theirs[i];
     }
-    // The cached hour may have been replaced.
-    this.curHour = -1;
-    this.cur = null;
+    // Shares are runs of files in time order, so these are mostly appends.
+    for (const sec of secs) this.add(sec);
   }
 
-  /** Bytes held by the marks (lists counted at 8 bytes an entry), for memory tests and reports. */
+  /** Bytes held by the marks, for memory tests and reports. */
   get storedBytes(): number {
-    let n = 0;
-    for (const h of this.hours.values()) n += Array.isArray(h) ? h.length * 8 : h.length;
-    return n;
+    return this.n * 4 + this.dense.size * 450;
   }
 
   /**
-   * Whole seconds between the latest marked second strictly before `sec` and `sec`
-   * (0 when a response ended in the same second). Infinity when none within `lookback`.
-   * Skips empty bytes and hours, so it stays cheap even for hundreds of thousands of 502s.
+   * Whole seconds between the latest marked second at or before `ms`'s second and it (0 when
+   * a response ended in the same second); Infinity when none within `lookback` seconds.
    */
   gapBefore(ms: number, lookback = 3600): number {
     const sec = Math.floor(ms / 1000);
     const stop = sec - lookback;
-    let s = sec;
-    while (s >= stop) {
-      const hour = Math.floor(s / 3600);
-      const start = hour * 3600;
-      const h = this.hours.get(hour);
-      if (h) {
-        const found = latestAtOrBefore(h, s - start);
-        if (found >= 0) return start + found >= stop ? sec - (start + found) : Infinity;
+    const i = this.upper(sec);
+    let best = i > 0 ? this.sparse[i - 1] : -Infinity;
+    for (let hour = Math.floor(sec / 3600); hour * 3600 + 3599 >= stop && hour * 3600 + 3599 > best; hour--) {
+      const bits = this.dense.get(hour);
+      if (bits === undefined) continue;
+      const found = latestBit(bits, Math.min(3599, sec - hour * 3600));
+      if (found >= 0) {
+        best = Math.max(best, hour * 3600 + found);
+        break;
       }
-      s = start - 1;
     }
-    return Infinity;
+    return best >= stop ? sec - best : Infinity;
   }
 
   /** Calls back with the gap before each marked second, in time order (baseline for ok requests). */
   forEachGap(lookback: number, cb: (gap: number) => void): void {
-    const hours = [...this.hours.keys()].sort((a, b) => a - b);
     let prev = -Infinity;
-    for (const hr of hours) {
-      forEachSecond(this.hours.get(hr) as HourMarks, (off) => {
-        const sec = hr * 3600 + off;
-        const gap = sec - prev;
-        cb(gap > lookback ? Infinity : gap);
-        prev = sec;
-      });
+    const emit = (sec: number): void => {
+      const gap = sec - prev;
+      cb(gap > lookback ? Infinity : gap);
+      prev = sec;
+    };
+    const hours = [...this.dense.keys()].sort((a, b) => a - b);
+    let i = 0;
+    for (const hour of hours) {
+      while (i < this.n && this.sparse[i] < hour * 3600) emit(this.sparse[i++]);
+      forEachBit(this.dense.get(hour) as Uint8Array, (off) => emit(hour * 3600 + off));
     }
+    while (i < this.n) emit(this.sparse[i++]);
   }
+}
+
+/**
+ * An hour of minute counts, cut from a shared slab: 5,000 targets over a day are 120,000
+ * hours, and an ArrayBuffer of its own for each cost more in bookkeeping than the counts.
+ */
+const SLAB_HOURS = 256;
+let slab = new Uint32Array(0);
+let slabNext = 0;
+
+function newHourCounts(): Uint32Array {
+  if (slabNext === slab.length) {
+    slab = new Uint32Array(60 * SLAB_HOURS);
+    slabNext = 0;
+  }
+  slabNext += 60;
+  return slab.subarray(slabNext - 60, slabNext);
 }
 
 /** Requests per minute for one target. */
@@ -194,7 +218,7 @@ export class MinuteCounts {
     if (hour !== this.curHour) {
       let c = this.hours.get(hour);
       if (!c) {
-        c = new Uint32Array(60);
+        c = newHourCounts();
         this.hours.set(hour, c);
       }
       this.curHour = hour;
@@ -214,10 +238,12 @@ export class MinuteCounts {
   unpack(r: PackReader): void {
     for (let n = r.int(); n > 0; n--) {
       const hour = r.int();
-      const theirs = r.counts();
-      const mine = this.hours.get(hour);
-      if (mine === undefined) this.hours.set(hour, theirs);
-      else for (let i = 0; i < 60; i++) mine[i] += theirs[i];
+      let mine = this.hours.get(hour);
+      if (mine === undefined) {
+        mine = newHourCounts();
+        this.hours.set(hour, mine);
+      }
+      r.addCounts(mine);
     }
     this.curHour = -1;
     this.cur = null;
@@ -291,8 +317,9 @@ export class PackReader {
     return this.p.u8.slice(offset, offset + length);
   }
 
-  counts(): Uint32Array {
+  addCounts(into: Uint32Array): void {
+    const u = this.p.u32;
+    for (let i = 0; i < 60; i++) into[i] += u[this.c + i];
     this.c += 60;
-    return this.p.u32.slice(this.c - 60, this.c);
   }
 }

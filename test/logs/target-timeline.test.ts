@@ -36,7 +36,7 @@ describe('ActivityBits.gapBefore', () => {
     const base = 1_709_632_800_000;
     const quiet = new ActivityBits();
     for (let h = 0; h < 24; h++) for (let k = 0; k < 4; k++) quiet.mark(base + h * 3_600_000 + k * 60_000);
-    expect(quiet.storedBytes).toBe(24 * 4 * 8);
+    expect(quiet.storedBytes).toBe(24 * 4 * 4);
     const busy = new ActivityBits();
     for (let t = 0; t < 3_600_000; t += 250) busy.mark(base + t);
     expect(busy.storedBytes).toBe(450);
