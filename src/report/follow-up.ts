@@ -1,5 +1,6 @@
 import type { Cause } from '../engine/causes.js';
 import type { Facts } from '../engine/vocabulary.js';
+import { isCommand } from './md.js';
 
 export type ActionType = 'prevent' | 'mitigate' | 'detect' | 'process';
 
@@ -42,10 +43,12 @@ export const TRACKING = '(ticket)';
 
 const DETECT = /\b(alarm|alert|monitor|dashboard)/i;
 
+/** The fix's first sentence; a long command in it is left to the Resolution section's code block. */
 function firstSentence(s: string): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  const m = /^(.+?[.!?])(\s|$)/.exec(t);
-  return (m ? m[1] : t).replace(/`/g, '');
+  const m = /^(.+?[.!?])(\s|$)/.exec(t.replace(/`[^`]*`/g, (c) => c.replace(/[.!?]/g, '\u2024')));
+  const first = (m ? m[1] : t).replace(/\u2024/g, '.');
+  return first.replace(/:?\s*`([^`]*)`/g, (all, cmd: string) => (isCommand(cmd) ? ' (command under Resolution)' : all));
 }
 
 /**

@@ -67,7 +67,7 @@ function logAnalysis(events: readonly JournalEvent[]): { analysis: LogAnalysis; 
 
 const tgName = (arnOrName: string) => /targetgroup\/([^/]+)\//.exec(arnOrName)?.[1] ?? arnOrName;
 const top = (b: Breakdown[] | undefined, name = (k: string) => k) =>
-  (b ?? []).filter((x) => x.count502 > 0).slice(0, 3).map((x) => `${name(x.key)} (${x.requests !== undefined ? share(x.count502, x.requests) : x.count502} 502s)`).join(', ');
+  (b ?? []).filter((x) => x.count502 > 0).slice(0, 3).map((x) => `${name(x.key)}: ${x.count502} 502s${x.requests ? ` of ${x.requests} requests (${(x.count502 / x.requests * 100).toFixed(1)}%)` : ''}`).join('; ');
 
 const PATTERN: Record<string, string> = {
   all: 'every request fails', intermittent: 'some requests fail intermittently', 'some-paths': 'only some paths or hosts fail', unknown: 'not determined',
@@ -113,6 +113,8 @@ export function measureImpact(events: readonly JournalEvent[], facts: Facts, ser
     const target = Number(facts['metrics.target5xx'] ?? 0);
     if (requests) figures.push({ label: 'Requests (CloudWatch RequestCount)', value: String(requests), source: src });
     figures.push({ label: 'ALB-generated 502s (HTTPCode_ELB_502_Count)', value: requests ? share(elb, requests) : String(elb), source: src });
+    const elb5xx = Number(facts['metrics.elb5xx'] ?? elb);
+    if (elb5xx > elb) figures.push({ label: 'All ALB-generated 5xx (HTTPCode_ELB_5XX_Count)', value: requests ? share(elb5xx, requests) : String(elb5xx), source: src });
     figures.push({ label: 'Target-generated 5xx (HTTPCode_Target_5XX_Count)', value: requests ? share(target, requests) : String(target), source: src });
     if (measuredShare === undefined && requests) measuredShare = (elb + target) / requests;
     if (!first502) {

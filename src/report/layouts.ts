@@ -1,5 +1,5 @@
 import type { RootContent } from 'mdast';
-import { code, heading, inlineCode, list, paragraph, prose, render, strong, table, text } from './md.js';
+import { code, heading, inlineCode, list, paragraph, prose, render, rich, strong, table, text } from './md.js';
 import { timelineChart, xychart } from './mermaid.js';
 import { redactPostmortem, type Postmortem, type ReportCause } from './postmortem.js';
 
@@ -14,7 +14,9 @@ interface Section {
   blocks: RootContent[];
 }
 
-const time = (iso: string, reported?: boolean) => (reported ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z (reported)` : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`);
+const time = (iso: string, o: { reported?: boolean; minute?: boolean } = {}) => (o.reported || o.minute
+  ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}Z${o.reported ? ' (reported)' : ''}`
+  : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`);
 
 function evidenceList(c: ReportCause): RootContent {
   const items: string[] = c.evidence.length ? [...c.evidence] : ['No evidence recorded.'];
@@ -28,6 +30,7 @@ function causeBlock(c: ReportCause, depth: 3 = 3): RootContent[] {
     ...(c.why ? prose(c.why) : []),
     paragraph(strong(c.confidence === 'ruled-out' ? 'Evidence against:' : 'Evidence, strongest first:')),
     evidenceList(c),
+    ...(c.explains?.length ? [paragraph(strong('It explains:'), text(` ${c.explains.join('; ')}.`))] : []),
   ];
 }
 
@@ -69,7 +72,7 @@ function sections(p: Postmortem, format: PostmortemFormat): Section[] {
   ]);
   const detection = s('detection', 'Detection', p.detection, [list(p.detection)]);
   const actions = s('action-items', 'Action items', p.actionItems, [
-    table(['Action item', 'Type', 'Priority', 'Owner', 'Tracking'], p.actionItems.map((a) => [a.action, a.type, a.priority, a.owner, a.tracking])),
+    table(['Action item', 'Type', 'Priority', 'Owner', 'Tracking'], p.actionItems.map((a) => [rich(a.action), a.type, a.priority, a.owner, a.tracking])),
   ]);
   const lessons = s('lessons-learned', format === 'pagerduty' ? "How'd we do?" : 'Lessons learned', p.lessons, [
     heading(3, 'What went well'), list(p.lessons.wentWell),
@@ -78,7 +81,7 @@ function sections(p: Postmortem, format: PostmortemFormat): Section[] {
   ]);
   const timeline = s('timeline', 'Timeline (UTC)', p.timeline, [
     code('mermaid', timelineChart('Incident timeline (UTC)', p.milestones)),
-    table(['Time (UTC)', 'Event'], p.timeline.map((t) => [time(t.at, t.reported), t.event])),
+    table(['Time (UTC)', 'Event'], p.timeline.map((t) => [time(t.at, t), t.event])),
   ]);
   const supporting = s('supporting-information', format === 'markdown' ? 'Evidence and checks' : 'Supporting information', { charts: p.charts, checks: p.checks, ruledOut: p.ruledOut, conflicts: p.conflicts, path: p.path }, [
     ...p.charts.flatMap((c) => [

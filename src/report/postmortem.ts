@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Series, Source } from '../engine/vocabulary.js';
+import type { CheckResult, Confidence, Source } from '../engine/vocabulary.js';
 import { board, type BoardEntry, type EvidenceItem } from '../engine/board.js';
 import { causeRelations, type Catalog, type Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
@@ -23,6 +23,8 @@ export interface ReportCause {
   /** How many more pieces of evidence the journal holds. */
   moreEvidence: number;
   fix?: string;
+  /** Confirmed symptoms this cause accounts for. */
+  explains?: string[];
 }
 
 export interface TimelineEntry {
@@ -30,6 +32,8 @@ export interface TimelineEntry {
   event: string;
   /** A time the responder gave (typed or relative): shown to the minute, never to the millisecond. */
   reported?: boolean;
+  /** A time known to the minute only (a per-minute count). */
+  minute?: boolean;
 }
 
 export interface Postmortem {
@@ -107,11 +111,6 @@ function fixFor(cause: Cause | undefined, server: string | undefined): string | 
   return specific ? `${cause.fix.general.trim()}\n\nFor ${server}: ${specific.trim()}` : cause.fix.general.trim();
 }
 
-function firstSentences(s: string, n: number): string {
-  const parts = s.replace(/\s+/g, ' ').trim().match(/[^.!?]+[.!?]+(\s|$)/g) ?? [s];
-  return parts.slice(0, n).join('').trim();
-}
-
 /** A typed time (often "45m ago", resolved to the millisecond) is only as precise as the minute. */
 function answerLabel(label: string): string {
   return /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(label) ? minuteUtc(label) : label;
@@ -146,7 +145,14 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
       evidence: grouped.slice(0, MAX_EVIDENCE), moreEvidence: Math.max(0, grouped.length - MAX_EVIDENCE), fix: fixFor(causes.get(b.cause), server),
     };
   };
-  const rootCauses = entries.filter((b) => b.confidence === 'confirmed').map(toCause);
+  // A confirmed symptom that a confirmed cause explains (every target unhealthy, because the
+  // security group drops the health checks) is said under that cause, not as a second root cause.
+  const confirmed = entries.filter((b) => b.confidence === 'confirmed');
+  const explained = (b: BoardEntry) => b.explainedBy.some((x) => confirmed.some((c) => c.cause === x));
+  const rootCauses = confirmed.filter((b) => !explained(b)).map((b) => ({
+    ...toCause(b),
+    explains: confirmed.filter((x) => explained(x) && x.explainedBy.includes(b.cause)).map((x) => `${causeTitle(x.cause)} (${x.cause})`),
+  }));
   const contributing = entries.filter((b) => b.confidence === 'likely' || b.confidence === 'suspected').map(toCause);
   const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map(toCause);
   const title = String(f['incident.title'] ?? 'Untitled 502 incident');
@@ -205,13 +211,13 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
     cause: leadCause, confirmed: rootCauses.length > 0, resolved, facts: f, checks,
     ruledOut: ruledOut.map((c) => c.id), detectionMinutes,
     confirmMinutes: confirmedAt ? Math.round(minutesBetween(s.startedAt, confirmedAt)) : undefined,
-    measuredShare: impact.share, targetsWith502: impact.figures.find((x) => x.label === 'Targets with 502s')?.value.split('), ').length ?? 0, targetsTotal,
+    measuredShare: impact.share, targetsWith502: impact.figures.find((x) => x.label === 'Targets with 502s')?.value.split('; ').length ?? 0, targetsTotal,
   };
 
   const timeline: TimelineEntry[] = [];
   if (reportedStart) timeline.push({ at: reportedStart, event: '502s started (reported by the responder)', reported: true });
-  if (impact.first502) timeline.push({ at: impact.first502, event: 'First 502 measured' });
-  if (impact.last502 && impact.last502 !== impact.first502) timeline.push({ at: impact.last502, event: `Last 502 measured${resolved ? '' : ' (in the data read)'}` });
+  if (impact.first502) timeline.push({ at: impact.first502, event: 'First 502 measured', minute: true });
+  if (impact.last502 && impact.last502 !== impact.first502) timeline.push({ at: impact.last502, event: `Last 502 measured${resolved ? '' : ' (in the data read)'}`, minute: true });
   for (const e of events) {
     const t = describe(e);
     if (t) timeline.push({ at: e.at, event: fill(t) });
@@ -229,17 +235,21 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
   if (endedAt) milestones.push({ at: endedAt, event: `investigation ends (${status})` });
   milestones.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
+  // Routing nodes (branches) carry no decision of the responder's: the chart goes around them.
+  const isRouting = (id: string) => flow.nodes.find((x) => x.id === id)?.kind === 'branch';
   const pathNodes = s.path.map((id) => {
     const n = flow.nodes.find((x) => x.id === id);
     return { id, title: n?.title ?? id, phase: n?.phase ?? '' };
   });
   const edges: PathEdge[] = [];
-  for (let i = 0; i + 1 < s.path.length; i++) {
-    const from = s.path[i];
+  const shown = s.path.filter((id, i) => i === 0 || i === s.path.length - 1 || !isRouting(id));
+  for (let i = 0; i + 1 < shown.length; i++) {
+    const from = shown[i];
     const a = s.answers.find((x) => x.node === from);
     const c = s.checks.find((x) => x.node === from);
-    edges.push({ from, to: s.path[i + 1], label: a ? answerLabel(a.label) : c?.result.outcome });
+    edges.push({ from, to: shown[i + 1], label: a ? answerLabel(a.label) : c?.result.outcome });
   }
+  const chartNodes = pathNodes.filter((n) => shown.includes(n.id));
 
   return {
     title, sessionId: s.sessionId, flow: { id: flow.id, title: flow.title }, status,
@@ -252,16 +262,18 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
     fixSnippet: rootCauses.length && typeof f['backend.fix'] === 'string' ? f['backend.fix'] : undefined,
     actionItems: actionItems(follow), lessons: lessons(follow),
     checks, charts: incidentCharts(series, reportedStart),
-    path: { nodes: pathNodes, edges, mermaid: pathFlowchart(pathNodes, edges) },
+    path: { nodes: pathNodes, edges, mermaid: pathFlowchart(chartNodes, edges) },
   };
 
   function describe(e: JournalEvent): string | undefined {
     switch (e.type) {
       case 'start': return `Investigation started (${e.flowTitle}, ${e.context.mode} mode${e.context.lb ? `, load balancer ${e.context.lb}` : ''})`;
       // A question the responder skipped says nothing about the incident.
-      case 'answer': return e.label === '(skipped)' && !e.note ? undefined : `${nodeTitle(e.node)}: ${answerLabel(e.label)}${e.note ? ` — note: ${e.note}` : ''}`;
+      case 'answer': return /^\(?(skipped|done)\)?$/i.test(e.label) && !e.note ? undefined : `${nodeTitle(e.node)}: ${answerLabel(e.label)}${e.note ? ` — note: ${e.note}` : ''}`;
       case 'check': return /^skipped: /.test(e.result.summary) ? undefined : `Check ${e.check} (${nodeTitle(e.node)}): ${e.result.status.toUpperCase()} — ${brief(e.result.summary)}`;
       case 'finding': {
+        // A check's findings repeat its own row; only the confirming ones mark a moment.
+        if (e.via === 'check' && e.confidence !== 'confirmed') return undefined;
         const ev = groupEvidence(e.evidence.map((text) => ({ text, strength: 'measured', source: '', stance: 'for', at: e.at })));
         return `Finding: ${causeTitle(e.cause)} (${e.cause}) ${e.confidence}${ev.length ? ` — ${ev[0]}${ev.length > 1 ? ` (and ${ev.length - 1} more)` : ''}` : ''}`;
       }
