@@ -25,18 +25,23 @@ export function isCommand(code: string): boolean {
   return code.length >= 40 && COMMAND.test(code.trim());
 }
 
+/** A line of a config or code sample inside catalog prose: indented, or shaped like a statement. */
+const CODE_LINE = /^\s{2,}\S|;\s*(?:\/\/.*)?$|^\s*[{}]\s*$/;
+
 /**
- * Catalog prose as blocks: a paragraph per blank-line-separated part, long shell commands taken
- * out of the sentence into a fenced block after it (short ones stay inline).
+ * Catalog prose as blocks: a paragraph per blank-line-separated part, code and config lines
+ * (indented, or ending in `;`) as a code block, and long shell commands taken out of the
+ * sentence into a fenced block after it (short ones stay inline).
  */
 export function prose(value: string, lead?: string): RootContent[] {
   const out: RootContent[] = [];
-  value.trim().split(/\n\s*\n/).forEach((part, k) => {
+  let first = true;
+  const sentence = (part: string) => {
     const commands: string[] = [];
-    const pieces = part.split('`');
     const children: PhrasingContent[] = [];
-    if (lead && k === 0) children.push(strong(lead), text(' '));
-    pieces.forEach((piece, i) => {
+    if (lead && first) children.push(strong(lead), text(' '));
+    first = false;
+    part.split('`').forEach((piece, i) => {
       if (!(i % 2)) {
         if (piece) children.push(text(piece));
         return;
@@ -48,8 +53,34 @@ export function prose(value: string, lead?: string): RootContent[] {
     });
     out.push(paragraph(...children));
     if (commands.length) out.push(code('sh', commands.join('\n')));
-  });
+  };
+  for (const part of value.trim().split(/\n\s*\n/)) {
+    const lines = part.split('\n');
+    let prosePart: string[] = [];
+    let codePart: string[] = [];
+    const flush = () => {
+      if (prosePart.length) sentence(prosePart.join(' '));
+      if (codePart.length) out.push(code('', dedent(codePart)));
+      prosePart = [];
+      codePart = [];
+    };
+    for (const line of lines) {
+      const isCode = lines.length > 1 && CODE_LINE.test(line);
+      if (isCode && prosePart.length && !codePart.length) {
+        sentence(prosePart.join(' '));
+        prosePart = [];
+      }
+      if (!isCode && codePart.length) flush();
+      (isCode ? codePart : prosePart).push(line);
+    }
+    flush();
+  }
   return out;
+}
+
+function dedent(lines: string[]): string {
+  const pad = Math.min(...lines.map((l) => /^\s*/.exec(l)![0].length));
+  return lines.map((l) => l.slice(pad)).join('\n');
 }
 
 export function heading(depth: 1 | 2 | 3, value: string): Heading {
@@ -79,7 +110,7 @@ export function table(header: string[], rows: (string | PhrasingContent[])[][]):
 }
 
 export function code(lang: string, value: string): Code {
-  return { type: 'code', lang, value };
+  return { type: 'code', lang: lang || null, value };
 }
 
 /** Markdown text; table columns are padded by display width, so Japanese text aligns too. */
