@@ -321,7 +321,10 @@ export function redactPostmortem(p: Postmortem, extraNames: { kind: string; valu
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
     return v;
   };
-  return walk(p) as Postmortem;
+  const out = walk(p) as Postmortem;
+  // Cause titles are the catalog's; a resource named like a word in one must not change it.
+  const keepTitles = (red: ReportCause[], orig: ReportCause[]) => red.map((c, i) => ({ ...c, title: orig[i].title }));
+  return { ...out, rootCauses: keepTitles(out.rootCauses, p.rootCauses), contributingFactors: keepTitles(out.contributingFactors, p.contributingFactors), ruledOut: keepTitles(out.ruledOut, p.ruledOut) };
 }
 
 export { renderPostmortem, postmortemJson, POSTMORTEM_FORMATS, type PostmortemFormat } from './layouts.js';
