@@ -94,7 +94,7 @@ export function lessons(i: FollowUpInput): Lessons {
   const measured = i.checks.filter((x) => x.status === 'fail' && x.outcome !== 'unknown');
   if (i.confirmed && i.cause) wentWell.push(`The cause (${i.cause.title}) was confirmed${i.confirmMinutes !== undefined ? ` ${i.confirmMinutes} min into the investigation` : ''}.`);
   if (measured.length) wentWell.push(`Measured evidence pointed the way: ${measured.slice(0, 3).map((x) => x.check).join(', ')}.`);
-  if (i.ruledOut.length) wentWell.push(`${i.ruledOut.length} other cause${i.ruledOut.length === 1 ? ' was' : 's were'} ruled out with evidence, so the fix went to the right place.`);
+  if (i.ruledOut.length) wentWell.push(`${i.ruledOut.length} other cause${i.ruledOut.length === 1 ? ' was' : 's were'} ruled out with evidence${i.confirmed ? ', so the fix went to the right place' : ', which narrows what is left to check'}.`);
   if (i.resolved) wentWell.push('The 502s stopped after the mitigation.');
 
   if (!i.cause) wentWrong.push('No cause was confirmed or judged likely.');

@@ -142,7 +142,12 @@ export function measureImpact(events: readonly JournalEvent[], facts: Facts, ser
   if (pattern === 'all' && measuredShare !== undefined && measuredShare < 0.99) {
     notes.push(`The responder reported that every request fails; the measurements show ${(measuredShare * 100).toFixed(measuredShare < 0.001 ? 3 : measuredShare < 0.1 ? 2 : 1)}% of requests got a 502. The measured figure is the impact.`);
   }
-  if (facts['incident.startedAt']) figures.push({ label: 'Start reported', value: minuteUtc(String(facts['incident.startedAt'])), source: "responder's answer" });
+  if (facts['incident.startedAt']) {
+    const reported = String(facts['incident.startedAt']);
+    figures.push({ label: 'Start reported', value: minuteUtc(reported), source: "responder's answer" });
+    const gap = first502 ? (Date.parse(first502) - Date.parse(reported)) / 60_000 : 0;
+    if (Math.abs(gap) >= 15) notes.push(`The responder put the start at ${minuteUtc(reported)}; the first 502 in the data read is at ${minuteUtc(first502!)} (${Math.round(Math.abs(gap))} min ${gap > 0 ? 'later' : 'earlier'}). The timeline uses both.`);
+  }
 
   let endedAt: string | undefined;
   let endedHow: string | undefined;
