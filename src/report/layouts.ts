@@ -28,7 +28,7 @@ function causeBlock(c: ReportCause, depth: 3 = 3): RootContent[] {
   return [
     heading(depth, `${c.title} (${c.id}): ${c.confidence}`),
     ...(c.why ? prose(c.why) : []),
-    paragraph(strong(c.confidence === 'ruled-out' ? 'Evidence against:' : 'Evidence, strongest first:')),
+    paragraph(strong(c.confidence === 'ruled-out' ? 'Evidence against:' : 'Evidence, the deciding findings first:')),
     evidenceList(c),
     ...(c.explains?.length ? [paragraph(strong('It explains:'), text(` ${c.explains.join('; ')}.`))] : []),
   ];
@@ -68,6 +68,7 @@ function sections(p: Postmortem, format: PostmortemFormat): Section[] {
   const resolution = s('resolution', 'Resolution', { resolution: p.resolution, fix: lead?.fix, fixSnippet: p.fixSnippet }, [
     list(p.resolution),
     ...(lead?.fix ? prose(lead.fix, `Fix for ${lead.title}:`) : []),
+    ...(p.fixCommands.length ? [paragraph('The commands the evidence gave, with this incident\'s ids (badgate changes nothing; review before running):'), code('sh', p.fixCommands.join('\n'))] : []),
     ...(p.fixSnippet ? [paragraph('The settings the checks computed for this backend:'), code('js', p.fixSnippet)] : []),
   ]);
   const detection = s('detection', 'Detection', p.detection, [list(p.detection)]);
@@ -81,7 +82,7 @@ function sections(p: Postmortem, format: PostmortemFormat): Section[] {
   ]);
   const timeline = s('timeline', 'Timeline (UTC)', p.timeline, [
     code('mermaid', timelineChart('Incident timeline (UTC)', p.milestones)),
-    table(['Time (UTC)', 'Event'], p.timeline.map((t) => [time(t.at, t), t.event])),
+    table(['Time (UTC)', 'Event'], p.timeline.map((t) => [time(t.at, t), rich(t.event)])),
   ]);
   const supporting = s('supporting-information', format === 'markdown' ? 'Evidence and checks' : 'Supporting information', { charts: p.charts, checks: p.checks, ruledOut: p.ruledOut, conflicts: p.conflicts, path: p.path }, [
     ...p.charts.flatMap((c) => [

@@ -6,6 +6,7 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { createMasker, redactIdentifiers } from '../engine/scrub.js';
 import { pathFlowchart, type PathEdge } from './mermaid.js';
+import { isCommand } from './md.js';
 import { incidentCharts, type Chart } from './charts.js';
 import { actionItems, lessons, type ActionItem, type Lessons } from './follow-up.js';
 import { measureImpact, minuteUtc, type Impact } from './impact.js';
@@ -61,6 +62,8 @@ export interface Postmortem {
   resolution: string[];
   /** Code the checks produced for the fix (e.g. the backend's keep-alive settings). */
   fixSnippet?: string;
+  /** Commands the confirming evidence spelled out with this incident's ids, for the fix. */
+  fixCommands: string[];
   actionItems: ActionItem[];
   lessons: Lessons;
   checks: { node: string; check: string; status: string; outcome: string; summary: string; sources: Source[] }[];
@@ -104,6 +107,15 @@ function groupEvidence(items: readonly EvidenceItem[]): string[] {
   });
 }
 
+/** Long `commands` in a line of evidence: taken out (to a code block), the line points to them. */
+function takeCommands(text: string, into: string[] | undefined, known: readonly string[]): string {
+  return text.replace(/:?\s*`([^`]+)`/g, (all, cmd: string) => {
+    if (!isCommand(cmd)) return all;
+    if (into && !into.includes(cmd)) into.push(cmd);
+    return into || known.includes(cmd) ? ' (command under Resolution)' : all;
+  });
+}
+
 function fixFor(cause: Cause | undefined, server: string | undefined): string | undefined {
   if (!cause) return undefined;
   const key = server === 'tomcat-stock' ? 'tomcat' : server;
@@ -138,7 +150,11 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
   const conflicts: string[] = [];
   const toCause = (b: BoardEntry): ReportCause => {
     const stance = b.confidence === 'ruled-out' ? 'against' : 'for';
-    const grouped = groupEvidence(b.items.filter((i) => i.stance === stance).map((i) => ({ ...i, text: fill(i.text) })));
+    // The findings that decided the confidence (the confirming ones for a confirmed cause) lead.
+    const deciding = new Set(b.findings.filter((x) => x.confidence === b.confidence).flatMap((x) => x.evidence));
+    const mine = b.items.filter((i) => i.stance === stance);
+    const ordered = [...mine.filter((i) => deciding.has(i.text)), ...mine.filter((i) => !deciding.has(i.text))];
+    const grouped = groupEvidence(ordered.map((i) => ({ ...i, text: fill(i.text) })));
     for (const i of b.items.filter((x) => x.stance !== stance)) conflicts.push(`${causeTitle(b.cause)}: "${fill(i.text)}" (${i.strength}, ${i.source}) was outweighed by stronger evidence ${stance === 'for' ? 'for' : 'against'} it.`);
     return {
       id: b.cause, title: causeTitle(b.cause), confidence: b.confidence, why: causes.get(b.cause)?.why.trim(),
@@ -153,6 +169,8 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
     ...toCause(b),
     explains: confirmed.filter((x) => explained(x) && x.explainedBy.includes(b.cause)).map((x) => `${causeTitle(x.cause)} (${x.cause})`),
   }));
+  const fixCommands: string[] = [];
+  for (const c of rootCauses) c.evidence = c.evidence.map((e) => takeCommands(e, fixCommands, []));
   const contributing = entries.filter((b) => b.confidence === 'likely' || b.confidence === 'suspected').map(toCause);
   const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map(toCause);
   const title = String(f['incident.title'] ?? 'Untitled 502 incident');
@@ -220,7 +238,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
   if (impact.last502 && impact.last502 !== impact.first502) timeline.push({ at: impact.last502, event: `Last 502 measured${resolved ? '' : ' (in the data read)'}`, minute: true });
   for (const e of events) {
     const t = describe(e);
-    if (t) timeline.push({ at: e.at, event: fill(t) });
+    if (t) timeline.push({ at: e.at, event: takeCommands(fill(t), undefined, fixCommands) });
   }
   timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
@@ -260,7 +278,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
     summary, impact, trigger, detection, timeline, milestones,
     rootCauses, contributingFactors: contributing, ruledOut, conflicts, resolution,
     fixSnippet: rootCauses.length && typeof f['backend.fix'] === 'string' ? f['backend.fix'] : undefined,
-    actionItems: actionItems(follow), lessons: lessons(follow),
+    fixCommands, actionItems: actionItems(follow), lessons: lessons(follow),
     checks, charts: incidentCharts(series, reportedStart),
     path: { nodes: pathNodes, edges, mermaid: pathFlowchart(chartNodes, edges) },
   };
