@@ -15,6 +15,7 @@ import type { JournalEvent } from '../../src/engine/events.js';
 import { loadCatalog, loadFlow } from '../../src/flow-files.js';
 import { httpProbeCheck } from '../../src/checks/net-http-probe.js';
 import { measureImpact } from '../../src/report/impact.js';
+import { interpolate } from '../../src/engine/template.js';
 import { buildPostmortem, POSTMORTEM_FORMATS, postmortemJson, redactPostmortem, renderPostmortem, type Postmortem } from '../../src/report/postmortem.js';
 import { runCheckResult, testContext } from '../helpers/check-context.js';
 import { fixture } from '../helpers/flows.js';
@@ -149,6 +150,21 @@ describe('postmortem raw markdown', () => {
         expect(raw, `${name} ${format}`).not.toMatch(/\\?<[a-z][\w-]*\.[\w.-]+>/);
       }
     }
+  });
+
+  it('fills a placeholder the flow left when the fact was unknown then, or says "(unknown)"', () => {
+    // The flow's own finding text at all-port, interpolated before the port was known (as the engine does).
+    const node = flow.nodes.find((n) => n.id === 'all-port')!;
+    const text = JSON.stringify(node).match(/The app listens on \{\{tg\.port\}\}[^"]*/)![0];
+    const early = interpolate(text, {});
+    expect(early).toContain('<tg.port>');
+    const events = journal('target-generated');
+    const finding = { seq: 998, at: events.at(-1)!.at, type: 'finding', node: 'all-port', cause: 'target-not-listening', confidence: 'ruled-out', evidence: [early, interpolate('Health check on {{tg.healthCheckPath}}', {})], via: 'answer' } as JournalEvent;
+    const withPort = buildPostmortem([...events.slice(0, -1), finding, events.at(-1)!], flow, catalog);
+    const md = renderPostmortem(withPort);
+    expect(outsideCode(md)).not.toMatch(/<tg\.|\\<tg\./);
+    expect(md).toContain('Health check on (unknown)');
+    expect(md).toContain('The app listens on (unknown)');
   });
 
   it('escapes whatever the responder typed: parsing the markdown back gives the same text', () => {
