@@ -137,6 +137,7 @@ export function measureImpact(events: readonly JournalEvent[], facts: Facts, ser
     if (end) figures.push({ label: 'Duration', value: `${Math.max(1, Math.round((Date.parse(end) - Date.parse(first502)) / 60_000) + (opts.resolved ? 1 : 0))} min${opts.resolved ? '' : ' so far'}`, source: opts.resolved ? 'first to last measured 502' : 'first measured 502 to the end of the investigation' });
   }
 
+  const measuredCount = figures.length;
   const pattern = facts['scope.pattern'] !== undefined ? String(facts['scope.pattern']) : undefined;
   if (pattern) figures.push({ label: 'Pattern reported', value: PATTERN[pattern] ?? pattern, source: "responder's answer" });
   if (pattern === 'all' && measuredShare !== undefined && measuredShare < 0.99) {
@@ -155,7 +156,11 @@ export function measureImpact(events: readonly JournalEvent[], facts: Facts, ser
     endedAt = last502 ?? opts.verifiedAt;
     endedHow = last502 ? 'last measured 502' : "the responder's verification that the 502s stopped";
   }
-  figures.push({ label: 'Impact ended', value: endedAt ? minuteUtc(endedAt) : 'not ended when the investigation stopped', source: endedHow ?? (opts.resolved ? "responder's answer" : "responder's verification (still failing)") });
-  if (!figures.some((f) => f.source !== "responder's answer")) notes.push('Nothing was measured: no access logs or metrics were read, so the impact rests on what was reported.');
+  const measured = measuredCount > 0;
+  figures.push({
+    label: 'Impact ended', value: endedAt ? minuteUtc(endedAt) : 'not ended when the investigation stopped',
+    source: endedHow ?? (opts.resolved ? "responder's answer" : opts.verifiedAt ? "responder's verification (still failing)" : 'no verification recorded'),
+  });
+  if (!measured) notes.push('Nothing was measured: no access logs or metrics were read, so the impact rests on what was reported.');
   return { figures, notes, first502, last502, endedAt, endedHow, share: measuredShare };
 }

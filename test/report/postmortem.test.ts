@@ -141,6 +141,15 @@ describe('postmortem sections', () => {
   });
 });
 
+describe('postmortem of a session just started', () => {
+  it('renders every layout, says nothing was measured, and invents no impact', () => {
+    const pm = buildPostmortem(journal('sg-blocked').slice(0, 1), flow, catalog);
+    expect(pm.impact.notes.join(' ')).toMatch(/Nothing was measured/);
+    expect(pm.summary).toMatch(/as reported; nothing was measured/);
+    for (const format of POSTMORTEM_FORMATS) expect(renderPostmortem(pm, { format })).toMatch(/^# Postmortem: Untitled 502 incident/);
+  });
+});
+
 describe('postmortem raw markdown', () => {
   it('has no HTML entities and no unfilled placeholders outside code, in any layout', () => {
     for (const name of FIXTURES) {
