@@ -79,7 +79,7 @@ for (let i = 0; i < 1000; i++) {
 const logFile = join(state, 'alb-target-502.log');
 writeFileSync(logFile, `${lines.join('\n')}\n`);
 await check('target-generated', ['--url', url, ...answers({
-  'intake-title': 'Orders: some 502s since the 10:00 release', 'intake-started': '40m ago', 'intake-pattern': 'some-paths',
+  'intake-title': "Orders: some 502s since this morning's release", 'intake-started': '40m ago', 'intake-pattern': 'some-paths', 'intake-change': 'deploy',
   'logs-source': logFile, 'wrap-emergency': 'rolled-back', 'wrap-verify': 'resolved',
 })]);
 server.close();
