@@ -58,7 +58,8 @@ const HELP = `
                           (credentials never stored); --replay FILE plays it back offline
 
   check:   --answer id=value (repeatable)  --json  --report FILE
-  report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
+  report:  --format google|pagerduty|markdown (layout; default google)  --json  --out FILE
+           --redact (mask account ids, IPs, ARNs, resource ids, LB and target group names)
            --reevaluate (re-run every check's evaluate on the evidence the session kept)
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --jobs N  --athena  --json
            --no-limit (read gzip files that expand more than 200x, which logs never do)
@@ -118,7 +119,7 @@ async function dispatch(): Promise<number> {
     case 'sessions':
       return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':
-      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate }, io);
+      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate, format: f.format }, io);
     case 'drill': {
       if (!args.length && !f.facilitator) return (await import('./commands/quick.js')).drillListCached(Boolean(f.json), io);
       liveScreen();

@@ -8,7 +8,7 @@ import { scoreDrill } from '../engine/drill-score.js';
 import { nodeById } from '../engine/session.js';
 import type { ShortestPath } from '../engine/shortest-path.js';
 import { loadCatalog } from '../flow-files.js';
-import { renderDebrief, scoreLines, sideBySide } from '../report/debrief.js';
+import { renderDebrief, scoreLines, sideBySide, traineeClockNotes } from '../report/debrief.js';
 import { Journal, newSessionId, sessionsDir, stateDir } from '../sessions/journal.js';
 import { DrillApp, type DebriefView } from '../ui/drill-app.js';
 import { selfCommand, type Io } from './io.js';
@@ -147,11 +147,12 @@ export async function runDrill(id: string, flags: DrillFlags, io: Io, resume?: J
   const finish = async (cause: string): Promise<DebriefView> => {
     if (!journal) throw new Error('the drill has not started');
     journal.append({ type: 'verdict', cause });
-    const score = scoreDrill({ flow, events: journal.events, shortest: await shortest, pinned: pinnedAnswers(scenario, env), causes: scenario.causes, named: cause, endedAt: new Date() });
-    const md = renderDebrief({ scenario, score, catalog, sessionId, at: new Date() });
+    const score = scoreDrill({ flow, events: journal.events, shortest: await shortest, pinned: pinnedAnswers(scenario, env), causes: scenario.causes, named: cause, endedAt: new Date(), facilitator: scenario.facilitator });
+    const startedAt = new Date(journal.events[0].at);
+    const md = renderDebrief({ scenario, score, catalog, sessionId, at: new Date(), startedAt });
     const w = writeReportFile(debriefPath(flags, sessionId), md, { keep: true });
     journal.append({ type: 'report', path: w.path });
-    return { correct: score.correct, lines: scoreLines(score, catalog), rows: sideBySide(score), notes: scenario.facilitator, path: w.path, error: w.fallback };
+    return { correct: score.correct, lines: scoreLines(score, catalog), rows: sideBySide(score), notes: traineeClockNotes(scenario.facilitator, scenario.clock, startedAt), path: w.path, error: w.fallback };
   };
   const run = memoRunner(env.runCheck);
   const app = render(

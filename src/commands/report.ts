@@ -3,14 +3,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
-import { buildPostmortem, postmortemJson, renderPostmortem } from '../report/postmortem.js';
+import { buildPostmortem, postmortemJson, POSTMORTEM_FORMATS, renderPostmortem, type PostmortemFormat } from '../report/postmortem.js';
 import { findSession, JournalError, readJournal, sessionsDir, stateDir, type SkippedLine } from '../sessions/journal.js';
 import type { Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { reevaluateJournal } from '../engine/reevaluate.js';
 import { evaluateStored } from '../checks/runner.js';
 
-export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: { json?: boolean; redact?: boolean }): string {
+export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: { json?: boolean; redact?: boolean; format?: PostmortemFormat }): string {
   const p = buildPostmortem(events, flow, loadCatalog());
   return opts.json ? `${postmortemJson(p, opts)}\n` : renderPostmortem(p, opts);
 }
@@ -46,7 +46,16 @@ export function writeReportFile(wanted: string, content: string, opts: { keep?: 
   }
 }
 
-export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean }, io: Io): number {
+/** The layout named by --format, or a clear error naming the ones there are. */
+export function postmortemFormat(given: string | undefined): PostmortemFormat {
+  if (given === undefined) return 'google';
+  const f = given.toLowerCase() as PostmortemFormat;
+  if (POSTMORTEM_FORMATS.includes(f)) return f;
+  throw new BadgateError(`unknown --format "${given}"`, `use one of: ${POSTMORTEM_FORMATS.join(', ')} (google is the Google SRE layout, the default)`);
+}
+
+export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean; format?: string }, io: Io): number {
+  const format = postmortemFormat(flags.format);
   if (!query) throw new BadgateError('which session?', '`badgate sessions` lists them; then `badgate report <id>`');
   let events: JournalEvent[];
   let skipped: SkippedLine[];
@@ -76,7 +85,7 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
     io.err(`Re-evaluated ${r.reevaluated} check(s) from their stored evidence${r.changed.length ? `; ${r.changed.length} changed outcome: ${r.changed.map((c) => `${c.check} at ${c.node} ${c.was} → ${c.now}`).join(', ')}` : '; no outcome changed'}.`);
     for (const k of r.skipped) io.err(`  not re-evaluated: ${k.check} at ${k.node}: ${k.why}`);
   }
-  const content = renderReport(events, flow, flags);
+  const content = renderReport(events, flow, { json: flags.json, redact: flags.redact, format });
   if (!flags.out) {
     io.out(content);
     return 0;

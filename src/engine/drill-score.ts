@@ -46,6 +46,26 @@ export interface ScoreInput {
   causes: readonly string[];
   named: string;
   endedAt: Date;
+  /** The facilitator's sheet: a check it points the trainee to is good practice, never "not needed". */
+  facilitator?: string;
+}
+
+/** What a node's title names once the verb is gone: "Analyse the nginx error log" → "nginx error log". */
+function subject(title: string): string {
+  return title.toLowerCase().replace(/^(?:analy[sz]e|check|read|probe|find|measure|look at|request)\s+(?:the\s+)?/, '').replace(/\s*\(.*\)$/, '').trim();
+}
+
+/** Nodes whose subject the facilitator's sheet names (its hints, its evidence list). */
+export function hintedNodes(flow: Flow, facilitator: string | undefined): Set<string> {
+  const sheet = (facilitator ?? '').toLowerCase().replace(/\s+/g, ' ');
+  const out = new Set<string>();
+  if (!sheet) return out;
+  for (const n of flow.nodes) {
+    const what = subject(n.title);
+    // Short subjects ("dns", "verify") would match anywhere; three words or a long phrase say something.
+    if ((what.split(' ').length >= 3 || what.length >= 14) && sheet.includes(what)) out.add(n.id);
+  }
+  return out;
 }
 
 /**
@@ -58,6 +78,7 @@ export function scoreDrill(i: ScoreInput): DrillScore {
   const since = (at: string) => Math.max(0, Date.parse(at) - t0);
   const shortestNodes = new Map((i.shortest?.moves ?? []).map((m) => [m.node, m]));
   const phaseOf = (id: string) => nodeById(i.flow, id).phase;
+  const hinted = hintedNodes(i.flow, i.facilitator);
 
   const wrongTurns: WrongTurn[] = [];
   const unneededChecks: DrillScore['unneededChecks'] = [];
@@ -79,12 +100,17 @@ export function scoreDrill(i: ScoreInput): DrillScore {
       const pinned = 'choices' in node && node.choices ? i.pinned[e.node] : undefined;
       const onPath = shortestNodes.get(e.node);
       if (pinned !== undefined && pinned !== e.value) wrongTurns.push({ node: e.node, title, chose: e.label, expected: labelOf(i.flow, e.node, pinned) });
-      else if (pinned === undefined && !(e.node in i.pinned) && onPath && onPath.next !== e.next) wrongTurns.push({ node: e.node, title, chose: e.label, expected: onPath.label });
+      // A manual step (top, free, ss on a target) the drill does not simulate has no output to
+      // misread: what the trainee records there is their call, not a wrong turn.
+      else if (pinned === undefined && node.kind !== 'step' && !(e.node in i.pinned) && onPath && onPath.next !== e.next) wrongTurns.push({ node: e.node, title, chose: e.label, expected: onPath.label });
       enter(e.next, e.at);
     } else if (e.type === 'check') {
       const title = nodeById(i.flow, e.node).title;
       trainee.push({ node: e.node, title, phase: phaseOf(e.node), did: `${e.result.outcome}: ${e.result.summary}` });
-      if (i.shortest && !shortestNodes.has(e.node)) unneededChecks.push({ node: e.node, title });
+      // Off the shortest path is not the same as not needed: a check the facilitator's sheet points
+      // to, or one whose findings spoke for the answer, is good practice.
+      const towardAnswer = (e.result.findings ?? []).some((x) => i.causes.includes(x.cause) && x.confidence !== 'ruled-out');
+      if (i.shortest && !shortestNodes.has(e.node) && !hinted.has(e.node) && !towardAnswer) unneededChecks.push({ node: e.node, title });
       enter(e.next, e.at);
     } else if (e.type === 'branch') {
       enter(e.next, e.at);

@@ -45,7 +45,7 @@ export function scrubValue<T>(value: T): T {
  * same value always the same mask (`<ip-1>`, `<sg-2>`), so the document still reads.
  */
 const IDENTIFIERS: { kind: string; re: RegExp }[] = [
-  { kind: 'arn', re: /\barn(?::|%3A)aws[\w-]*(?::|%3A)[\w-]+(?::|%3A)[\w-]*(?::|%3A)(?:\d{12})?(?::|%3A)[^\s"'`,)\]<>|]+/gi },
+  { kind: 'arn', re: /\barn(?::|%3A)aws[\w-]*(?::|%3A)[\w-]+(?::|%3A)[\w-]*(?::|%3A)(?:\d{12})?(?::|%3A)[^\s"'`,;)\]<>|]*[^\s"'`,;)\]<>|.]/gi },
   { kind: 'email', re: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g },
   { kind: 'lb-dns', re: /\b[a-z0-9-]+\.(?:[a-z]{2}(?:-gov)?-[a-z]+-\d\.)?elb\.amazonaws\.com(?:\.cn)?\b/gi },
   { kind: 'host', re: /\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}(?:\.[a-z0-9-]+)*\.(?:compute\.)?internal\b/gi },

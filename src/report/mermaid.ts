@@ -9,17 +9,27 @@ export interface PathEdge {
   label?: string;
 }
 
-/** The path taken through the flow, as a top-down flowchart. */
+/**
+ * The path taken through the flow, as a top-down flowchart: one line per step, each node
+ * declared where it first appears, so a long walk stays short in the raw text.
+ */
 export function pathFlowchart(nodes: { id: string; title: string }[], edges: PathEdge[]): string {
   const ids = new Map(nodes.map((n, i) => [n.id, `n${i}`]));
+  const titles = new Map(nodes.map((n) => [n.id, n.title]));
+  const declared = new Set<string>();
+  const ref = (id: string) => {
+    const short = ids.get(id)!;
+    if (declared.has(id)) return short;
+    declared.add(id);
+    return `${short}[${mermaidLabel(titles.get(id) ?? id)}]`;
+  };
   const lines = ['flowchart TD'];
-  for (const n of nodes) lines.push(`  ${ids.get(n.id)}[${mermaidLabel(n.title)}]`);
   for (const e of edges) {
-    const a = ids.get(e.from);
-    const b = ids.get(e.to);
-    if (!a || !b) continue;
-    lines.push(e.label ? `  ${a} -->|${mermaidLabel(e.label)}| ${b}` : `  ${a} --> ${b}`);
+    if (!ids.has(e.from) || !ids.has(e.to)) continue;
+    const a = ref(e.from);
+    lines.push(e.label ? `  ${a} -->|${mermaidLabel(e.label)}| ${ref(e.to)}` : `  ${a} --> ${ref(e.to)}`);
   }
+  for (const n of nodes) if (!declared.has(n.id)) lines.push(`  ${ref(n.id)}`);
   return lines.join('\n');
 }
 
@@ -33,4 +43,27 @@ export function xychart(title: string, labels: string[], values: number[]): stri
     `  y-axis "count" 0 --> ${max}`,
     `  bar [${values.join(', ')}]`,
   ].join('\n');
+}
+
+/**
+ * Key moments as a mermaid timeline, one section per day. Times are written `11.40` and colons
+ * in the text become dashes: mermaid reads `:` as the separator between a period and its events.
+ */
+export function timelineChart(title: string, moments: { at: string; event: string }[]): string {
+  const clean = (s: string) => s.replace(/[:;#\n]/g, ' - ').replace(/\s+/g, ' ').trim();
+  const lines = ['timeline', `  title ${clean(title)}`];
+  let day = '';
+  let period = '';
+  for (const m of moments) {
+    if (m.at.slice(0, 10) !== day) {
+      day = m.at.slice(0, 10);
+      lines.push(`  section ${day}`);
+      period = '';
+    }
+    const p = m.at.slice(11, 16).replace(':', '.');
+    if (p === period) lines[lines.length - 1] += ` : ${clean(m.event)}`;
+    else lines.push(`    ${p} : ${clean(m.event)}`);
+    period = p;
+  }
+  return lines.join('\n');
 }

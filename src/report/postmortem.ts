@@ -1,71 +1,118 @@
-import type { RootContent } from 'mdast';
-import type { CheckResult, Confidence, Series, Source } from '../engine/vocabulary.js';
-import { board, type BoardEntry } from '../engine/board.js';
+import type { CheckResult, Confidence, Source } from '../engine/vocabulary.js';
+import { board, type BoardEntry, type EvidenceItem } from '../engine/board.js';
 import { causeRelations, type Catalog, type Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
-import { code, heading, inlineCode, link, list, paragraph, render, rich, strong, table, text } from './md.js';
-import { pathFlowchart, xychart, type PathEdge } from './mermaid.js';
-import { createMasker, redactIdentifiers } from '../engine/scrub.js';
+import { pathFlowchart, type PathEdge } from './mermaid.js';
+import { isCommand } from './md.js';
+import { incidentCharts, type Chart } from './charts.js';
+import { actionItems, lessons, type ActionItem, type Lessons } from './follow-up.js';
+import { measureImpact, minuteUtc, type Impact } from './impact.js';
+
+export type { ActionItem, Lessons } from './follow-up.js';
+export type { Figure, Impact } from './impact.js';
 
 export interface ReportCause {
   id: string;
   title: string;
   confidence: Confidence;
   why?: string;
+  /** The strongest evidence for it (or, when ruled out, against it), at most three lines. */
   evidence: string[];
+  /** How many more pieces of evidence the journal holds. */
+  moreEvidence: number;
   fix?: string;
+  /** Confirmed symptoms this cause accounts for. */
+  explains?: string[];
 }
 
-export interface ActionItem {
-  action: string;
-  cause: string;
-  owner: string;
-  priority: 'P1' | 'P2';
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  /** A time the responder gave (typed or relative): shown to the minute, never to the millisecond. */
+  reported?: boolean;
+  /** A time known to the minute only (a per-minute count). */
+  minute?: boolean;
 }
 
 export interface Postmortem {
   title: string;
   sessionId: string;
   flow: { id: string; title: string };
+  /** The incident's state at the end of the investigation (resolved, mitigated, ongoing…). */
   status: string;
+  document: { status: 'Draft'; authors: string; owners: string; date: string };
   incident: { startedAt?: string; url?: string; pattern?: string; recentChange?: string };
   investigation: { startedAt: string; endedAt?: string; durationMinutes: number };
   target: { lb?: string; region?: string; account?: string; mode: string };
   summary: string;
-  impact: string[];
+  impact: Impact;
+  trigger: string[];
   detection: string[];
-  timeline: { at: string; event: string }[];
+  timeline: TimelineEntry[];
+  /** Moments for the mermaid timeline: the incident's own, not every step of the investigation. */
+  milestones: TimelineEntry[];
   rootCauses: ReportCause[];
   contributingFactors: ReportCause[];
   ruledOut: ReportCause[];
+  /** Weaker evidence the board outweighed, kept out of the cause blocks. */
+  conflicts: string[];
   resolution: string[];
+  /** Code the checks produced for the fix (e.g. the backend's keep-alive settings). */
+  fixSnippet?: string;
+  /** Commands the confirming evidence spelled out with this incident's ids, for the fix. */
+  fixCommands: string[];
   actionItems: ActionItem[];
+  lessons: Lessons;
   checks: { node: string; check: string; status: string; outcome: string; summary: string; sources: Source[] }[];
-  series: Series[];
+  charts: Chart[];
   path: { nodes: { id: string; title: string; phase: string }[]; edges: PathEdge[]; mermaid: string };
 }
 
-const pct = (n: number) => Math.round(n);
+const MAX_EVIDENCE = 3;
 
 function minutesBetween(a: string, b: string): number {
   return Math.max(0, (new Date(b).getTime() - new Date(a).getTime()) / 60_000);
 }
 
-function describe(e: JournalEvent, title: (id: string) => string): string {
-  switch (e.type) {
-    case 'start': return `Investigation started (${e.flowTitle}, ${e.context.mode} mode${e.context.lb ? `, load balancer ${e.context.lb}` : ''})`;
-    case 'answer': return `${title(e.node)}: ${e.label}${e.note ? ` — note: ${e.note}` : ''}`;
-    case 'check': return `Check ${e.check} (${title(e.node)}): ${e.result.status.toUpperCase()} — ${e.result.summary}`;
-    case 'finding': return `Finding: ${e.cause} ${e.confidence} — ${e.evidence.join('; ')}`;
-    case 'branch': return `→ ${title(e.next)}`;
-    case 'note': return `Note: ${e.text}`;
-    case 'back': return `Went back from "${title(e.from)}" to "${title(e.to)}"`;
-    case 'end': return `Investigation ended${e.outcome ? `: ${e.outcome}` : ''}`;
-    case 'report': return `Postmortem written to ${e.path}`;
-    case 'verdict': return `Root cause named: ${e.cause}`;
+/** `<tg.port>` left by a template whose fact was unknown then: the fact's value now, or "(unknown)". */
+export function fillPlaceholders(text: string, facts: Readonly<Record<string, unknown>>): string {
+  return text.replace(/<([a-z][\w-]*(?:\.[\w-]+)+)>/g, (_m, name: string) => {
+    const v = facts[name];
+    return v === undefined || v === '' ? '(unknown)' : String(v);
+  });
+}
+
+/** Log line references (`/logs/alb.log:34`) become one line per file instead of a bullet each. */
+function groupEvidence(items: readonly EvidenceItem[]): string[] {
+  const out: string[] = [];
+  const refs = new Map<string, string[]>();
+  for (const it of items) {
+    const m = /^(?:.*[/\\])?([^/\\\s]+):(\d+)$/.exec(it.text);
+    if (m) {
+      if (!refs.has(m[1])) {
+        refs.set(m[1], []);
+        out.push(`\0${m[1]}`);
+      }
+      refs.get(m[1])!.push(m[2]);
+    } else out.push(it.text);
   }
+  return out.map((t) => {
+    if (!t.startsWith('\0')) return t;
+    const file = t.slice(1);
+    const lines = refs.get(file)!;
+    return `Log lines in ${file}: ${lines.slice(0, 3).join(', ')}${lines.length > 3 ? ` and ${lines.length - 3} more` : ''}`;
+  });
+}
+
+/** Long `commands` in a line of evidence: taken out (to a code block), the line points to them. */
+function takeCommands(text: string, into: string[] | undefined, known: readonly string[]): string {
+  return text.replace(/:?\s*`([^`]+)`/g, (all, cmd: string) => {
+    if (!isCommand(cmd)) return all;
+    if (into && !into.includes(cmd)) into.push(cmd);
+    return into || known.includes(cmd) ? ' (command under Resolution)' : all;
+  });
 }
 
 function fixFor(cause: Cause | undefined, server: string | undefined): string | undefined {
@@ -75,175 +122,187 @@ function fixFor(cause: Cause | undefined, server: string | undefined): string | 
   return specific ? `${cause.fix.general.trim()}\n\nFor ${server}: ${specific.trim()}` : cause.fix.general.trim();
 }
 
+/** A typed time (often "45m ago", resolved to the millisecond) is only as precise as the minute. */
+function answerLabel(label: string): string {
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(label) ? minuteUtc(label) : label;
+}
+
+/** Long check summaries (a replay's missing call with its parameters) cut for the tables. */
+function brief(s: string, max = 200): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+const CHANGE: Record<string, string> = {
+  deploy: 'a deploy', config: 'a configuration change', scale: 'a scaling event', none: '', unknown: '',
+};
+
 /** Builds the postmortem content from a journal; pure, so it is snapshot-tested per fixture. */
 export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, catalog: Catalog): Postmortem {
   const s = replay(events);
   const f = s.facts;
+  const fill = (t: string) => fillPlaceholders(t, f);
   const causes = new Map(catalog.causes.map((c) => [c.id, c]));
+  const causeTitle = (id: string) => causes.get(id)?.title ?? id;
   const nodeTitle = (id: string) => flow.nodes.find((n) => n.id === id)?.title ?? id;
   const server = typeof f['backend.server'] === 'string' ? f['backend.server'] : undefined;
-  const toCause = (b: BoardEntry): ReportCause => ({
-    id: b.cause, title: causes.get(b.cause)?.title ?? b.cause, confidence: b.confidence,
-    why: causes.get(b.cause)?.why.trim(), evidence: b.evidence, fix: fixFor(causes.get(b.cause), server),
-  });
   const entries = board(s, causeRelations(catalog));
-  const rootCauses = entries.filter((b) => b.confidence === 'confirmed').map(toCause);
+  const conflicts: string[] = [];
+  const toCause = (b: BoardEntry): ReportCause => {
+    const stance = b.confidence === 'ruled-out' ? 'against' : 'for';
+    // The findings that decided the confidence (the confirming ones for a confirmed cause) lead.
+    const deciding = new Set(b.findings.filter((x) => x.confidence === b.confidence).flatMap((x) => x.evidence));
+    const mine = b.items.filter((i) => i.stance === stance);
+    const ordered = [...mine.filter((i) => deciding.has(i.text)), ...mine.filter((i) => !deciding.has(i.text))];
+    const grouped = groupEvidence(ordered.map((i) => ({ ...i, text: fill(i.text) })));
+    for (const i of b.items.filter((x) => x.stance !== stance)) conflicts.push(`${causeTitle(b.cause)}: "${fill(i.text)}" (${i.strength}, ${i.source}) was outweighed by stronger evidence ${stance === 'for' ? 'for' : 'against'} it.`);
+    return {
+      id: b.cause, title: causeTitle(b.cause), confidence: b.confidence, why: causes.get(b.cause)?.why.trim(),
+      evidence: grouped.slice(0, MAX_EVIDENCE), moreEvidence: Math.max(0, grouped.length - MAX_EVIDENCE), fix: fixFor(causes.get(b.cause), server),
+    };
+  };
+  // A confirmed symptom that a confirmed cause explains (every target unhealthy, because the
+  // security group drops the health checks) is said under that cause, not as a second root cause.
+  const confirmed = entries.filter((b) => b.confidence === 'confirmed');
+  const explained = (b: BoardEntry) => b.explainedBy.some((x) => confirmed.some((c) => c.cause === x));
+  const rootCauses = confirmed.filter((b) => !explained(b)).map((b) => ({
+    ...toCause(b),
+    explains: confirmed.filter((x) => explained(x) && x.explainedBy.includes(b.cause)).map((x) => `${causeTitle(x.cause)} (${x.cause})`),
+  }));
+  const fixCommands: string[] = [];
+  for (const c of rootCauses) c.evidence = c.evidence.map((e) => takeCommands(e, fixCommands, []));
   const contributing = entries.filter((b) => b.confidence === 'likely' || b.confidence === 'suspected').map(toCause);
   const ruledOut = entries.filter((b) => b.confidence === 'ruled-out').map(toCause);
   const title = String(f['incident.title'] ?? 'Untitled 502 incident');
   const lastAt = events[events.length - 1].at;
   const endedAt = s.ended?.at;
   const status = String(f['resolution.status'] ?? (s.ended ? 'investigated' : 'in progress'));
+  const resolved = status === 'resolved';
+  const verifiedAt = s.answers.find((a) => a.node === 'wrap-verify')?.at;
+  const series = s.checks.flatMap((c: { result: CheckResult }) => c.result.series ?? []);
+  const impact = measureImpact(events, f, series, { resolved, endedAt: endedAt ?? lastAt, verifiedAt });
+  const reportedStart = f['incident.startedAt'] !== undefined ? String(f['incident.startedAt']) : undefined;
+  const lead = rootCauses[0] ?? contributing.find((c) => c.confidence === 'likely');
+  const leadCause = lead ? causes.get(lead.id) : undefined;
+  const lb = (f['lb.name'] ?? s.context.lb) as string | undefined;
 
-  const leading = rootCauses[0] ?? contributing[0];
+  const shareText = impact.share !== undefined ? `${(impact.share * 100).toFixed(impact.share < 0.001 ? 3 : impact.share < 0.1 ? 2 : 1)}% of requests` : 'requests';
+  const firstAt = impact.first502 ?? reportedStart;
   const summary = [
-    `${title.replace(/[.!]$/, '')}. `,
-    f['incident.startedAt'] ? `502 Bad Gateway responses started at ${String(f['incident.startedAt'])} (UTC)` : '502 Bad Gateway responses were reported',
-    f['lb.name'] ? ` on load balancer ${String(f['lb.name'])}.` : '.',
-    leading
-      ? ` ${rootCauses.length ? 'Root cause' : 'Most likely cause'}: ${leading.title}.`
-      : ' No cause was confirmed.',
+    `${title.replace(/[.!]$/, '')}.`,
+    firstAt ? ` From ${minuteUtc(firstAt)}${impact.first502 ? '' : ' (reported)'}` : ' During the incident',
+    impact.endedAt ? ` to ${minuteUtc(impact.endedAt)}` : ' until the end of the investigation',
+    `, ${shareText}${lb ? ` to load balancer ${lb}` : ''} got 502 Bad Gateway${impact.share !== undefined ? ' (measured)' : ' (as reported; nothing was measured)'}.`,
+    rootCauses.length ? ` Root cause: ${rootCauses[0].title}.` : lead ? ` Most likely cause, not confirmed: ${lead.title}.` : ' No cause was confirmed.',
+    f['resolution.action'] ? ` ${String(f['resolution.action'])}.` : '',
     ` Status: ${status}.`,
   ].join('');
 
-  const impact: string[] = [];
-  if (f['incident.url']) impact.push(`Affected URL: ${String(f['incident.url'])}`);
-  if (f['scope.pattern']) impact.push(`Pattern: ${({ all: 'every request failed', intermittent: 'some requests failed intermittently', 'some-paths': 'only some paths or hosts failed', unknown: 'not determined' } as Record<string, string>)[String(f['scope.pattern'])] ?? String(f['scope.pattern'])}`);
-  if (f['incident.startedAt']) impact.push(`Started: ${String(f['incident.startedAt'])}; ${endedAt ? `investigation ended ${endedAt}` : `last entry ${lastAt}`} (${pct(minutesBetween(String(f['incident.startedAt']), endedAt ?? lastAt))} min)`);
-  if (f['metrics.elb502'] !== undefined) impact.push(`ALB-generated 502s in the window (CloudWatch): ${String(f['metrics.elb502'])}`);
-  if (f['metrics.target5xx'] !== undefined) impact.push(`Target-generated 5xx in the window (CloudWatch): ${String(f['metrics.target5xx'])}`);
-  if (f['logs.count502'] !== undefined) impact.push(`502 lines in the access logs analysed: ${String(f['logs.count502'])}`);
-  if (f['probe.count502'] !== undefined) impact.push(`502s among badgate's own requests: ${String(f['probe.count502'])}`);
-  if (!impact.length) impact.push('Impact was not recorded.');
+  const trigger: string[] = [];
+  const change = f['incident.recentChange'] !== undefined ? String(f['incident.recentChange']) : undefined;
+  if (change && CHANGE[change]) trigger.push(`The responder reported ${CHANGE[change]} shortly before the 502s started; check its time against the first 502${impact.first502 ? ` (${minuteUtc(impact.first502)})` : ''}.`);
+  else if (change && change !== 'unknown') trigger.push('No recent change was reported before the 502s started.');
+  else trigger.push('Whether anything changed before the 502s started was not recorded.');
+  if (leadCause?.id === 'keepalive-race') trigger.push('This cause needs no change to start: any idle connection the load balancer reuses after the backend closed it fails, so the 502s follow traffic gaps rather than a single event.');
+  else if (!change || !CHANGE[change]) trigger.push('Trigger: unknown; to be settled in the review.');
 
   const detection: string[] = [];
-  if (f['incident.startedAt']) detection.push(`The 502s started at ${String(f['incident.startedAt'])}; the investigation began at ${s.startedAt} (${pct(minutesBetween(String(f['incident.startedAt']), s.startedAt))} min later).`);
-  else detection.push(`The investigation began at ${s.startedAt}.`);
+  const detectFrom = impact.first502 ?? reportedStart;
+  const detectionMinutes = detectFrom ? Math.round(minutesBetween(detectFrom, s.startedAt)) : undefined;
+  if (detectFrom) detection.push(`The first 502 ${impact.first502 ? 'measured' : 'reported'} was at ${minuteUtc(detectFrom)}; the investigation began at ${minuteUtc(s.startedAt)} (${detectionMinutes} min later).`);
+  else detection.push(`The investigation began at ${minuteUtc(s.startedAt)}.`);
   if (f['gateway.kind']) detection.push(`The failing response was fingerprinted as coming from: ${String(f['gateway.kind'])}.`);
+  detection.push('How the 502s were noticed (alert, customer report, dashboard): to fill in.');
 
   const resolution: string[] = [];
   if (f['resolution.action']) resolution.push(`Mitigation: ${String(f['resolution.action'])}.`);
-  resolution.push(`Status: ${status}.`);
-  for (const c of rootCauses) if (c.fix) resolution.push(`Fix for ${c.title}: ${c.fix}`);
+  resolution.push(resolved
+    ? `The 502s stopped${impact.endedAt ? ` (${impact.endedHow}: ${minuteUtc(impact.endedAt)})` : ''}.`
+    : `Status at the end of the investigation: ${status}.`);
 
-  const actionItems: ActionItem[] = [];
-  for (const c of [...rootCauses, ...contributing.filter((x) => x.confidence === 'likely')]) {
-    for (const action of causes.get(c.id)?.prevent ?? []) {
-      if (!actionItems.some((a) => a.action === action)) actionItems.push({ action, cause: c.id, owner: 'TBD', priority: c.confidence === 'confirmed' ? 'P1' : 'P2' });
-    }
-  }
-
-  const liveChecks = s.checks.map((c) => ({
-    node: c.node, check: c.check, status: c.result.status, outcome: c.result.outcome, summary: c.result.summary, sources: c.result.sources ?? [],
+  const checks = s.checks.map((c) => ({
+    node: c.node, check: c.check, status: c.result.status, outcome: c.result.outcome, summary: brief(fill(c.result.summary)), sources: c.result.sources ?? [],
   }));
-  const series = s.checks.flatMap((c: { result: CheckResult }) => c.result.series ?? []);
+  const confirmedAt = s.findings.find((x) => rootCauses.some((c) => c.id === x.cause) && x.confidence === 'confirmed')?.at;
+  const targetsTotal = f['targets.total'] !== undefined ? Number(f['targets.total']) : undefined;
+  const follow = {
+    cause: leadCause, confirmed: rootCauses.length > 0, resolved, facts: f, checks,
+    ruledOut: ruledOut.map((c) => c.id), detectionMinutes,
+    confirmMinutes: confirmedAt ? Math.round(minutesBetween(s.startedAt, confirmedAt)) : undefined,
+    measuredShare: impact.share, targetsWith502: impact.figures.find((x) => x.label === 'Targets with 502s')?.value.split('; ').length ?? 0, targetsTotal,
+  };
 
+  const timeline: TimelineEntry[] = [];
+  if (reportedStart) timeline.push({ at: reportedStart, event: '502s started (reported by the responder)', reported: true });
+  if (impact.first502) timeline.push({ at: impact.first502, event: 'First 502 measured', minute: true });
+  if (impact.last502 && impact.last502 !== impact.first502) timeline.push({ at: impact.last502, event: `Last 502 measured${resolved ? '' : ' (in the data read)'}`, minute: true });
+  for (const e of events) {
+    const t = describe(e);
+    if (t) timeline.push({ at: e.at, event: takeCommands(fill(t), undefined, fixCommands) });
+  }
+  timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+
+  const milestones: TimelineEntry[] = [];
+  if (reportedStart) milestones.push({ at: reportedStart, event: '502s start (reported)', reported: true });
+  if (impact.first502) milestones.push({ at: impact.first502, event: 'first 502 measured' });
+  milestones.push({ at: s.startedAt, event: 'investigation starts' });
+  if (confirmedAt) milestones.push({ at: confirmedAt, event: 'root cause confirmed' });
+  const mitigatedAt = s.answers.find((a) => a.node === 'wrap-emergency' && f['resolution.action'] && a.value !== 'none')?.at;
+  if (mitigatedAt) milestones.push({ at: mitigatedAt, event: 'mitigation' });
+  if (impact.endedAt) milestones.push({ at: impact.endedAt, event: 'impact ends' });
+  if (endedAt) milestones.push({ at: endedAt, event: `investigation ends (${status})` });
+  milestones.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+
+  // Routing nodes (branches) carry no decision of the responder's: the chart goes around them.
+  const isRouting = (id: string) => flow.nodes.find((x) => x.id === id)?.kind === 'branch';
   const pathNodes = s.path.map((id) => {
     const n = flow.nodes.find((x) => x.id === id);
     return { id, title: n?.title ?? id, phase: n?.phase ?? '' };
   });
   const edges: PathEdge[] = [];
-  for (let i = 0; i + 1 < s.path.length; i++) {
-    const from = s.path[i];
+  const shown = s.path.filter((id, i) => i === 0 || i === s.path.length - 1 || !isRouting(id));
+  for (let i = 0; i + 1 < shown.length; i++) {
+    const from = shown[i];
     const a = s.answers.find((x) => x.node === from);
     const c = s.checks.find((x) => x.node === from);
-    edges.push({ from, to: s.path[i + 1], label: a?.label ?? c?.result.outcome });
+    edges.push({ from, to: shown[i + 1], label: a ? answerLabel(a.label) : c?.result.outcome });
   }
+  const chartNodes = pathNodes.filter((n) => shown.includes(n.id));
 
   return {
     title, sessionId: s.sessionId, flow: { id: flow.id, title: flow.title }, status,
-    incident: {
-      startedAt: f['incident.startedAt'] as string | undefined, url: f['incident.url'] as string | undefined,
-      pattern: f['scope.pattern'] as string | undefined, recentChange: f['incident.recentChange'] as string | undefined,
-    },
-    investigation: { startedAt: s.startedAt, endedAt, durationMinutes: pct(minutesBetween(s.startedAt, endedAt ?? lastAt)) },
-    target: { lb: (f['lb.name'] ?? s.context.lb) as string | undefined, region: (f['lb.region'] ?? s.context.region) as string | undefined, account: f['aws.account'] as string | undefined, mode: s.context.mode },
-    summary, impact, detection,
-    timeline: events.filter((e) => e.type !== 'branch').map((e) => ({ at: e.at, event: describe(e, nodeTitle) })),
-    rootCauses, contributingFactors: contributing, ruledOut, resolution, actionItems,
-    checks: liveChecks, series,
-    path: { nodes: pathNodes, edges, mermaid: pathFlowchart(pathNodes, edges) },
+    document: { status: 'Draft', authors: '(to fill in)', owners: '(to fill in)', date: (impact.first502 ?? reportedStart ?? s.startedAt).slice(0, 10) },
+    incident: { startedAt: reportedStart, url: f['incident.url'] as string | undefined, pattern: f['scope.pattern'] as string | undefined, recentChange: change },
+    investigation: { startedAt: s.startedAt, endedAt, durationMinutes: Math.round(minutesBetween(s.startedAt, endedAt ?? lastAt)) },
+    target: { lb, region: (f['lb.region'] ?? s.context.region) as string | undefined, account: f['aws.account'] as string | undefined, mode: s.context.mode },
+    summary, impact, trigger, detection, timeline, milestones,
+    rootCauses, contributingFactors: contributing, ruledOut, conflicts, resolution,
+    fixSnippet: rootCauses.length && typeof f['backend.fix'] === 'string' ? f['backend.fix'] : undefined,
+    fixCommands, actionItems: actionItems(follow), lessons: lessons(follow),
+    checks, charts: incidentCharts(series, reportedStart),
+    path: { nodes: pathNodes, edges, mermaid: pathFlowchart(chartNodes, edges) },
   };
+
+  function describe(e: JournalEvent): string | undefined {
+    switch (e.type) {
+      case 'start': return `Investigation started (${e.flowTitle}, ${e.context.mode} mode${e.context.lb ? `, load balancer ${e.context.lb}` : ''})`;
+      // A question the responder skipped says nothing about the incident.
+      case 'answer': return /^\(?(skipped|done)\)?$/i.test(e.label) && !e.note ? undefined : `${nodeTitle(e.node)}: ${answerLabel(e.label)}${e.note ? ` — note: ${e.note}` : ''}`;
+      case 'check': return /^skipped: /.test(e.result.summary) ? undefined : `Check ${e.check} (${nodeTitle(e.node)}): ${e.result.status.toUpperCase()} — ${brief(e.result.summary)}`;
+      case 'finding': {
+        // A check's findings repeat its own row; only the confirming ones mark a moment.
+        if (e.via === 'check' && e.confidence !== 'confirmed') return undefined;
+        const ev = groupEvidence(e.evidence.map((text) => ({ text, strength: 'measured', source: '', stance: 'for', at: e.at })));
+        return `Finding: ${causeTitle(e.cause)} (${e.cause}) ${e.confidence}${ev.length ? ` — ${ev[0]}${ev.length > 1 ? ` (and ${ev.length - 1} more)` : ''}` : ''}`;
+      }
+      case 'branch': return undefined;
+      case 'note': return `Note: ${e.text}`;
+      case 'back': return `Went back from "${nodeTitle(e.from)}" to "${nodeTitle(e.to)}"`;
+      case 'end': return `Investigation ended${e.outcome ? `: ${e.outcome}` : ''}`;
+      case 'report': return `Postmortem written to ${e.path}`;
+      case 'verdict': return `Root cause named: ${causeTitle(e.cause)}`;
+    }
+  }
 }
 
-function causeBlock(c: ReportCause): RootContent[] {
-  return [
-    heading(3, `${c.title} (${c.id}) — ${c.confidence}`),
-    ...(c.why ? [paragraph(...rich(c.why))] : []),
-    list(c.evidence.length ? c.evidence.map((e) => [strong('Evidence:'), text(` ${e}`)]) : ['No evidence recorded.']),
-  ];
-}
-
-function seriesBlocks(series: Series[]): RootContent[] {
-  return series.flatMap((s) => {
-    const start = new Date(s.start).getTime();
-    const labels = s.values.map((_, i) => new Date(start + i * s.periodSeconds * 1000).toISOString().slice(11, 16));
-    return [
-      heading(3, s.name),
-      table(['Minute (UTC)', 'Count'], s.values.map((v, i) => [labels[i], String(v)])),
-      code('mermaid', xychart(s.name, labels, s.values)),
-    ];
-  });
-}
-
-/** What a report shows, minus the catalog's own text (why, fix), which names no one's system. */
-const CATALOG_FIELDS = new Set(['why', 'fix']);
-
-/**
- * The postmortem with every identifier from the incident masked, the same one the same way
- * throughout, and the catalog's text left as written ("bound to 127.0.0.1 only" stays).
- */
-export function redactPostmortem(p: Postmortem): Postmortem {
-  const mask = createMasker();
-  const names = [p.target.lb].filter((n): n is string => typeof n === 'string' && !n.startsWith('arn:')).map((value) => ({ kind: 'lb', value }));
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string') return key && CATALOG_FIELDS.has(key) ? v : redactIdentifiers(v, mask, names);
-    if (Array.isArray(v)) return v.map((x) => walk(x, key && CATALOG_FIELDS.has(key) ? key : undefined));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  return walk(p) as Postmortem;
-}
-
-export function renderPostmortem(source: Postmortem, opts: { redact?: boolean } = {}): string {
-  const p = opts.redact ? redactPostmortem(source) : source;
-  const body: RootContent[] = [
-    heading(1, `Postmortem: ${p.title}`),
-    table(['Field', 'Value'], [
-      ['Status', p.status],
-      ['Incident start (UTC)', p.incident.startedAt ?? 'unknown'],
-      ['Investigation', `${p.investigation.startedAt} → ${p.investigation.endedAt ?? 'in progress'} (${p.investigation.durationMinutes} min)`],
-      ['Load balancer', [p.target.lb, p.target.region].filter(Boolean).join(' in ') || 'not identified'],
-      ['Flow', `${p.flow.title} (${p.flow.id})`],
-      ['Session', [inlineCode(p.sessionId)]],
-    ]),
-    heading(2, 'Summary'), paragraph(p.summary),
-    heading(2, 'Impact'), list(p.impact),
-    heading(2, 'Detection'), list(p.detection),
-    heading(2, 'Timeline (UTC)'),
-    table(['Time', 'Event'], p.timeline.map((t) => [t.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), t.event])),
-    heading(2, 'Root cause and contributing factors'),
-    ...(p.rootCauses.length ? p.rootCauses.flatMap(causeBlock) : [paragraph('No cause was confirmed during the investigation.')]),
-    ...(p.contributingFactors.length ? [paragraph(strong('Contributing factors and open hypotheses')), ...p.contributingFactors.flatMap(causeBlock)] : []),
-    heading(2, 'Ruled out'),
-    p.ruledOut.length ? list(p.ruledOut.map((c) => [strong(c.title), text(` (${c.id}): ${c.evidence.join('; ')}`)])) : paragraph('Nothing was ruled out explicitly.'),
-    heading(2, 'Resolution'), list(p.resolution.map((r) => rich(r))),
-    heading(2, 'Action items'),
-    p.actionItems.length
-      ? table(['Action', 'Cause', 'Owner', 'Priority'], p.actionItems.map((a) => [a.action, [inlineCode(a.cause)], a.owner, a.priority]))
-      : paragraph('No action items: no cause was confirmed or judged likely.'),
-    heading(2, 'Checks run'),
-    p.checks.length
-      ? table(['Check', 'Status', 'Summary', 'Source'], p.checks.map((c) => [[inlineCode(c.check)], c.status, c.summary, c.sources.map((x) => `${x.api}${x.region ? ` (${x.region})` : ''} at ${x.at}`).join('; ') || '—']))
-      : paragraph('No automatic checks ran.'),
-    ...(p.series.length ? [heading(2, 'Metrics'), ...seriesBlocks(p.series)] : []),
-    heading(2, 'Appendix: path through the flow'),
-    code('mermaid', p.path.mermaid),
-    paragraph('Generated by badgate from session ', inlineCode(p.sessionId), '. Causes catalog: ', link('https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html', 'ALB troubleshooting'), '.'),
-  ];
-  return render(body);
-}
-
-export function postmortemJson(p: Postmortem, opts: { redact?: boolean } = {}): string {
-  return JSON.stringify(opts.redact ? redactPostmortem(p) : p, null, 2);
-}
+export { redactPostmortem } from './redact.js';
+export { renderPostmortem, postmortemJson, POSTMORTEM_FORMATS, type PostmortemFormat } from './layouts.js';

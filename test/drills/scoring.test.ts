@@ -56,12 +56,16 @@ describe('drill scoring', () => {
     expect(replayed(events).node).toBe('intake-title');
   });
 
-  it('a check the shortest path does not need is counted', async () => {
+  it('a check the shortest path does not need is counted, unless its findings spoke for the answer', async () => {
     const run = await playScenario(loaded);
-    const s = run.score('keepalive-race');
     const onShortest = new Set(run.shortest?.moves.map((m) => m.node));
-    expect(s.unneededChecks.map((c) => c.node)).toEqual(run.events.filter((e) => e.type === 'check' && !onShortest.has(e.node)).map((e) => e.type === 'check' && e.node));
-    expect(s.unneededChecks.length).toBeGreaterThan(0);
+    const offPath = run.events.flatMap((e) => (e.type === 'check' && !onShortest.has(e.node) ? [e] : []));
+    expect(offPath.length).toBeGreaterThan(0);
+    const forAnswer = (e: (typeof offPath)[number]) => (e.result.findings ?? []).some((f) => f.cause === 'keepalive-race' && f.confidence !== 'ruled-out');
+    expect(run.score('keepalive-race').unneededChecks.map((c) => c.node)).toEqual(offPath.filter((e) => !forAnswer(e)).map((e) => e.node));
+    // Scored against another answer, the same checks gave no evidence for it: all are counted.
+    const other = scoreDrill({ flow: loaded.flow, events: run.events, shortest: run.shortest, pinned: {}, causes: ['sg-blocks-lb-to-target'], named: 'keepalive-race', endedAt: new Date() });
+    expect(other.unneededChecks.map((c) => c.node)).toEqual(offPath.map((e) => e.node));
   });
 
   it('a replayed run has no S3 logs: the access-log check says so instead of calling S3', async () => {

@@ -42,7 +42,7 @@ export async function playScenario(loaded: LoadedScenario, override: Record<stri
   });
   return {
     env, shortest, events, state,
-    score: (named) => scoreDrill({ flow: loaded.flow, events, shortest, pinned, causes: loaded.scenario.causes, named, endedAt: new Date(t) }),
+    score: (named) => scoreDrill({ flow: loaded.flow, events, shortest, pinned, causes: loaded.scenario.causes, named, endedAt: new Date(t), facilitator: loaded.scenario.facilitator }),
   };
 }
 
