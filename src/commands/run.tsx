@@ -5,7 +5,7 @@ import React from 'react';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
+import { checkFlowInputs, flowUsesAws, makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
 import { findSession, Journal, JournalError, resumable, sessionsDir, type SessionSummary } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
@@ -52,7 +52,7 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
 }
 
 export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promise<number> {
-  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
+  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, /^[a-z0-9-]+$/.test(flowId) ? NOT_A_TTY_NEXT.replace('check alb', `check ${flowId}`) : NOT_A_TTY_NEXT);
   let flow: Flow;
   try {
     flow = loadFlow(flowId);
@@ -60,8 +60,9 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   } catch (e) {
     throw new BadgateError((e as Error).message);
   }
-  io.err('Checking AWS access…');
-  const aws: RunSetup = await setupRun(flags);
+  checkFlowInputs(flow, flags);
+  if (flowUsesAws(flow)) io.err('Checking AWS access…');
+  const aws: RunSetup = await setupRun(flags, undefined, { aws: flowUsesAws(flow) });
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
