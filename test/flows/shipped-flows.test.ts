@@ -92,7 +92,7 @@ describe('shipped flows: nginx', () => {
   beforeAll(() => { nginx = enumeratePaths(loadFlow('nginx'), checkMetas()); }, 120_000);
 
   it('walks scope → config → error log → backend keep-alive → application, in that order, on every path', () => {
-    const order = ['probe-url', 'config-read', 'errlog', 'ka-url', 'app-direct', 'wrap-emergency'];
+    const order = ['probe-url', 'config-read', 'errlog', 'ka-source', 'ka-url', 'app-direct', 'wrap-emergency'];
     for (const p of nginx.paths) {
       const at = order.map((n) => p.nodes.indexOf(n)).filter((i) => i >= 0);
       expect(at).toEqual([...at].sort((a, b) => a - b));
@@ -102,12 +102,14 @@ describe('shipped flows: nginx', () => {
 
   it('measures the backend against nginx\'s upstream keepalive_timeout, and skips the probe when nginx reuses nothing', () => {
     const flow = loadFlow('nginx');
-    const probe = flow.nodes.find((n) => n.id === 'ka-probe');
-    expect(probe).toMatchObject({ run: 'net.keepalive', with: { idleTimeoutSeconds: '{{nginx.keepaliveTimeoutSeconds}}' } });
+    for (const id of ['ka-probe', 'ka-probe-config']) {
+      expect(flow.nodes.find((n) => n.id === id)).toMatchObject({ run: 'net.keepalive', with: { idleTimeoutSeconds: '{{nginx.keepaliveTimeoutSeconds}}' } });
+    }
     const gate = flow.nodes.find((n) => n.id === 'ka-gate');
-    expect(gate).toMatchObject({ kind: 'branch', cases: [{ if: { fact: 'nginx.keepalive', eq: 'off' }, next: 'app-direct' }, { if: { fact: 'scope.pattern', eq: 'all' }, next: 'app-direct' }] });
-    const on = nginx.paths.filter((p) => p.nodes.includes('ka-probe'));
-    expect(on.length).toBeGreaterThan(0);
+    expect(gate).toMatchObject({ kind: 'branch', cases: [{ if: { fact: 'nginx.keepalive', eq: 'off' }, next: 'app-direct' }, { if: { fact: 'scope.pattern', eq: 'all' }, next: 'app-direct' }, { if: { fact: 'nginx.upstreamUrl', exists: true }, next: 'ka-source' }] });
+    // The upstream named in the config is offered first; any other address can be typed.
+    expect(nginx.paths.filter((p) => p.nodes.includes('ka-probe-config')).length).toBeGreaterThan(0);
+    expect(nginx.paths.filter((p) => p.nodes.includes('ka-probe')).length).toBeGreaterThan(0);
   });
 
   it('says that nginx retries hide the race except on non-idempotent methods, and lets the responder record it', () => {
