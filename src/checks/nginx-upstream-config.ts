@@ -40,7 +40,7 @@ function serverUrl(server: string | undefined, tls: boolean): string | undefined
 }
 
 function describeUpstream(u: UpstreamBlock): string {
-  return `upstream ${u.name} (${u.file}:${u.line}): ${u.servers.join(', ') || 'no servers'}; ${u.keepalive === undefined ? 'no keepalive' : `keepalive ${u.keepalive}`}${u.keepaliveTimeoutSeconds !== undefined ? `, keepalive_timeout ${u.keepaliveTimeoutSeconds} s` : ''}`;
+  return `upstream ${u.name} (${u.file}:${u.line}): ${u.dynamic ? 'peers chosen by Lua at run time (ingress-nginx: `kubectl get endpoints` lists them)' : u.servers.join(', ') || 'no servers'}; ${u.keepalive === undefined ? 'no keepalive' : `keepalive ${u.keepalive}`}${u.keepaliveTimeoutSeconds !== undefined ? `, keepalive_timeout ${u.keepaliveTimeoutSeconds} s` : ''}`;
 }
 
 function evaluate(ev: NginxConfigEvidence): CheckResult {
@@ -98,7 +98,7 @@ function evaluate(ev: NginxConfigEvidence): CheckResult {
   facts['nginx.keepalive'] = 'on';
   facts['nginx.keepaliveTimeoutSeconds'] = worst.idleSeconds;
   facts['nginx.upstream'] = up.name;
-  facts['nginx.upstreamServers'] = up.servers.join(', ');
+  facts['nginx.upstreamServers'] = up.dynamic ? 'the pods behind the Service (chosen by Lua)' : up.servers.join(', ');
   facts['nginx.probeWaitSeconds'] = Math.min(worst.idleSeconds + 10, MAX_KEEPALIVE_WAIT_SECONDS);
   const url = worst.location.module === 'proxy' ? serverUrl(up.servers[0], /^https:/i.test(worst.location.target)) : undefined;
   if (url) facts['nginx.upstreamUrl'] = url;
@@ -107,7 +107,7 @@ function evaluate(ev: NginxConfigEvidence): CheckResult {
   if (reusing.some((v) => v.versionDependent)) details.push(`Keep-alive here depends on the version: nginx ≥ ${KEEPALIVE_DEFAULT_SINCE} sends HTTP/1.1 without "Connection: close" and pools 32 connections per upstream block by default; older versions do not. An upgrade to ${KEEPALIVE_DEFAULT_SINCE}+ can start the race on backends with short keep-alive (gunicorn 2 s, uvicorn 5 s, Node ≤ 25 5 s, Apache 5 s).`);
   return {
     status: 'warn', outcome: 'keepalive-on', facts, details,
-    summary: `nginx${version ? ` ${version}` : ''} keeps idle connections to upstream ${up.name} (${up.servers[0] ?? '?'}) for up to ${worst.idleSeconds} s and reuses them: a backend with a shorter keep-alive makes 502s`,
+    summary: `nginx${version ? ` ${version}` : ''} keeps idle connections to upstream ${up.name} (${up.dynamic ? 'Lua-balanced peers' : up.servers[0] ?? '?'}) for up to ${worst.idleSeconds} s and reuses them: a backend with a shorter keep-alive makes 502s`,
   };
 }
 

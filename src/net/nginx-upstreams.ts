@@ -13,6 +13,8 @@ export interface UpstreamBlock {
   keepalive?: number;
   /** Upstream `keepalive_timeout` in seconds, as written. */
   keepaliveTimeoutSeconds?: number;
+  /** Peers picked at run time by Lua (ingress-nginx's `upstream_balancer`): `servers` holds only a placeholder. */
+  dynamic?: boolean;
   file: string;
   line: number;
 }
@@ -71,10 +73,30 @@ function scopeOf(block: Directive[], outer: Scope): Scope {
   return s;
 }
 
-function connectionOf(headers: Scope['headers']): { connection: ConnectionHeader; connectionValue?: string } {
+/** `map $http_upgrade $connection_upgrade { … }` blocks: variable name → what a request without Upgrade gets. */
+type UpgradeMaps = Map<string, string>;
+
+function upgradeMaps(http: Directive[]): UpgradeMaps {
+  const out: UpgradeMaps = new Map();
+  for (const m of http.filter((d) => d.name === 'map' && d.block && d.args[0] === '$http_upgrade' && d.args[1]?.startsWith('$'))) {
+    const entry = (key: string) => m.block!.find((d) => d.name === key && d.args.length >= 1)?.args[0];
+    // A plain request has no Upgrade header: the empty key matches it, else the default.
+    const value = entry('') ?? entry('default') ?? '';
+    out.set(m.args[1].slice(1), value);
+  }
+  return out;
+}
+
+function connectionOf(headers: Scope['headers'], maps: UpgradeMaps): { connection: ConnectionHeader; connectionValue?: string } {
   const h = [...(headers ?? [])].reverse().find((x) => x.name.toLowerCase() === 'connection');
   if (!h) return { connection: 'default' };
   const v = h.value.trim();
+  const mapped = /^\$(\w+)$/.exec(v);
+  if (mapped && maps.has(mapped[1])) {
+    const plain = maps.get(mapped[1])!;
+    const c = connectionOf([{ name: 'Connection', value: plain }], new Map());
+    return { connection: c.connection, connectionValue: `${v} (${JSON.stringify(plain)} for requests without Upgrade, from its map)` };
+  }
   if (v === '') return { connection: 'cleared', connectionValue: v };
   if (v.includes('$')) return { connection: 'variable', connectionValue: v };
   if (/^keep-alive$/i.test(v)) return { connection: 'keep-alive', connectionValue: v };
@@ -99,25 +121,28 @@ export function readUpstreams(directives: Directive[]): NginxUpstreams {
       const last = (name: string) => [...b].reverse().find((d) => d.name === name)?.args;
       const ka = last('keepalive');
       const kt = last('keepalive_timeout');
+      const dynamic = b.some((d) => d.name === 'balancer_by_lua_block' || d.name === 'balancer_by_lua_file');
       upstreams.push({
         name: u.args[0] ?? '',
-        servers: b.filter((d) => d.name === 'server').map((d) => d.args[0] ?? ''),
+        servers: dynamic ? [] : b.filter((d) => d.name === 'server').map((d) => d.args[0] ?? ''),
+        ...(dynamic ? { dynamic } : {}),
         ...(ka?.[0] !== undefined && /^\d+$/.test(ka[0]) ? { keepalive: Number(ka[0]) } : {}),
         ...(nginxSeconds(kt?.[0]) !== undefined ? { keepaliveTimeoutSeconds: nginxSeconds(kt?.[0]) } : {}),
         file: u.file, line: u.line,
       });
     }
     const httpScope = scopeOf(h.block!, new Map() as Scope);
+    const maps = upgradeMaps(h.block!);
     for (const srv of h.block!.filter((d) => d.name === 'server' && d.block)) {
       const name = srv.block!.find((d) => d.name === 'server_name')?.args[0] ?? '(no server_name)';
       const srvScope = scopeOf(srv.block!, httpScope);
-      walk(srv.block!, srvScope, name, '(server)', upstreams, locations);
+      walk(srv.block!, srvScope, name, '(server)', upstreams, locations, maps);
     }
   }
   return { upstreams, locations };
 }
 
-function walk(block: Directive[], scope: Scope, server: string, where: string, ups: UpstreamBlock[], out: PassLocation[]): void {
+function walk(block: Directive[], scope: Scope, server: string, where: string, ups: UpstreamBlock[], out: PassLocation[], maps: UpgradeMaps): void {
   for (const d of block) {
     const module = PASS[d.name];
     if (module && d.args[0]) {
@@ -130,7 +155,7 @@ function walk(block: Directive[], scope: Scope, server: string, where: string, u
         server, location: where, module, target,
         ...(up ? { upstream: up.name } : {}),
         ...(module === 'proxy' && scope.get('proxy_http_version') ? { httpVersion: scope.get('proxy_http_version')![0] } : {}),
-        ...(module === 'proxy' ? connectionOf(scope.headers) : { connection: 'default' as const }),
+        ...(module === 'proxy' ? connectionOf(scope.headers, maps) : { connection: 'default' as const }),
         ...(module === 'fastcgi' ? { fastcgiKeepConn: scope.get('fastcgi_keep_conn')?.[0] === 'on' } : {}),
         ...optionalSeconds('readTimeoutSeconds', scope.get(`${pre}_read_timeout`)?.[0]),
         ...optionalSeconds('connectTimeoutSeconds', scope.get(`${pre}_connect_timeout`)?.[0]),
@@ -140,7 +165,7 @@ function walk(block: Directive[], scope: Scope, server: string, where: string, u
     }
     if ((d.name === 'location' || d.name === 'if' || d.name === 'limit_except') && d.block) {
       const inner = scopeOf(d.block, scope);
-      walk(d.block, inner, server, d.name === 'location' ? d.args.join(' ') : where, ups, out);
+      walk(d.block, inner, server, d.name === 'location' ? d.args.join(' ') : where, ups, out, maps);
     }
   }
 }
@@ -206,7 +231,7 @@ export function locationKeepAlive(loc: PassLocation, ups: UpstreamBlock[], versi
   const parts = [
     pool,
     loc.httpVersion ? `proxy_http_version ${loc.httpVersion}` : `proxy_http_version not set (${modern ? '1.1 by default' : modern === false ? '1.0 by default' : '1.0 before 1.29.7, 1.1 since'})`,
-    loc.connection === 'default' ? `no proxy_set_header Connection (${modern ? 'none sent' : modern === false ? '"close" sent' : '"close" before 1.29.7'})` : `proxy_set_header Connection ${JSON.stringify(loc.connectionValue)}`,
+    loc.connection === 'default' ? `no proxy_set_header Connection (${modern ? 'none sent' : modern === false ? '"close" sent' : '"close" before 1.29.7'})` : `proxy_set_header Connection ${loc.connectionValue?.startsWith('$') ? loc.connectionValue : JSON.stringify(loc.connectionValue)}`,
   ];
   if (loc.connection === 'variable') parts.push('(a map that yields "close" for plain requests, as in the WebSocket example, turns keep-alive off for them)');
   if (http11 === false || closeHeader === true) return { location: loc, reuses: false, why: `${at}: ${parts.join(', ')}: nginx closes the upstream connection after each request` };

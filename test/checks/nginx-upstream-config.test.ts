@@ -79,6 +79,18 @@ describe('nginx.upstream-config', () => {
     expect(off.details!.join('\n')).toMatch(/retries nothing/);
   });
 
+  it('ingress-nginx\'s Lua-balanced upstream: keep-alive on, and no placeholder address offered to the probe', async () => {
+    const text = `http {
+      map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
+      upstream upstream_balancer { server 0.0.0.1; balancer_by_lua_block { balancer.balance() } keepalive 320; keepalive_timeout 60s; }
+      server { location / { proxy_set_header Connection $connection_upgrade; proxy_http_version 1.1; proxy_pass http://upstream_balancer; } }
+    }`;
+    const r = await run(file('ingress.txt', text), { version: '1.25.5' });
+    expect(r).toMatchObject({ outcome: 'keepalive-on', facts: { 'nginx.keepaliveTimeoutSeconds': 60, 'nginx.upstream': 'upstream_balancer' } });
+    expect(r.facts!['nginx.upstreamUrl']).toBeUndefined();
+    expect(r.details!.join('\n')).toMatch(/kubectl get endpoints/);
+  });
+
   it('Debian\'s stock config passes nothing on', async () => {
     const r = await run(join(import.meta.dirname, '../fixtures/nginx/debian-12-nginx-T.txt'));
     expect(r).toMatchObject({ status: 'warn', outcome: 'no-proxy', facts: { 'nginx.version': '1.22.1' } });

@@ -143,14 +143,50 @@ describe('nginx config reader', () => {
     expect(locationKeepAlive(locations[1], upstreams, '1.22.1').reuses).toBe(false);
   });
 
-  it('reads the WebSocket example: quoted empty map keys, and a Connection header from a variable', () => {
+  it('reads the WebSocket example: quoted empty map keys; a plain request gets "close" from the map, so nothing is pooled', () => {
     const c = parseNginxConfig(DOCS_WEBSOCKET);
     expect(c.problems).toEqual([]);
     const map = c.directives[0].block!.find((d) => d.name === 'map')!;
     expect(map.block!.map((d) => [d.name, ...d.args])).toEqual([['default', 'upgrade'], ['', 'close']]);
     const { upstreams, locations } = readUpstreams(c.directives);
-    expect(locations[0]).toMatchObject({ connection: 'variable', connectionValue: '$connection_upgrade' });
-    expect(locationKeepAlive(locations[0], upstreams, '1.22.1').why).toMatch(/map that yields "close"/);
+    expect(locations[0]).toMatchObject({ connection: 'close', connectionValue: expect.stringMatching(/^\$connection_upgrade \("close" for requests without Upgrade/) });
+    expect(locationKeepAlive(locations[0], upstreams, '1.22.1').reuses).toBe(false);
+  });
+
+  it('reads ingress-nginx\'s generated shape: a Lua-balanced upstream_balancer and a map that clears Connection', () => {
+    // The shape of kubernetes/ingress-nginx rootfs/etc/nginx/template/nginx.tmpl with upstream keep-alive on
+    // (upstream-keepalive-connections 320, -timeout 60, -requests 10000, its defaults).
+    const text = `http {
+      map $http_upgrade $connection_upgrade {
+          default          upgrade;
+          # See http://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive
+          ''               '';
+      }
+      upstream upstream_balancer {
+          server 0.0.0.1; # placeholder
+          balancer_by_lua_block {
+            balancer.balance()
+          }
+          keepalive 320;
+          keepalive_timeout  60s;
+          keepalive_requests 10000;
+      }
+      server {
+          server_name shop.example.com ;
+          location / {
+              set $proxy_upstream_name "default-shop-80";
+              proxy_set_header Upgrade           $http_upgrade;
+              proxy_set_header Connection        $connection_upgrade;
+              proxy_http_version                 1.1;
+              proxy_next_upstream                error timeout;
+              proxy_pass http://upstream_balancer;
+          }
+      }
+    }`;
+    const { upstreams, locations } = readUpstreams(parseNginxConfig(text).directives);
+    expect(upstreams[0]).toMatchObject({ name: 'upstream_balancer', dynamic: true, servers: [], keepalive: 320, keepaliveTimeoutSeconds: 60 });
+    expect(locations[0]).toMatchObject({ connection: 'cleared', upstream: 'upstream_balancer' });
+    expect(locationKeepAlive(locations[0], upstreams, '1.25.5')).toMatchObject({ reuses: true, idleSeconds: 60 });
   });
 
   it('handles quotes, escapes, ${var} and comments after directives', () => {
