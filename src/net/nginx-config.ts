@@ -29,6 +29,8 @@ export interface NginxConfigText {
 const HEADER = /^# configuration file (.+):$/;
 const VERSION = /nginx version: (?:[\w-]+\/)?(\d+\.\d+\.\d+)/;
 const PLAIN = '(config)';
+/** What `nginx -t`/`-T` writes to stderr, which `2>&1` mixes into the dump. */
+const NGINX_STDERR = /^nginx: (?:(?:the )?configuration file .* (?:syntax is ok|test is successful|test failed)|\[(?:emerg|alert|crit|error|warn|notice|info)\] .*)$/;
 
 type Token = { kind: 'word'; text: string; line: number } | { kind: ';' | '{' | '}'; line: number };
 
@@ -129,10 +131,10 @@ function splitFiles(text: string): { name: string; body: string }[] {
   }
   if (!files.length) {
     // A plain config, perhaps with `nginx -v` or `nginx -t` lines pasted above it.
-    return [{ name: PLAIN, body: lines.map((l) => (/^nginx(?: version)?: /.test(l) ? '' : l)).join('\n') }];
+    return [{ name: PLAIN, body: lines.map((l) => (/^nginx version: /.test(l) || NGINX_STDERR.test(l) ? '' : l)).join('\n') }];
   }
   // -T ends each file with one extra newline; trailing `nginx:` lines (stderr mixed in) are not config.
-  return files.map((f) => ({ name: f.name, body: f.lines.map((l) => (/^nginx: (?:the )?configuration file .* (?:syntax is ok|test is successful|test failed)$/.test(l) ? '' : l)).join('\n') }));
+  return files.map((f) => ({ name: f.name, body: f.lines.map((l) => (NGINX_STDERR.test(l) ? '' : l)).join('\n') }));
 }
 
 function dirname(path: string): string {

@@ -215,11 +215,14 @@ describe('nginx config reader', () => {
       'upstream b { server 10.0.0.2:80; }',
       '',
       '# configuration file /etc/nginx/conf.d/a.conf:',
+      // stderr mixed in by 2>&1 (message format of ngx_log_error in src/core/ngx_log.c)
+      'nginx: [warn] the "listen ... http2" directive is deprecated, use the "http2" directive instead in /etc/nginx/conf.d/a.conf:3',
       'upstream a { server 10.0.0.1:80; }',
       '',
     ].join('\n');
     const c = parseNginxConfig(dump);
     expect(c.directives[0].block!.map((d) => d.args[0])).toEqual(['a', 'b']);
+    expect(c.problems).toEqual([]);
     expect(c.unresolvedIncludes.map((i) => i.pattern)).toEqual(['missing.conf']);
   });
 
