@@ -103,7 +103,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   }
   let aws: RunSetup | undefined;
   try {
-    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
+    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source }, undefined, { aws: flowUsesAws(flow) });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     io.err(e.message);
