@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { AwsReader } from './aws/reader.js';
 import { createMemoReader } from './aws/memo-reader.js';
 import { whoAmI } from './aws/who-am-i.js';
@@ -123,8 +124,9 @@ export function targetFacts(flags: TargetFlags): Facts {
   if (flags.region) f['target.region'] = flags.region;
   if (flags.profile) f['target.profile'] = flags.profile;
   f['target.since'] = flags.since ?? '3h';
-  if (flags.config) f['target.nginxConfig'] = flags.config;
-  if (flags.errorLog) f['target.errorLog'] = flags.errorLog;
+  // Absolute, so a session resumed from another directory still finds the files.
+  if (flags.config) f['target.nginxConfig'] = resolve(flags.config);
+  if (flags.errorLog) f['target.errorLog'] = resolve(flags.errorLog);
   return f;
 }
 

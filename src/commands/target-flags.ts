@@ -46,7 +46,8 @@ export function checkTargetFlags(f: TargetFlagValues): void {
     ['--error-log', f.errorLog, 'copy the error log (error_log in the config, often /var/log/nginx/error.log) and pass its path'],
   ] as const;
   for (const [flag, path, next] of files) {
-    if (path === undefined) continue;
+    // A glob (error.log*) is for the log reader to expand; it says itself when nothing matches.
+    if (path === undefined || (flag === '--error-log' && /[*?[]/.test(path))) continue;
     let kind: 'file' | 'dir' | 'missing' = 'missing';
     try {
       const st = statSync(path);

@@ -46,6 +46,9 @@ describe('badgate run/check nginx (built binary)', () => {
     expect(dir.err).toMatch(/a directory, not a file/);
     const log = run(['check', 'nginx', '--error-log', join(state, 'missing.log')]);
     expect(log).toMatchObject({ code: 2, err: expect.stringMatching(/--error-log .*missing\.log: no such file/) });
+    // A glob is the log reader's to expand.
+    const glob = run(['check', 'nginx', '--json', '--error-log', join(state, 'error.log*')]);
+    expect(glob.code, glob.err).not.toBe(2);
   });
 
   it('--config on another flow is refused, not ignored', () => {
