@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { AwsReader } from './aws/reader.js';
 import { createMemoReader } from './aws/memo-reader.js';
 import { whoAmI } from './aws/who-am-i.js';
@@ -21,6 +22,9 @@ export interface TargetFlags {
   record?: string;
   /** Seconds one AWS request may take (--aws-timeout). */
   awsTimeout?: number;
+  /** The nginx flow's inputs: `nginx -T` output (or a config file) and the error log. */
+  config?: string;
+  errorLog?: string;
 }
 
 export interface RunSetup {
@@ -41,7 +45,7 @@ export class SetupError extends BadgateError {}
  * as recorded), or the live world with the standard AWS credential chain. Without usable
  * credentials the run goes on in manual mode. With --record, every port's answers are kept.
  */
-export async function setupRun(flags: TargetFlags, progress: (m: string) => void = () => {}): Promise<RunSetup> {
+export async function setupRun(flags: TargetFlags, progress: (m: string) => void = () => {}, opts: { aws?: boolean } = {}): Promise<RunSetup> {
   if (flags.replay) {
     let rec: Recording;
     try {
@@ -61,6 +65,13 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     env: { ...withRecording(liveEnv()), awsOff: off }, banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
     facts: { 'aws.available': false }, mode: 'manual', flushRecording,
   });
+  if (opts.aws === false) {
+    // A flow for a gateway outside AWS (nginx) reads files and probes; it has no AWS call to make.
+    return {
+      env: withRecording(liveEnv()), banner: `Local checks only (files and probes, no AWS calls)${flags.record ? ` · recording to ${flags.record}` : ''}`,
+      facts: { 'aws.available': false }, mode: 'manual', flushRecording,
+    };
+  }
   const missing = missingProfile(flags.profile);
   if (missing) return manual(`${missing.message}. Next: ${missing.nextStep}. Continuing with manual steps.`, missing);
   let reader: AwsReader;
@@ -113,7 +124,25 @@ export function targetFacts(flags: TargetFlags): Facts {
   if (flags.region) f['target.region'] = flags.region;
   if (flags.profile) f['target.profile'] = flags.profile;
   f['target.since'] = flags.since ?? '3h';
+  // Absolute, so a session resumed from another directory still finds the files.
+  if (flags.config) f['target.nginxConfig'] = resolve(flags.config);
+  if (flags.errorLog) f['target.errorLog'] = resolve(flags.errorLog);
   return f;
+}
+
+/** Gateways whose flows read AWS; the others (nginx) run with local checks only. */
+const AWS_GATEWAYS = new Set(['alb', 'clb', 'nlb', 'cloudfront', 'apigw']);
+
+export function flowUsesAws(flow: { gateway: string }): boolean {
+  return AWS_GATEWAYS.has(flow.gateway);
+}
+
+/** --config and --error-log feed the nginx flow's questions; elsewhere they would be silently ignored. */
+export function checkFlowInputs(flow: { id: string; gateway: string }, flags: TargetFlags): void {
+  const given = [flags.config !== undefined && '--config', flags.errorLog !== undefined && '--error-log'].filter(Boolean);
+  if (given.length && flow.gateway !== 'nginx') {
+    throw new BadgateError(`${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} read by the nginx flow, not by "${flow.id}"`, 'badgate run nginx --config nginx-T.txt --error-log error.log');
+  }
 }
 
 /** The run's check runner: the one runner, over this run's environment. */

@@ -7,6 +7,25 @@ import type { Check } from './types.js';
 /** nginx kinds that answer the client with a 502, in the order a tie is broken. */
 const KINDS_502 = ['no-live-upstreams', 'refused', 'ssl', 'too-big-header', 'invalid-header', 'reset', 'prematurely-closed'] as const;
 
+/** Methods nginx does not retry once the request was sent (ngx_http_upstream_next), unless proxy_next_upstream has non_idempotent. */
+const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
+
+/**
+ * An error-log line is one failed try, not one client 502: on a reused connection nginx tries
+ * idempotent requests again, so those lines often ended well for the client; POST, PATCH, LOCK did not.
+ */
+function methodLine(byMethod: Record<string, number> | undefined, kind: string): { line: string; nonIdempotent: number } | undefined {
+  const entries = Object.entries(byMethod ?? {}).sort((x, y) => y[1] - x[1]);
+  if (!entries.length) return undefined;
+  const nonIdempotent = entries.filter(([m]) => NON_IDEMPOTENT.has(m)).reduce((s, [, c]) => s + c, 0);
+  const list = entries.map(([m, c]) => `${m} ${c}`).join(', ');
+  if (kind !== 'reset' && kind !== 'prematurely-closed') return { line: `By method: ${list}.`, nonIdempotent };
+  return {
+    nonIdempotent,
+    line: `By method: ${list}. Each line is one failed try: nginx tries the other methods (GET, HEAD, PUT, DELETE, …) again on another connection (proxy_next_upstream error timeout, the default), so those often ended as a 200; ${nonIdempotent} on POST/PATCH/LOCK, which nginx does not retry once sent, reached the client as 502.`,
+  };
+}
+
 export function evaluateNginxError(ev: LogsEvidence): CheckResult {
   const a = ev.analysis;
   const kinds = a?.nginxKinds ?? {};
@@ -33,6 +52,11 @@ export function evaluateNginxError(ev: LogsEvidence): CheckResult {
   }
   const [kind, n] = [...counts].sort((x, y) => y[1] - x[1])[0];
   facts['logs.nginx.kind'] = kind;
+  const methods = methodLine(a.nginxMethods, kind);
+  if (methods) {
+    facts['logs.nginx.nonIdempotent'] = methods.nonIdempotent;
+    details.push(methods.line);
+  }
   const cause = a.verdict.cause ?? 'unclassified';
   for (const t of a.byTarget.slice(0, 5)) details.push(`upstream ${t.key}: ${t.count502}`);
   details.push(`Next step: ${NEXT_STEP[cause]}`);
@@ -60,7 +84,7 @@ export const logsNginxError: Check<LogsEvidence> = {
       until: { description: 'End of the window' },
     },
     outcomes: ['refused', 'prematurely-closed', 'reset', 'too-big-header', 'invalid-header', 'ssl', 'no-live-upstreams', 'clean', 'no-logs'],
-    facts: ['logs.nginx.count502', 'logs.nginx.topUpstream', 'logs.nginx.sparkline', 'logs.nginx.timeouts', 'logs.nginx.kind'],
+    facts: ['logs.nginx.count502', 'logs.nginx.topUpstream', 'logs.nginx.sparkline', 'logs.nginx.timeouts', 'logs.nginx.kind', 'logs.nginx.nonIdempotent'],
   },
   async collect(ctx) {
     const source = ctx.params.source?.trim() ?? '';

@@ -4,7 +4,7 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { HeadlessAnswerError, walkHeadless } from '../engine/walk.js';
 import { loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupRun, targetFacts, type TargetFlags } from '../run-context.js';
+import { checkFlowInputs, flowUsesAws, makeCheckRunner, setupRun, targetFacts, type TargetFlags } from '../run-context.js';
 import { BadgateError } from '../engine/errors.js';
 import { JournalError } from '../sessions/journal.js';
 import { selfCommand, type Io } from './io.js';
@@ -47,8 +47,9 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
     throw new BadgateError((e as Error).message, (e as { nextStep?: string }).nextStep);
   }
   const answers = parseAnswers(flags.answer, flow);
-  if (typeof answers === 'string') throw new BadgateError(answers, 'see `badgate flows lint` output or flows/alb.yaml for question ids');
-  const aws = await setupRun(flags, (m) => { if (!flags.json) io.err(`… ${m}`); });
+  if (typeof answers === 'string') throw new BadgateError(answers, `see \`badgate flows lint\` output or flows/${flow.id}.yaml for question ids`);
+  checkFlowInputs(flow, flags);
+  const aws = await setupRun(flags, (m) => { if (!flags.json) io.err(`… ${m}`); }, { aws: flowUsesAws(flow) });
   io.err(aws.banner);
   let journal;
   try {

@@ -5,7 +5,7 @@ import React from 'react';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
-import { makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
+import { checkFlowInputs, flowUsesAws, makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
 import { findSession, Journal, JournalError, resumable, sessionsDir, type SessionSummary } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
 import { WizardApp } from '../ui/wizard-app.js';
@@ -52,7 +52,7 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
 }
 
 export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promise<number> {
-  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, NOT_A_TTY_NEXT);
+  if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, /^[a-z0-9-]+$/.test(flowId) ? NOT_A_TTY_NEXT.replace('check alb', `check ${flowId}`) : NOT_A_TTY_NEXT);
   let flow: Flow;
   try {
     flow = loadFlow(flowId);
@@ -60,8 +60,9 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   } catch (e) {
     throw new BadgateError((e as Error).message);
   }
-  io.err('Checking AWS access…');
-  const aws: RunSetup = await setupRun(flags);
+  checkFlowInputs(flow, flags);
+  if (flowUsesAws(flow)) io.err('Checking AWS access…');
+  const aws: RunSetup = await setupRun(flags, undefined, { aws: flowUsesAws(flow) });
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
@@ -102,7 +103,7 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   }
   let aws: RunSetup | undefined;
   try {
-    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
+    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source }, undefined, { aws: flowUsesAws(flow) });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     io.err(e.message);
@@ -139,6 +140,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const recs = recordings();
   const choices: HomeChoice[] = [
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
+    { value: 'new-nginx', label: 'Start a new nginx 502 investigation', hint: 'your own nginx or ingress-nginx: its config, error log and backend keep-alive; no AWS needed' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
     { value: 'drill', label: 'Practise: a drill on a simulated incident', hint: 'a briefing, the real wizard against a recorded environment, a score and a debrief' },
     ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),
@@ -147,6 +149,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const chosen = await pick(choices);
   if (!chosen || chosen === 'quit') return 0;
   if (chosen === 'new') return runCommand('alb', flags, io);
+  if (chosen === 'new-nginx') return runCommand('nginx', flags, io);
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
   if (chosen === 'drill') return pickDrill(flags, io);
   return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);

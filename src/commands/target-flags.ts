@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { BadgateError } from '../engine/errors.js';
 
 /**
@@ -10,6 +11,8 @@ export interface TargetFlagValues {
   url?: string;
   region?: string;
   awsTimeout?: number;
+  config?: string;
+  errorLog?: string;
 }
 
 const DURATION = /^\d+(?:\.\d+)?\s*[smhdw]$/i;
@@ -37,6 +40,25 @@ export function checkTargetFlags(f: TargetFlagValues): void {
   }
   if (f.region !== undefined && !REGION.test(f.region)) {
     throw new BadgateError(`--region "${f.region}" is not an AWS region name`, 'e.g. --region us-east-1 or --region ap-northeast-1 (`aws ec2 describe-regions` lists them)');
+  }
+  const files = [
+    ['--config', f.config, 'save it with `sudo sh -c \'nginx -v; nginx -T\' > nginx-T.txt 2>&1` and pass --config nginx-T.txt'],
+    ['--error-log', f.errorLog, 'copy the error log (error_log in the config, often /var/log/nginx/error.log) and pass its path'],
+  ] as const;
+  for (const [flag, path, next] of files) {
+    // A glob (error.log*) is for the log reader to expand; it says itself when nothing matches.
+    if (path === undefined || (flag === '--error-log' && /[*?[]/.test(path))) continue;
+    let kind: 'file' | 'dir' | 'missing' = 'missing';
+    try {
+      const st = statSync(path);
+      kind = st.isDirectory() ? 'dir' : 'file';
+    } catch {
+      kind = 'missing';
+    }
+    // A log directory is fine for --error-log (the log reader takes folders); a config must be one file.
+    if (kind === 'missing' || (kind === 'dir' && flag === '--config')) {
+      throw new BadgateError(`${flag} ${path}: ${kind === 'dir' ? 'a directory, not a file' : 'no such file'}`, next);
+    }
   }
   if (f.awsTimeout !== undefined && !(f.awsTimeout >= 1 && f.awsTimeout <= 600)) {
     throw new BadgateError(`--aws-timeout must be seconds from 1 to 600, not ${f.awsTimeout}`, 'e.g. --aws-timeout 30 (the default)');

@@ -155,6 +155,11 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
     writeFileSync(path, `${access.join('\n')}\n`);
     files.push({ name: 'alb-access.log', path, about: 'ALB access log lines for the last hour (also in the LB\'s access-log bucket)' });
   }
+  if (scenario.config?.nginx) {
+    const path = join(opts.dir, 'nginx-T.txt');
+    writeFileSync(path, scenario.config.nginx);
+    files.push({ name: 'nginx-T.txt', path, about: 'output of `nginx -v; nginx -T` on the proxy: its version and every config file it loaded' });
+  }
   if (nginx.length) {
     const path = join(opts.dir, 'nginx-error.log');
     writeFileSync(path, `${nginx.join('\n')}\n`);

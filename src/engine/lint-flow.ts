@@ -15,6 +15,8 @@ export interface LintContext {
 export const CONTEXT_FACTS = [
   'target.lb', 'target.url', 'target.region', 'target.profile', 'target.since',
   'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode', 'session.timeZone',
+  // `run nginx --config FILE --error-log FILE`
+  'target.nginxConfig', 'target.errorLog',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */

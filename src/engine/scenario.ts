@@ -67,6 +67,8 @@ export const ScenarioSchema = z.object({
   }).strict().default({}),
   probes: z.array(probe).default([]),
   aws: awsRecording.optional(),
+  /** Config the trainee reads: the output of `nginx -v; nginx -T`, given as a file. */
+  config: z.object({ nginx: z.string().min(1).optional() }).strict().optional(),
 }).strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;

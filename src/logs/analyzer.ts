@@ -154,6 +154,8 @@ export class AnalyzerState {
   tallies = new Map<LogCause, Tally>();
   pending = new PendingStore();
   nginxKinds = new Map<NginxKind, number>();
+  /** nginx upstream failures that make a 502, by request method (nginx retries some methods, not others). */
+  nginxMethods = new Map<string, number>();
 
   constructor(opts: AnalyzerOptions = {}) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as AnalyzerOptions;

@@ -347,5 +347,6 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     examples,
     partial: a.partial,
     nginxKinds: Object.fromEntries(a.nginxKinds),
+    ...(a.nginxMethods.size ? { nginxMethods: Object.fromEntries(a.nginxMethods) } : {}),
   };
 }

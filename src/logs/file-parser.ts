@@ -271,6 +271,8 @@ export class LogFileParser {
     a.bumpKey(a.target502s, up);
     a.bumpKey(a.path502s, r.request.split(' ')[1]?.split('?')[0] ?? '-');
     a.bumpKey(a.client502s, r.client);
+    const method = /^[A-Z]+(?= )/.exec(r.request)?.[0] ?? '-';
+    a.nginxMethods.set(method, (a.nginxMethods.get(method) ?? 0) + 1);
     const ref = this.ref(lineNo);
     if (c.cause !== 'burst-dependent') {
       a.tally(c.cause, ref, text, `nginx: ${c.kind} (${r.message.slice(0, 120)})`);

@@ -203,4 +203,6 @@ export interface LogAnalysis {
   partial: boolean;
   /** nginx error-log lines by kind (refused, reset, …), timeouts and non-502 kinds included. */
   nginxKinds: Record<string, number>;
+  /** nginx error logs: the upstream failures that make a 502, by request method (`POST: 12`). */
+  nginxMethods?: Record<string, number>;
 }

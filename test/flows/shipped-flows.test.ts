@@ -86,3 +86,53 @@ describe('shipped flows', () => {
     expect(albCauses.filter((c) => !named.has(c) && !byChecksOnly.includes(c))).toEqual([]);
   });
 });
+
+describe('shipped flows: nginx', () => {
+  let nginx: Enumeration;
+  beforeAll(() => { nginx = enumeratePaths(loadFlow('nginx'), checkMetas()); }, 120_000);
+
+  it('walks scope → config → error log → backend keep-alive → application, in that order, on every path', () => {
+    const order = ['probe-url', 'config-read', 'errlog', 'ka-source', 'ka-url', 'app-direct', 'wrap-emergency'];
+    for (const p of nginx.paths) {
+      const at = order.map((n) => p.nodes.indexOf(n)).filter((i) => i >= 0);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      for (const n of ['config-read', 'errlog', 'app-direct']) expect(p.nodes).toContain(n);
+    }
+  });
+
+  it('measures the backend against nginx\'s upstream keepalive_timeout, and skips the probe when nginx reuses nothing', () => {
+    const flow = loadFlow('nginx');
+    for (const id of ['ka-probe', 'ka-probe-config']) {
+      expect(flow.nodes.find((n) => n.id === id)).toMatchObject({ run: 'net.keepalive', with: { idleTimeoutSeconds: '{{nginx.keepaliveTimeoutSeconds}}' } });
+    }
+    const gate = flow.nodes.find((n) => n.id === 'ka-gate');
+    expect(gate).toMatchObject({ kind: 'branch', cases: [{ if: { fact: 'nginx.keepalive', eq: 'off' }, next: 'app-direct' }, { if: { fact: 'scope.pattern', eq: 'all' }, next: 'app-direct' }, { if: { fact: 'nginx.upstreamUrl', exists: true }, next: 'ka-source' }] });
+    // The upstream named in the config is offered first; any other address can be typed.
+    expect(nginx.paths.filter((p) => p.nodes.includes('ka-probe-config')).length).toBeGreaterThan(0);
+    expect(nginx.paths.filter((p) => p.nodes.includes('ka-probe')).length).toBeGreaterThan(0);
+  });
+
+  it('says that nginx retries hide the race except on non-idempotent methods, and lets the responder record it', () => {
+    const flow = loadFlow('nginx');
+    const text = (id: string) => { const n = flow.nodes.find((x) => x.id === id)!; return `${n.body ?? ''} ${n.help ?? ''}`; };
+    for (const id of ['intake-pattern', 'errlog-methods', 'ka-verdict']) {
+      expect(text(id)).toMatch(/retr/);
+      expect(text(id)).toMatch(/POST/);
+    }
+    const methods = flow.nodes.find((n) => n.id === 'errlog-methods') as { choices: { value: string; finding?: { cause: string } }[] };
+    expect(methods.choices.find((c) => c.value === 'writes')?.finding?.cause).toBe('keepalive-race');
+  });
+
+  it('names only catalog causes, and the keep-alive race among them', () => {
+    const flow = loadFlow('nginx');
+    const named = new Set<string>();
+    for (const n of flow.nodes) {
+      if (n.kind === 'finding') named.add(n.cause);
+      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    }
+    const ids = new Set(loadCatalog().causes.map((c) => c.id));
+    expect([...named].filter((c) => !ids.has(c))).toEqual([]);
+    expect(named).toContain('keepalive-race');
+    expect(named).toContain('recent-change');
+  });
+});

@@ -67,3 +67,15 @@ describe('badgate check --url with no flow', () => {
     expect((JSON.parse(r.out) as { flow: string }).flow).toBe('alb');
   });
 });
+
+describe('badgate check --url with no flow, nginx', () => {
+  it('an nginx-made 502 opens the shipped nginx flow, which makes no AWS call', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'badgate-pick-'));
+    const r = await runCliAsync(['check', '--url', await serve('nginx-502.txt'), '--json'], { BADGATE_STATE_DIR: state });
+    expect(r.err).toMatch(/answered 502, made by .*opening the nginx flow/);
+    expect(r.err).toMatch(/Local checks only/);
+    const out = JSON.parse(r.out) as { flow: string; checks: { id: string; outcome: string }[] };
+    expect(out.flow).toBe('nginx');
+    expect(out.checks.find((c) => c.id === 'net.http-probe')?.outcome).not.toBe('unknown');
+  });
+});

@@ -287,3 +287,38 @@ export function requireServer(server: RealServer): { available: boolean; reason?
   if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}: .ci/run must install it`);
   return { available: false, reason };
 }
+
+/**
+ * Real nginx with a config the test writes (`render` gets the scratch dir and the free port to
+ * listen on); the error log is `<dir>/error.log`. Same lifecycle as startProxy.
+ */
+export async function startNginxWith(render: (dir: string, port: number) => string): Promise<StartedProxy & { conf: string; errorLog: string; bin: string }> {
+  const bin = findBinary('nginx');
+  if (!bin) throw new Error('nginx is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'badgate-nginx-'));
+  const port = await freePort();
+  const conf = join(dir, 'nginx.conf');
+  const errorLog = join(dir, 'error.log');
+  writeFileSync(conf, render(dir, port));
+  const child = spawn(bin, ['-p', dir, '-c', conf, '-e', errorLog], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, child, 10_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`nginx did not start: ${(err as Error).message}\n${out}`);
+  }
+  return { server: 'nginx', port, dir, conf, errorLog, bin, stop, output: () => out };
+}
