@@ -65,6 +65,7 @@ export interface AnalyzerPartial {
   client502s: Map<string, number>;
   tallies: Map<LogCause, Tally>;
   nginxKinds: Map<NginxKind, number>;
+  nginxMethods: Map<string, number>;
   fileNames: string[];
   pending: PendingPart;
 }
@@ -91,7 +92,7 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
     firstMs: s.firstMs, lastMs: s.lastMs, minutes: s.minutes,
     targets, slots, packed: w.finish(),
     target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
-    tallies: s.tallies, nginxKinds: s.nginxKinds, fileNames: s.fileNames,
+    tallies: s.tallies, nginxKinds: s.nginxKinds, nginxMethods: s.nginxMethods, fileNames: s.fileNames,
     pending: {
       n: p.n, slot: Int32Array.from(p.slot, (x) => slotIndex.get(x) as number), reqMs: Float64Array.from(p.reqMs), endMs: Float64Array.from(p.endMs),
       flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line), text: p.text,
@@ -155,6 +156,7 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
   }
   for (const [cause, t] of w.tallies) s.mergeTally(cause, t);
   addCounts(s.nginxKinds, w.nginxKinds);
+  addCounts(s.nginxMethods, w.nginxMethods);
   const fileOffset = s.fileNames.length;
   s.fileNames.push(...w.fileNames);
   const p = w.pending;

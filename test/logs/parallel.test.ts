@@ -16,7 +16,9 @@ import { resolveLocalSource } from '../../src/logs/local-source.js';
 import { shareOut } from '../../src/logs/parallel.js';
 import { ActivityBits, PackReader, PackWriter } from '../../src/logs/target-timeline.js';
 import type { LogProgress } from '../../src/logs/types.js';
-import { DOC_LAMBDA, T0, albLine, iso } from './fixtures.js';
+import { DOC_LAMBDA, NGINX_LINES, T0, albLine, iso } from './fixtures.js';
+import { AnalyzerState } from '../../src/logs/analyzer.js';
+import { toPartial } from '../../src/logs/partial.js';
 
 const ok = (ms: number, target: string): string =>
   albLine({ time: iso(ms + 3), created: iso(ms), target, timings: '0.000 0.003 0.000', elb: '200', tstat: '200' });
@@ -59,6 +61,8 @@ beforeAll(() => {
     if (k === 3) busy.push(DOC_LAMBDA);
     writeFileSync(path.join(dir, elbName(T0 + k * 300_000, `10.0.9.${k}`, n)), gzipSync(busy.join('\n') + '\n'));
   }
+  // An nginx error log beside them (lines as ngx_http_upstream.c writes them; fixtures.ts).
+  writeFileSync(path.join(dir, 'nginx-error.log'), `${NGINX_LINES.premature}\n${NGINX_LINES.premature.replace('*103', '*104')}\n`);
   // A damaged download: the error is kept whichever thread read it.
   writeFileSync(path.join(dir, elbName(T0, '10.0.9.99', 99)), Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.from('not deflate data')]));
 });
@@ -74,12 +78,20 @@ describe('worker threads', () => {
     const one = here.finish();
     const progress: LogProgress[] = [];
     const two = await analyzeInputs(inputs, { jobs: 2, onProgress: (p) => progress.push(p) });
-    expect(one.causes.find((c) => c.cause === 'keepalive-race')).toMatchObject({ count: 12 });
+    // 12 on the quiet ALB target, and the two isolated nginx premature closes.
+    expect(one.causes.find((c) => c.cause === 'keepalive-race')).toMatchObject({ count: 14 });
     expect(one.keepalive).toMatchObject({ afterIdleGap: 12, signature: true });
     expect(one.files.errors).toHaveLength(1);
+    expect(one.nginxMethods).toEqual({ POST: 2 });
     expect(two).toEqual(one);
     expect(await analyzeInputs(inputs, { jobs: 1 })).toEqual(one);
     expect(progress.at(-1)).toMatchObject({ filesTotal: inputs.length, filesDone: inputs.length, count502: one.count502 });
+  });
+
+  it("a worker's partial result carries every field of the analyzer state but its settings and caches", () => {
+    const partial = toPartial(new AnalyzerState({}));
+    const perThread = ['opts', 'https', 'slotCaches'];
+    for (const field of Object.keys(new AnalyzerState({}))) if (!perThread.includes(field)) expect(partial).toHaveProperty(field);
   });
 
   it('files are shared out in order, in runs of about equal size', () => {
