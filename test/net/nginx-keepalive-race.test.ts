@@ -222,7 +222,7 @@ describe.skipIf(!available)(`keep-alive race behind real nginx (${available ? ve
       t.kill();
     }
     const md = readFileSync(report, 'utf8');
-    expect(md).toMatch(/### Backend closes idle keep-alive connections before the gateway does \(keepalive-race\) — confirmed/);
+    expect(md).toMatch(/### Backend closes idle keep-alive connections before the gateway does \(keepalive-race\): confirmed/);
     expect(md).toMatch(/measured backend keep-alive (?:1\.9\d|2\.\d\d) s \(closed by FIN\) vs gateway idle timeout 75 s/);
   }, 120_000);
 });
