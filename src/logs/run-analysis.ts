@@ -3,7 +3,7 @@
  * detected from the magic bytes, not the name. Decompression runs on libuv's thread pool
  * while parsing runs here, so one file already keeps two cores busy.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
@@ -87,8 +87,28 @@ function gunzipCap(raw: Buffer, opts: RunOptions): number | undefined {
 }
 
 /** readWhole for a small local file, without leaving this thread. */
+/**
+ * One read buffer for every small file of this thread: a directory of thousands of ELB
+ * files would otherwise allocate (and leave for the collector) a buffer per file. Safe to
+ * reuse because a small file is read, unzipped and parsed before the next one starts.
+ */
+let readPool = Buffer.allocUnsafe(64 << 10);
+
+function readPooled(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > readPool.length) readPool = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(size)));
+    let n = 0;
+    for (let got = -1; got !== 0 && n < size; n += got) got = readSync(fd, readPool, n, size - n, n);
+    return readPool.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readWholeSync(input: LogInput & { path: string }, opts: RunOptions): { text: Buffer; compressed: number } | undefined {
-  const raw = readFileSync(input.path);
+  const raw = readPooled(input.path);
   if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
   const cap = gunzipCap(raw, opts);
   try {
