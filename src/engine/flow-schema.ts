@@ -103,6 +103,11 @@ const step = z.object({
   choices: z.array(choice).min(2).optional(),
   next: id.optional(),
   default: z.string().optional(),
+  /**
+   * A check's manual fallback: asked only when the check just before it could not answer
+   * (unknown: no credentials, no permission); otherwise passed through to `next`.
+   */
+  fallback: z.boolean().optional(),
 }).strict();
 
 const finding = z.object({
@@ -138,6 +143,11 @@ export const FlowSchema = z.object({
   description: z.string().optional(),
   start: id,
   phases: z.array(z.enum(PHASES)).min(1),
+  /**
+   * How to read a fact from the shell when no check has: a command that prints it (may use
+   * {{facts}} and other lookups). Manual steps run it in place of the missing value.
+   */
+  lookups: z.record(factName, z.string().min(1)).optional(),
   nodes: z.array(NodeSchema).min(1),
 }).strict();
 

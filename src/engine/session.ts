@@ -2,7 +2,7 @@ import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 import { evaluateCondition } from './conditions.js';
 import type { JournalEvent, NewEvent, SessionContext } from './events.js';
 import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';
-import { parseInput } from './inputs.js';
+import { parseInput, timeForms } from './inputs.js';
 import { interpolate } from './template.js';
 
 export interface FindingEntry {
@@ -232,8 +232,11 @@ export function pending(flow: Flow, s: SessionState): Pending {
   if (s.ended || s.node === null) return { kind: 'done' };
   const node = nodeById(flow, s.node);
   switch (node.kind) {
-    case 'question':
     case 'step':
+      // A fallback is for a check that could not answer; after one that did, it is passed through.
+      if (node.fallback && s.checks.at(-1)?.result.status !== 'unknown') return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: node.next! }] };
+      return { kind: 'ask', node };
+    case 'question':
       return { kind: 'ask', node };
     case 'check':
       return { kind: 'check', node, params: checkParams(node, s.facts) };
@@ -281,7 +284,9 @@ export function answer(flow: Flow, s: SessionState, value: string, now: Date, no
     if (!parsed.ok) return parsed;
     // A port typed with a host sets the sibling fact (backend.host → backend.port), so it is not asked again.
     const portFact = parsed.port !== undefined && node.input.fact.endsWith('.host') ? { [node.input.fact.replace(/\.host$/, '.port')]: parsed.port } : {};
-    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? (parsed.port ? `${parsed.value}:${parsed.port}` : parsed.value), set: { [node.input.fact]: parsed.value, ...portFact }, note: trimmedNote, next: node.next! }] };
+    const forms = node.input.type === 'timestamp' ? timeForms(parsed.value) : undefined;
+    const timeFacts = forms ? Object.fromEntries(Object.entries(forms).map(([k, v]) => [`${node.input!.fact}.${k}`, v])) : {};
+    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? (parsed.port ? `${parsed.value}:${parsed.port}` : parsed.value), set: { [node.input.fact]: parsed.value, ...portFact, ...timeFacts }, note: trimmedNote, next: node.next! }] };
   }
   return { ok: true, events: [{ type: 'answer', node: node.id, value: 'done', label: 'done', note: trimmedNote, next: node.next! }] };
 }

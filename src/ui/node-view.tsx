@@ -3,7 +3,7 @@ import { Spinner } from '@inkjs/ui';
 import React from 'react';
 import type { Facts } from '../engine/vocabulary.js';
 import type { QuestionNode, StepNode } from '../engine/flow-schema.js';
-import { interpolate, interpolateShell } from '../engine/template.js';
+import { interpolate, interpolateShell, type Lookups } from '../engine/template.js';
 import type { Running } from './use-session.js';
 import { color } from './theme.js';
 
@@ -18,6 +18,8 @@ export function RunningView({ running }: { running: Running }) {
 export interface NodeViewProps {
   node: QuestionNode | StepNode;
   facts: Readonly<Facts>;
+  /** How commands read facts not known yet (the flow's lookups). */
+  lookups?: Lookups;
   cursor: number;
   text: string;
   error?: string;
@@ -25,7 +27,7 @@ export interface NodeViewProps {
 }
 
 /** The current question or manual step: its text, the commands to copy, and the answer widget. */
-export function NodeView({ node, facts, cursor, text, error, notice }: NodeViewProps) {
+export function NodeView({ node, facts, lookups, cursor, text, error, notice }: NodeViewProps) {
   const input = node.kind === 'question' ? node.input : undefined;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -34,7 +36,7 @@ export function NodeView({ node, facts, cursor, text, error, notice }: NodeViewP
       {node.kind === 'step' && node.commands?.length ? (
         // No border: a box's side bars and padding end up in a copied command.
         <Box flexDirection="column" marginTop={1}>
-          {node.commands.map((c, i) => <Text key={i}>{`${node.commands!.length > 1 ? `${i + 1}) ` : ''}${interpolateShell(c, facts)}`}</Text>)}
+          {node.commands.map((c, i) => <Text key={i}>{`${node.commands!.length > 1 ? `${i + 1}) ` : ''}${interpolateShell(c, facts, lookups)}`}</Text>)}
           <Text dimColor>{node.commands.length > 1 ? 'c copies the next command' : 'c copies the command'} to the clipboard (OSC 52)</Text>
         </Box>
       ) : null}

@@ -6,6 +6,7 @@ import { interpolateShell } from '../engine/template.js';
 import { osc52 } from './clipboard.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { nodeById, pending, type SessionState } from '../engine/session.js';
+import { examinedPhases } from '../engine/progress.js';
 import { BoardView } from './board-view.js';
 import { CheckLog } from './check-log.js';
 import { Header } from './header.js';
@@ -141,7 +142,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (!ask) return;
     if (input === 'c' && ask.kind === 'step' && ask.commands?.length) {
       const i = (u.copied ?? -1) + 1 < ask.commands.length ? (u.copied ?? -1) + 1 : 0;
-      const command = interpolateShell(ask.commands[i], session.current().facts);
+      const command = interpolateShell(ask.commands[i], session.current().facts, flow.lookups);
       copy(command);
       dispatch({ type: 'notice', message: `copied${ask.commands.length > 1 ? ` command ${i + 1}` : ''}: ${command}`, copied: i });
       return;
@@ -160,6 +161,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
 
   const phase = state.node ? nodeById(flow, state.node).phase : 'wrap-up';
   const visited = new Set(state.path.map((id) => nodeById(flow, id).phase));
+  const examined = examinedPhases(flow, state);
   const incidentStart = drill?.startedAt ?? (typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined);
   const title = typeof state.facts['incident.title'] === 'string' ? state.facts['incident.title'] : flow.title;
 
@@ -168,11 +170,11 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   return (
     <Box flexDirection="column">
       <CheckLog entries={state.checks} width={width} />
-      <Header title={title} incidentStart={incidentStart} clockLabel={drill ? 'drill clock' : undefined} now={clock} phases={flow.phases} current={phase} visited={visited} answered={state.answers.length} width={width} />
+      <Header title={title} incidentStart={incidentStart} clockLabel={drill ? 'drill clock' : undefined} now={clock} phases={flow.phases} current={phase} visited={visited} examined={examined} answered={state.answers.length} width={width} />
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
       {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
       {running ? <RunningView running={running} /> : null}
-      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
+      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} lookups={flow.lookups} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
       {p.kind === 'done' ? (
         <Box flexDirection="column" marginTop={1}>
           <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : '✔ Investigation complete.'}</Text>
