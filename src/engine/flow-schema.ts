@@ -108,6 +108,10 @@ const step = z.object({
    * (unknown: no credentials, no permission); otherwise passed through to `next`.
    */
   fallback: z.boolean().optional(),
+  /** Asked only when this holds (e.g. "still failing"); otherwise passed through to `next`. */
+  askIf: ConditionSchema.optional(),
+  /** Show the hypotheses in full here, with what was left unexplored and the session's summary. */
+  board: z.enum(['hypotheses', 'handover']).optional(),
 }).strict();
 
 const finding = z.object({
@@ -118,6 +122,24 @@ const finding = z.object({
   evidence: z.string().min(1),
   strength,
   next: id,
+}).strict();
+
+/** What to do at once for one confirmed cause: the emergency move, then the lasting fix. */
+const mitigation = z.object({
+  /** Why this move fits this cause (and what it costs). */
+  emergency: z.string().min(1),
+  /** Commands for the emergency move; may interpolate {{facts}}. Never executed by badgate. */
+  commands: z.array(z.string().min(1)).min(1),
+  /** Commands or config lines for the lasting fix. */
+  fix: z.array(z.string().min(1)).optional(),
+  /** What `resolution.action` says when the move stopped the 502s. */
+  action: z.string().min(1),
+}).strict();
+
+const mitigate = z.object({
+  /** How to see the 502s stop, after any move. */
+  verify: z.array(z.string().min(1)).min(1),
+  causes: z.record(z.string(), mitigation),
 }).strict();
 
 const branch = z.object({
@@ -148,6 +170,8 @@ export const FlowSchema = z.object({
    * {{facts}} and other lookups). Manual steps run it in place of the missing value.
    */
   lookups: z.record(factName, z.string().min(1)).optional(),
+  /** Cause confirmed → mitigate now: the move and fix for each cause, shown as soon as it is confirmed. */
+  mitigate: mitigate.optional(),
   nodes: z.array(NodeSchema).min(1),
 }).strict();
 
@@ -160,4 +184,5 @@ export type FindingNode = z.infer<typeof finding>;
 export type BranchNode = z.infer<typeof branch>;
 export type EndNode = z.infer<typeof end>;
 export type Choice = z.infer<typeof choice>;
+export type Mitigation = z.infer<typeof mitigation>;
 export type InputType = (typeof INPUT_TYPES)[number];

@@ -2,7 +2,7 @@ import type { Flow, Phase } from './flow-schema.js';
 import { nodeById, type SessionState } from './session.js';
 
 /** Choices that record that nothing was looked at (the step was skipped or could not be done). */
-const NOT_LOOKED = /^(skipped|skip|cannot|no-access|unknown|unsure)$/;
+export const NOT_LOOKED = /^(skipped|skip|cannot|no-access|unknown|unsure)$/;
 
 /**
  * Phases the responder or a check actually examined: a check that came back with an answer

@@ -1,6 +1,6 @@
 import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 import { evaluateCondition } from './conditions.js';
-import type { JournalEvent, NewEvent, SessionContext } from './events.js';
+import type { JournalEvent, MitigationResult, NewEvent, SessionContext } from './events.js';
 import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';
 import { parseInput, timeForms } from './inputs.js';
 import { interpolate } from './template.js';
@@ -59,6 +59,8 @@ export interface SessionState extends Frame {
   reports: string[];
   /** The cause the responder named, if they did. */
   verdict?: string;
+  /** Mitigations shown for confirmed causes and what came of them, in order. */
+  mitigations: { cause: string; result: MitigationResult; at: string }[];
   undo: Frame[];
   events: number;
 }
@@ -82,7 +84,7 @@ export function replay(events: readonly JournalEvent[]): SessionState {
   let facts = s.facts;
   let ended = s.ended;
   let verdict: { cause: string } | undefined;
-  const { findings, checks, answers, path, notes, reports } = s;
+  const { findings, checks, answers, path, notes, reports, mitigations } = s;
   /** Where an undo frame's lists ended: each is a prefix of the lists that follow it. */
   interface Mark { node: string | null; facts: Facts; findings: number; checks: number; answers: number; path: number }
   const marks: Mark[] = [];
@@ -136,6 +138,10 @@ export function replay(events: readonly JournalEvent[]): SessionState {
       case 'verdict':
         verdict = { cause: e.cause };
         break;
+      case 'mitigation':
+        mitigations.push({ cause: e.cause, result: e.result, at: e.at });
+        if (e.set) facts = { ...facts, ...e.set };
+        break;
       case 'start':
         break;
       default: {
@@ -163,7 +169,7 @@ export function initialState(e: Extract<JournalEvent, { type: 'start' }>): Sessi
   return {
     sessionId: e.sessionId, flowId: e.flow, flowTitle: e.flowTitle, context: e.context, startedAt: e.at,
     node: e.start, facts: { ...(e.facts ?? {}) }, findings: [], checks: [], answers: [], path: [e.start],
-    notes: [], ended: null, reports: [], undo: [], events: 1,
+    notes: [], ended: null, reports: [], undo: [], events: 1, mitigations: [],
   };
 }
 
@@ -202,6 +208,8 @@ export function reduce(s: SessionState, e: JournalEvent): SessionState {
       return { ...n, reports: [...s.reports, e.path] };
     case 'verdict':
       return { ...n, verdict: e.cause };
+    case 'mitigation':
+      return { ...n, mitigations: [...s.mitigations, { cause: e.cause, result: e.result, at: e.at }], facts: e.set ? { ...s.facts, ...e.set } : s.facts };
   }
 }
 
@@ -235,6 +243,7 @@ export function pending(flow: Flow, s: SessionState): Pending {
     case 'step':
       // A fallback is for a check that could not answer; after one that did, it is passed through.
       if (node.fallback && s.checks.at(-1)?.result.status !== 'unknown') return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: node.next! }] };
+      if (node.askIf && !evaluateCondition(node.askIf, s.facts)) return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: node.next! }] };
       return { kind: 'ask', node };
     case 'question':
       return { kind: 'ask', node };

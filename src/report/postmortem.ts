@@ -65,6 +65,7 @@ function describe(e: JournalEvent, title: (id: string) => string): string {
     case 'end': return `Investigation ended${e.outcome ? `: ${e.outcome}` : ''}`;
     case 'report': return `Postmortem written to ${e.path}`;
     case 'verdict': return `Root cause named: ${e.cause}`;
+    case 'mitigation': return `Mitigation for ${e.cause}: ${e.result === 'stopped' ? 'applied, the 502s stopped' : e.result === 'failing' ? 'applied, still failing' : 'put off'}`;
   }
 }
 

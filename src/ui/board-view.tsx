@@ -5,16 +5,18 @@ import { CONFIDENCE_COLOR, CONFIDENCE_SYMBOL, color, truncate } from './theme.js
 
 /** Standing hypotheses shown in full; more than this are counted, so the panel never pushes the question off screen. */
 const MAX_STANDING = 4;
+/** On a short terminal (80x24) fewer fit under the question. */
+const MAX_STANDING_SHORT = 2;
 
 /**
  * The hypothesis board: standing causes first (the deepest cause leads, the symptoms it
  * explains say so), each with its strongest evidence and its weight; disagreements between
  * evidence are shown as conflicts; ruled-out causes fold into one line.
  */
-export function BoardView({ entries, titles, width }: { entries: BoardEntry[]; titles: ReadonlyMap<string, string>; width: number }) {
+export function BoardView({ entries, titles, width, rows = 40 }: { entries: BoardEntry[]; titles: ReadonlyMap<string, string>; width: number; rows?: number }) {
   const standing = entries.filter((e) => e.confidence !== 'ruled-out');
   const ruledOut = entries.filter((e) => e.confidence === 'ruled-out');
-  const shown = standing.slice(0, MAX_STANDING);
+  const shown = standing.slice(0, rows < 30 ? MAX_STANDING_SHORT : MAX_STANDING);
   const conflicts = entries.filter((e) => e.conflict);
   return (
     <Box flexDirection="column" marginTop={1}>

@@ -5,7 +5,7 @@ import type { Facts } from '../engine/vocabulary.js';
 import type { QuestionNode, StepNode } from '../engine/flow-schema.js';
 import { interpolate, interpolateShell, type Lookups } from '../engine/template.js';
 import type { Running } from './use-session.js';
-import { color } from './theme.js';
+import { color, truncate } from './theme.js';
 
 export function RunningView({ running }: { running: Running }) {
   return (
@@ -21,13 +21,15 @@ export interface NodeViewProps {
   /** How commands read facts not known yet (the flow's lookups). */
   lookups?: Lookups;
   cursor: number;
+  /** Long commands are cut to this width here; they are printed whole above. */
+  width?: number;
   text: string;
   error?: string;
   notice?: string;
 }
 
 /** The current question or manual step: its text, the commands to copy, and the answer widget. */
-export function NodeView({ node, facts, lookups, cursor, text, error, notice }: NodeViewProps) {
+export function NodeView({ node, facts, lookups, cursor, width = 1000, text, error, notice }: NodeViewProps) {
   const input = node.kind === 'question' ? node.input : undefined;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -36,8 +38,8 @@ export function NodeView({ node, facts, lookups, cursor, text, error, notice }: 
       {node.kind === 'step' && node.commands?.length ? (
         // No border: a box's side bars and padding end up in a copied command.
         <Box flexDirection="column" marginTop={1}>
-          {node.commands.map((c, i) => <Text key={i}>{`${node.commands!.length > 1 ? `${i + 1}) ` : ''}${interpolateShell(c, facts, lookups)}`}</Text>)}
-          <Text dimColor>{node.commands.length > 1 ? 'c copies the next command' : 'c copies the command'} to the clipboard (OSC 52)</Text>
+          {node.commands.map((c, i) => <Text key={i}>{truncate(`${node.commands!.length > 1 ? `${i + 1}) ` : ''}${interpolateShell(c, facts, lookups)}`, width)}</Text>)}
+          <Text dimColor>{`${node.commands.length > 1 ? 'c copies the next command' : 'c copies the command'} to the clipboard (OSC 52)${node.commands.some((c) => interpolateShell(c, facts, lookups).length + 3 > width) ? '; each is printed whole above' : ''}`}</Text>
         </Box>
       ) : null}
       <Box flexDirection="column" marginTop={1}>

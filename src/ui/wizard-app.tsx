@@ -7,8 +7,12 @@ import { osc52 } from './clipboard.js';
 import type { Flow } from '../engine/flow-schema.js';
 import { nodeById, pending, type SessionState } from '../engine/session.js';
 import { examinedPhases } from '../engine/progress.js';
+import { dueMitigation, mitigationEvents } from '../engine/mitigate.js';
+import { handoverSummary, unexplored } from '../engine/summary.js';
+import { HypothesesView } from './hypotheses-view.js';
+import { MITIGATION_CHOICES, MitigationView, mitigationLines } from './mitigation-view.js';
 import { BoardView } from './board-view.js';
-import { CheckLog } from './check-log.js';
+import { CheckLog, type LogItem } from './check-log.js';
 import { Header } from './header.js';
 import { HelpView } from './help-view.js';
 import { NodeView, RunningView } from './node-view.js';
@@ -56,11 +60,45 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const clock = useNow(now, 1000);
   const [report, setReport] = useState<{ path?: string; error?: string } | null>(null);
   const titles = useMemo(() => new Map(catalog.causes.map((c) => [c.id, c.title])), [catalog]);
+  const causesById = useMemo(() => new Map(catalog.causes.map((c) => [c.id, c])), [catalog]);
+  const rows = stdout?.rows ?? 40;
   const relations = useMemo(() => causeRelations(catalog), [catalog]);
 
   const p = pending(flow, state);
   const asking = p.kind === 'ask' ? p.node : undefined;
-  const typing = Boolean(asking && asking.kind === 'question' && asking.input) && ui.overlay === 'none';
+  // Cause confirmed → mitigate now (not in drills: the trainee names the cause at the end).
+  const due = drill ? undefined : dueMitigation(flow, state, relations);
+  const mitigating = Boolean(due) && ui.overlay === 'none';
+  const dueLines = due ? mitigationLines(due, state.facts, flow.lookups, causesById.get(due.cause)) : [];
+  const typing = Boolean(asking && asking.kind === 'question' && asking.input) && ui.overlay === 'none' && !mitigating;
+
+  // The scrollback, append-only: each finished check, and the whole commands of each step or mitigation shown.
+  const logRef = useRef<{ items: LogItem[]; checks: number; last?: string }>({ items: [], checks: 0 });
+  const commandBlock = due
+    ? { key: `mitigate-${due.cause}`, title: `mitigate ${due.cause}`, commands: dueLines.filter((l) => l.command).map((l) => l.text) }
+    : asking?.kind === 'step' && asking.commands?.length
+      ? { key: `${asking.id}-${state.events}`, title: asking.title, commands: asking.commands.map((c) => interpolateShell(c, state.facts, flow.lookups)) }
+      : undefined;
+  {
+    const l = logRef.current;
+    // A back can shorten the checks; the log keeps what it printed and goes on from there.
+    if (state.checks.length < l.checks) l.checks = state.checks.length;
+    for (; l.checks < state.checks.length; l.checks++) l.items = [...l.items, { kind: 'check', entry: state.checks[l.checks] }];
+    const blockId = commandBlock && (due ? commandBlock.key : asking?.id);
+    if (commandBlock && blockId !== l.last) { l.items = [...l.items, { kind: 'commands', block: commandBlock }]; l.last = blockId; }
+    if (!commandBlock) l.last = undefined;
+  }
+  const log = logRef.current.items;
+
+  // A typed question whose default is a known fact (the --lb name, the --url) comes up filled in.
+  const askingId = asking?.id;
+  useEffect(() => {
+    if (!asking || asking.kind !== 'question' || !asking.input || uiRef.current.text) return;
+    if (!asking.default || !/^\{\{\s*[\w.]+\s*\}\}$/.test(asking.default.trim())) return;
+    const v = state.facts[asking.default.trim().slice(2, -2).trim()];
+    if (v !== undefined && v !== '') dispatch({ type: 'prefill', text: String(v) });
+    // Only when the node comes up, not on every keystroke.
+  }, [askingId]);
 
   useEffect(() => {
     if (p.kind !== 'done' || report || drill) return;
@@ -95,6 +133,31 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   };
   const saveNote = (text: string) => { session.note(text); dispatch({ type: 'overlay', overlay: 'none' }); };
 
+  /** `b`: undo the last answer and bring it back ready to edit (the text typed, or the choice's cursor). */
+  const goBack = (): boolean => {
+    const undone = session.current().answers.at(-1);
+    if (!session.back()) return false;
+    dispatch({ type: 'reset' });
+    const now = pending(flow, session.current());
+    if (undone && now.kind === 'ask' && now.node.id === undone.node) {
+      const i = now.node.choices?.findIndex((c) => c.value === undone.value) ?? -1;
+      if (i >= 0) dispatch({ type: 'prefill', cursor: i });
+      else if (now.node.kind === 'question' && now.node.input && undone.value) dispatch({ type: 'prefill', text: undone.value });
+    }
+    return true;
+  };
+
+  /** One answer on the mitigation screen: it goes into the journal, then the flow goes on (or ends). */
+  const chooseMitigation = (index: number) => {
+    const s = session.current();
+    const d = dueMitigation(flow, s, relations);
+    const c = MITIGATION_CHOICES[index];
+    if (!d || !c) return;
+    session.record(mitigationEvents(d, c.value, s.node));
+    dispatch({ type: 'reset' });
+    if (c.value === 'failing') dispatch({ type: 'overlay', overlay: 'hypotheses' });
+  };
+
   useInput((input, key) => {
     // Ink only exits on a lone Ctrl+C; one arriving inside a chunk of keys must still quit.
     if (input.length > 1 && input.includes('\x03')) { quit('quit'); return; }
@@ -104,6 +167,12 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     const isTyping = Boolean(ask && ask.kind === 'question' && ask.input);
     const count = ask?.choices?.length ?? 0;
     if (u.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
+    if (u.overlay === 'hypotheses' || u.overlay === 'handover') {
+      if (input === 'q') quit('quit');
+      else if (input === 'e' && u.overlay === 'hypotheses') dispatch({ type: 'overlay', overlay: 'handover' });
+      else if (key.return || key.escape || input === ' ') dispatch({ type: 'overlay', overlay: 'none' });
+      return;
+    }
     if (u.overlay === 'note') {
       if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
       else if (key.return) saveNote(u.note);
@@ -114,14 +183,37 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (now.kind === 'done') {
       if (drill && key.return) drill.onVerdict();
       else if (key.return || input === 'q') quit('done');
-      else if (input === 'b' && session.back()) { setReport(null); dispatch({ type: 'reset' }); }
+      else if (input === 'b' && goBack()) setReport(null);
       else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
       return;
     }
     if (key.ctrl && input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
+    const d = drill ? undefined : dueMitigation(flow, session.current(), relations);
+    if (d) {
+      const lines = mitigationLines(d, session.current().facts, flow.lookups, causesById.get(d.cause)).filter((l) => l.command);
+      if (input === 'q') quit('quit');
+      else if (input === '?') dispatch({ type: 'overlay', overlay: 'help' });
+      else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
+      else if (input === 'b') { if (!goBack()) dispatch({ type: 'error', message: 'nothing to undo yet' }); }
+      else if (key.escape) chooseMitigation(MITIGATION_CHOICES.findIndex((c) => c.value === 'later'));
+      else if (input === 'c' && lines.length) {
+        const i = (u.copied ?? -1) + 1 < lines.length ? (u.copied ?? -1) + 1 : 0;
+        copy(lines[i].text);
+        dispatch({ type: 'notice', message: `copied command ${i + 1}: ${lines[i].text}`, copied: i });
+      } else if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count: MITIGATION_CHOICES.length });
+      else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count: MITIGATION_CHOICES.length });
+      else if (key.return) chooseMitigation(u.cursor);
+      else {
+        for (const k of strokes(input)) {
+          if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= MITIGATION_CHOICES.length) dispatch({ type: 'cursor', index: Number(k.ch) - 1 });
+          else if (k.kind === 'enter') { chooseMitigation(uiRef.current.cursor); return; }
+        }
+      }
+      return;
+    }
     if (isTyping) {
       if (key.return) choose(u.text);
-      else if (key.escape) { if (session.back()) dispatch({ type: 'reset' }); }
+      else if (key.escape) goBack();
       else if (key.backspace || key.delete) dispatch({ type: 'erase' });
       else if (input && !key.ctrl && !key.meta && !key.tab) typeInto('text', input, choose);
       return;
@@ -135,8 +227,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       return;
     }
     if (input === 'b' || key.escape) {
-      if (session.back()) dispatch({ type: 'reset' });
-      else dispatch({ type: 'error', message: 'nothing to undo yet' });
+      if (!goBack()) dispatch({ type: 'error', message: 'nothing to undo yet' });
       return;
     }
     if (!ask) return;
@@ -165,19 +256,29 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const incidentStart = drill?.startedAt ?? (typeof state.facts['incident.startedAt'] === 'string' ? state.facts['incident.startedAt'] : undefined);
   const title = typeof state.facts['incident.title'] === 'string' ? state.facts['incident.title'] : flow.title;
 
-  if (!active) return <CheckLog entries={state.checks} width={width} />;
+  if (!active) return <CheckLog items={log} width={width} />;
 
   return (
     <Box flexDirection="column">
-      <CheckLog entries={state.checks} width={width} />
+      <CheckLog items={log} width={width} />
       <Header title={title} incidentStart={incidentStart} clockLabel={drill ? 'drill clock' : undefined} now={clock} phases={flow.phases} current={phase} visited={visited} examined={examined} answered={state.answers.length} width={width} />
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
       {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
       {running ? <RunningView running={running} /> : null}
-      {asking && ui.overlay !== 'help' ? <NodeView node={asking} facts={state.facts} lookups={flow.lookups} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
+      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? (
+        <Box flexDirection="column">
+          <HypothesesView entries={board(state, relations)} titles={titles} unexplored={unexplored(flow, state)} next={asking?.title} summary={ui.overlay === 'handover' ? handoverSummary(flow, state, titles, relations) : undefined} width={width} rows={rows < 30 ? 3 : 6} />
+          <Text dimColor>{ui.overlay === 'hypotheses' ? 'enter: go on with the next unexplored branch · e: escalate (what to hand over) · q quit (saved)' : 'enter: back to the investigation · q quit (saved)'}</Text>
+        </Box>
+      ) : null}
+      {due && mitigating ? <MitigationView due={due} title={titles.get(due.cause) ?? due.cause} facts={state.facts} lines={dueLines} cursor={ui.cursor} notice={ui.notice} width={width} /> : null}
+      {asking && ui.overlay === 'none' && !mitigating ? <NodeView node={asking} facts={state.facts} lookups={flow.lookups} width={width} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
+      {asking && ui.overlay === 'none' && !mitigating && asking.kind === 'step' && asking.board ? (
+        <HypothesesView entries={board(state, relations)} titles={titles} unexplored={unexplored(flow, state)} summary={asking.board === 'handover' ? handoverSummary(flow, state, titles, relations) : undefined} width={width} rows={rows < 30 ? 3 : 6} />
+      ) : null}
       {p.kind === 'done' ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : '✔ Investigation complete.'}</Text>
+          <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : state.ended?.outcome && state.ended.outcome !== 'investigation complete' ? `✔ Investigation ended: ${state.ended.outcome}.` : '✔ Investigation complete.'}</Text>
           {report?.path ? <Text>{`Postmortem written to ${report.path}`}</Text> : null}
           {report?.error ? <Text color={color('red')}>{`✘ ${report.error}`}</Text> : null}
           <Text dimColor>{drill ? 'press enter to name the root cause' : 'press enter to exit'}</Text>
@@ -189,9 +290,11 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
           <Text>{`› ${ui.note}`}<Text inverse>{' '}</Text></Text>
         </Box>
       ) : null}
-      <BoardView entries={board(state, relations)} titles={titles} width={width} />
+      {ui.overlay === 'none' && !(asking?.kind === 'step' && asking.board) ? <BoardView entries={board(state, relations)} titles={titles} width={width} rows={rows} /> : null}
       <Text dimColor>
-        {typing
+        {mitigating
+          ? '↑↓ move · enter choose · c copy · esc not now · b back · ? help · q quit (saved)'
+          : typing
           ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'
           : `↑↓ move · enter choose · b back · n note · ${drill ? 'a name the cause · ' : ''}? help · q quit (saved)`}
       </Text>

@@ -20,25 +20,25 @@ describe('commands filled from known facts, or looked up in place', () => {
   });
 
   it('unknown ids are read in place from the load balancer name, and the command parses in bash', () => {
-    const sg = interpolateShell(sgCommand, { 'target.lb': 'web-alb' }, lookups);
+    const sg = interpolateShell(sgCommand, { 'lb.name': 'web-alb' }, lookups);
     expect(sg).toBe(`aws ec2 describe-security-groups --group-ids $(aws elbv2 describe-load-balancers --names web-alb --query "join(',', LoadBalancers[0].SecurityGroups)" --output text | tr ',' ' ')`);
-    const health = interpolateShell('aws elbv2 describe-target-health --target-group-arn {{tg.arn}}', { 'target.lb': 'web-alb' }, lookups);
+    const health = interpolateShell('aws elbv2 describe-target-health --target-group-arn {{tg.arn}}', { 'lb.name': 'web-alb' }, lookups);
     expect(health).toContain('--target-group-arn $(aws elbv2 describe-target-groups --load-balancer-arn $(aws elbv2 describe-load-balancers --names web-alb');
-    for (const c of [sg, health, interpolateShell(naclCommand, { 'target.lb': 'web-alb' }, lookups)]) {
+    for (const c of [sg, health, interpolateShell(naclCommand, { 'lb.name': 'web-alb' }, lookups)]) {
       expect(hasPlaceholder(c)).toBe(false);
       bashParses(c);
     }
   });
 
   it('a value from outside stays one quoted word; inside single quotes no lookup runs', () => {
-    expect(interpolateShell('aws elbv2 describe-load-balancers --names {{target.lb}}', { 'target.lb': 'x$(touch /tmp/p)' }, lookups)).toBe(`aws elbv2 describe-load-balancers --names 'x$(touch /tmp/p)'`);
+    expect(interpolateShell('aws elbv2 describe-load-balancers --names {{lb.name}}', { 'lb.name': 'x$(touch /tmp/p)' }, lookups)).toBe(`aws elbv2 describe-load-balancers --names 'x$(touch /tmp/p)'`);
     expect(interpolateShell("echo '{{lb.arn}}'", {}, lookups)).toBe("echo '<lb.arn>'");
   });
 
   it('every shipped manual command with only the load balancer name known parses in bash', () => {
     for (const n of flow.nodes) {
       if (n.kind !== 'step' || !n.fallback) continue;
-      for (const c of n.commands ?? []) bashParses(interpolateShell(c, { 'target.lb': 'web-alb', 'tg.port': '8080' }, lookups));
+      for (const c of n.commands ?? []) bashParses(interpolateShell(c, { 'lb.name': 'web-alb', 'tg.port': '8080' }, lookups));
     }
   });
 });
