@@ -47,6 +47,9 @@ function fill(name: string, words: boolean, state: 'none' | 'single' | 'double',
     return quoteFor(s, state);
   }
   const lookup = lookups[name];
+  // A lookup that is just another fact is an alias (the load balancer's name from --lb).
+  const alias = lookup && /^\{\{\s*([\w.]+)\s*\}\}$/.exec(lookup.trim());
+  if (alias && depth < MAX_LOOKUP_DEPTH) return fill(alias[1], words, state, facts, lookups, depth + 1);
   // Inside '…' nothing runs, so a lookup cannot help there.
   if (lookup && state !== 'single' && depth < MAX_LOOKUP_DEPTH) {
     const inner = fillShell(lookup, facts, lookups, depth + 1);
