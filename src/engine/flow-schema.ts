@@ -10,7 +10,8 @@ const factName = z.string().regex(/^[a-zA-Z][\w]*(\.[\w]+)*$/, 'fact names are d
 const factValue = z.union([z.string(), z.number(), z.boolean()]);
 const setFacts = z.record(factName, factValue);
 
-export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port', 'host'] as const;
+/** `path`: a local file, folder or glob, or s3://bucket/prefix; the screen checks a local one exists. */
+export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port', 'host', 'path'] as const;
 
 const CONFIDENCES = ['confirmed', 'likely', 'suspected', 'ruled-out'] as const;
 /** How much the finding weighs (see Strength in vocabulary.ts); a responder's word by default. */

@@ -131,6 +131,8 @@ export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC
       return t !== '' && Number.isFinite(Number(t)) ? { ok: true, value: String(Number(t)) } : { ok: false, error: `"${t}" is not a number` };
     case 'host':
       return parseHost(t);
+    case 'path':
+      return t ? { ok: true, value: t } : { ok: false, error: 'type a path, or press Esc to go back' };
     case 'port': {
       const n = Number(t);
       return Number.isInteger(n) && n >= 1 && n <= 65535 ? { ok: true, value: String(n) } : { ok: false, error: `"${t}" is not a port (1–65535)` };

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { board } from '../engine/board.js';
@@ -34,6 +36,8 @@ export interface WizardProps {
   onExit?(how: 'quit' | 'done'): void;
   /** A drill: the clock runs from its start, `a` names the root cause, and no postmortem is written. */
   drill?: { startedAt: string; onVerdict(): void };
+  /** Whether a local path exists (a typed log path is asked again when it does not). */
+  pathExists?(path: string): boolean;
   /** False while another screen owns the keys; only the printed check log stays. */
   active?: boolean;
 }
@@ -47,7 +51,7 @@ function useNow(now: () => Date, everyMs: number): Date {
   return t;
 }
 
-export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); } }: WizardProps) {
+export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); }, pathExists = existsSync }: WizardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
@@ -124,6 +128,14 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   };
 
   const choose = (value: string) => {
+    const at = pending(flow, session.current());
+    const input = at.kind === 'ask' && at.node.kind === 'question' ? at.node.input : undefined;
+    const typed = value.trim();
+    // A mistyped local path is asked again, not warned about later (globs and s3:// are read by the check).
+    if (input?.type === 'path' && typed && !/^s3:\/\//i.test(typed) && !/[*?[]/.test(typed) && !pathExists(typed.replace(/^~(?=\/)/, homedir()))) {
+      dispatch({ type: 'error', message: `no file or folder at ${typed} (from ${process.cwd()}); type the path again, or empty it (backspace) and press enter to skip` });
+      return;
+    }
     const err = session.submit(value);
     if (err) { dispatch({ type: 'error', message: err }); return; }
     dispatch({ type: 'reset' });
