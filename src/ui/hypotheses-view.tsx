@@ -35,7 +35,7 @@ export function HypothesesView({ entries, titles, unexplored, next, summary, wid
       ))}
       {standing.length > shown.length ? <Text dimColor>{`  … ${standing.length - shown.length} more standing`}</Text> : null}
       {ruledOut.length ? <Text dimColor>{truncate(`  ✗ ruled out: ${ruledOut.map((e) => name(e.cause)).join('; ')}`, width - 2)}</Text> : null}
-      {unexplored.length ? (
+      {unexplored.length && !summary ? (
         <Box flexDirection="column">
           <Text bold>Unexplored</Text>
           {unexplored.slice(0, rows).map((u, i) => <Text key={`${u.node}-${i}`} dimColor>{truncate(`  · ${u.title}: ${u.why}`, width - 2)}</Text>)}
@@ -44,10 +44,9 @@ export function HypothesesView({ entries, titles, unexplored, next, summary, wid
       ) : null}
       {next ? <Text color={color('cyan')}>{truncate(`Next unexplored branch: ${next}`, width)}</Text> : null}
       {summary ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold>Hand over (session summary)</Text>
-          {/* Not truncated: this is text to copy into the ticket. */}
-          {summary.map((l, i) => <Text key={i}>{l}</Text>)}
+        <Box flexDirection="column">
+          <Text bold>Hand over (session summary, printed whole above to copy into the ticket)</Text>
+          {summary.slice(0, rows).map((l, i) => <Text key={i}>{truncate(l, width)}</Text>)}
         </Box>
       ) : null}
     </Box>

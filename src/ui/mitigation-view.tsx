@@ -49,27 +49,30 @@ export interface MitigationViewProps {
   notice?: string;
   /** Long commands are cut to this width here; they are printed whole above. */
   width: number;
+  /** A short terminal (80x24): no blank lines, no evidence line. */
+  compact?: boolean;
 }
 
 const HEADINGS = { now: 'Stop the bleeding now', fix: 'Then fix it for good', verify: 'Verify' } as const;
 
 /** Cause confirmed → mitigate now: the move that fits this cause, the fix, and how to verify. */
-export function MitigationView({ due, title, facts, lines, cursor, notice, width }: MitigationViewProps) {
+export function MitigationView({ due, title, facts, lines, cursor, notice, width, compact = false }: MitigationViewProps) {
+  const gap = compact ? 0 : 1;
   let n = 0;
   const sections = (['now', 'fix', 'verify'] as const).filter((s) => lines.some((l) => l.section === s));
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold color={color('red')}>{`■ Cause confirmed: ${title}`}</Text>
-      <Text dimColor>{`  ${due.entry.evidence[0] ?? ''}`}</Text>
+    <Box flexDirection="column" marginTop={gap}>
+      <Text bold color={color('red')}>{truncate(`■ Cause confirmed: ${title}`, compact ? width : 1000)}</Text>
+      {compact ? null : <Text dimColor>{`  ${due.entry.evidence[0] ?? ''}`}</Text>}
       {sections.map((s) => (
-        <Box key={s} flexDirection="column" marginTop={1}>
+        <Box key={s} flexDirection="column" marginTop={gap}>
           <Text bold color={color('cyan')}>{`▶ ${HEADINGS[s]}`}</Text>
           {s === 'now' ? <Text>{interpolate(due.mitigation.emergency, facts)}</Text> : null}
           {lines.filter((l) => l.section === s).map((l, i) => <Text key={i}>{l.command ? truncate(`${++n}) ${l.text}`, width) : `   ${l.text}`}</Text>)}
         </Box>
       ))}
-      <Text dimColor>c copies the next command to the clipboard (OSC 52); each is printed whole above · badgate never runs them</Text>
-      <Box flexDirection="column" marginTop={1}>
+      <Text dimColor>{compact ? 'c copies the next command (each is printed whole above)' : 'c copies the next command to the clipboard (OSC 52); each is printed whole above · badgate never runs them'}</Text>
+      <Box flexDirection="column" marginTop={gap}>
         {MITIGATION_CHOICES.map((c, i) => (
           <Text key={c.value} color={i === cursor ? color('cyan') : undefined} bold={i === cursor}>{`${i === cursor ? '›' : ' '} ${i + 1}. ${c.label}`}</Text>
         ))}

@@ -78,7 +78,10 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
 
   // The scrollback, append-only: each finished check, and the whole commands of each step or mitigation shown.
   const logRef = useRef<{ items: LogItem[]; checks: number; last?: string }>({ items: [], checks: 0 });
-  const commandBlock = due
+  const handingOver = ui.overlay === 'handover' || (asking?.kind === 'step' && asking.board === 'handover' && ui.overlay === 'none');
+  const commandBlock = handingOver
+    ? { key: `handover-${state.events}`, title: 'hand-over summary', commands: handoverSummary(flow, state, titles, relations) }
+    : due
     ? { key: `mitigate-${due.cause}`, title: `mitigate ${due.cause}`, commands: dueLines.filter((l) => l.command).map((l) => l.text) }
     : asking?.kind === 'step' && asking.commands?.length
       ? { key: `${asking.id}-${state.events}`, title: asking.title, commands: asking.commands.map((c) => interpolateShell(c, state.facts, flow.lookups)) }
@@ -88,7 +91,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     // A back can shorten the checks; the log keeps what it printed and goes on from there.
     if (state.checks.length < l.checks) l.checks = state.checks.length;
     for (; l.checks < state.checks.length; l.checks++) l.items = [...l.items, { kind: 'check', entry: state.checks[l.checks] }];
-    const blockId = commandBlock && (due ? commandBlock.key : asking?.id);
+    const blockId = commandBlock && (due || handingOver ? commandBlock.key : asking?.id);
     if (commandBlock && blockId !== l.last) { l.items = [...l.items, { kind: 'commands', block: commandBlock }]; l.last = blockId; }
     if (!commandBlock) l.last = undefined;
   }
@@ -141,7 +144,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     dispatch({ type: 'reset' });
     // Echo how a typed answer was read when it differs from what was typed ("08:00 JST = 23:00 UTC").
     const last = session.current().answers.at(-1);
-    if (last && value.trim() && last.label !== value.trim() && last.label !== last.value) dispatch({ type: 'notice', message: `read as ${last.label}` });
+    if (input && last && typed && last.label !== typed && last.label !== last.value) dispatch({ type: 'notice', message: `read as ${last.label}` });
   };
   const saveNote = (text: string) => { session.note(text); dispatch({ type: 'overlay', overlay: 'none' }); };
 
@@ -283,8 +286,8 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
           <Text dimColor>{ui.overlay === 'hypotheses' ? 'enter: go on with the next unexplored branch · e: escalate (what to hand over) · q quit (saved)' : 'enter: back to the investigation · q quit (saved)'}</Text>
         </Box>
       ) : null}
-      {due && mitigating ? <MitigationView due={due} title={titles.get(due.cause) ?? due.cause} facts={state.facts} lines={dueLines} cursor={ui.cursor} notice={ui.notice} width={width} /> : null}
-      {asking && ui.overlay === 'none' && !mitigating ? <NodeView node={asking} facts={state.facts} lookups={flow.lookups} width={width} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
+      {due && mitigating ? <MitigationView due={due} title={titles.get(due.cause) ?? due.cause} facts={state.facts} lines={dueLines} cursor={ui.cursor} notice={ui.notice} width={width} compact={rows < 30} /> : null}
+      {asking && ui.overlay === 'none' && !mitigating ? <NodeView node={asking} facts={state.facts} lookups={flow.lookups} width={width} compact={rows < 30} cursor={ui.cursor} text={ui.text} error={ui.error} notice={ui.notice} /> : null}
       {asking && ui.overlay === 'none' && !mitigating && asking.kind === 'step' && asking.board ? (
         <HypothesesView entries={board(state, relations)} titles={titles} unexplored={unexplored(flow, state)} summary={asking.board === 'handover' ? handoverSummary(flow, state, titles, relations) : undefined} width={width} rows={rows < 30 ? 3 : 6} />
       ) : null}
@@ -302,14 +305,14 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
           <Text>{`› ${ui.note}`}<Text inverse>{' '}</Text></Text>
         </Box>
       ) : null}
-      {ui.overlay === 'none' && !(asking?.kind === 'step' && asking.board) ? <BoardView entries={board(state, relations)} titles={titles} width={width} rows={rows} /> : null}
-      <Text dimColor>
+      {ui.overlay === 'none' && !(asking?.kind === 'step' && asking.board) && !(mitigating && rows < 30) ? <BoardView entries={board(state, relations)} titles={titles} width={width} rows={rows} /> : null}
+      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? null : <Text dimColor>
         {mitigating
           ? '↑↓ move · enter choose · c copy · esc not now · b back · ? help · q quit (saved)'
           : typing
           ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'
           : `↑↓ move · enter choose · b back · n note · ${drill ? 'a name the cause · ' : ''}? help · q quit (saved)`}
-      </Text>
+      </Text>}
     </Box>
   );
 }

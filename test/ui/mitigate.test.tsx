@@ -87,7 +87,7 @@ describe('no credentials, every request fails', () => {
     expect(ui.frame()).toContain('Next unexplored branch: Is the app listening on the target port');
     expect(ui.frame()).toContain('Unexplored');
     await ui.press('e');
-    await ui.waitFor((f2) => f2.includes('Hand over (session summary)'));
+    await ui.waitFor((f2) => f2.includes('Hand over (session summary'));
     expect(ui.frame()).toMatch(/Incident: Total outage; 502s since \d{4}-/);
     expect(ui.frame()).toContain('Not examined: ');
     await ui.press('\r');
