@@ -17,6 +17,8 @@ import { BoardView } from './board-view.js';
 import { CheckLog, type LogItem } from './check-log.js';
 import { Header } from './header.js';
 import { HelpView } from './help-view.js';
+import { choiceKeys } from './choice-list.js';
+import { actionFor, footerFor, type KeyContext } from './keymap.js';
 import { NodeView, RunningView } from './node-view.js';
 import { color } from './theme.js';
 import { useSession, type JournalSink, type RunCheck } from './use-session.js';
@@ -49,6 +51,16 @@ function useNow(now: () => Date, everyMs: number): Date {
     return () => clearInterval(id);
   }, [now, everyMs]);
   return t;
+}
+
+/** Which keys apply now: the overlay, the mitigation screen, a typed answer, a running check, or the choices. */
+export function keyContext(overlay: string, done: boolean, mitigating: boolean, typing: boolean, running: boolean): KeyContext {
+  if (overlay === 'hypotheses' || overlay === 'handover') return 'hypotheses';
+  if (done) return 'done';
+  if (mitigating) return 'mitigate';
+  if (typing) return 'typing';
+  if (running) return 'running';
+  return 'choices';
 }
 
 export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); }, pathExists = existsSync }: WizardProps) {
@@ -173,21 +185,23 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     if (c.value === 'failing') dispatch({ type: 'overlay', overlay: 'hypotheses' });
   };
 
+  /** `c`: the next of these commands to the clipboard, cycling. */
+  const copyNext = (commands: string[]) => {
+    const u = uiRef.current;
+    const i = (u.copied ?? -1) + 1 < commands.length ? (u.copied ?? -1) + 1 : 0;
+    copy(commands[i]);
+    dispatch({ type: 'notice', message: `copied${commands.length > 1 ? ` command ${i + 1}` : ''}: ${commands[i]}`, copied: i });
+  };
+
+  // Every key goes through the one keymap (keymap.ts), which also writes the help and the footer.
   useInput((input, key) => {
     // Ink only exits on a lone Ctrl+C; one arriving inside a chunk of keys must still quit.
     if (input.length > 1 && input.includes('\x03')) { quit('quit'); return; }
     const u = uiRef.current;
-    const now = pending(flow, session.current());
+    const s = session.current();
+    const now = pending(flow, s);
     const ask = now.kind === 'ask' ? now.node : undefined;
-    const isTyping = Boolean(ask && ask.kind === 'question' && ask.input);
-    const count = ask?.choices?.length ?? 0;
     if (u.overlay === 'help') { dispatch({ type: 'overlay', overlay: 'none' }); return; }
-    if (u.overlay === 'hypotheses' || u.overlay === 'handover') {
-      if (input === 'q') quit('quit');
-      else if (input === 'e' && u.overlay === 'hypotheses') dispatch({ type: 'overlay', overlay: 'handover' });
-      else if (key.return || key.escape || input === ' ') dispatch({ type: 'overlay', overlay: 'none' });
-      return;
-    }
     if (u.overlay === 'note') {
       if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
       else if (key.return) saveNote(u.note);
@@ -195,74 +209,56 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       else if (input && !key.ctrl && !key.meta) typeInto('note', input, saveNote);
       return;
     }
-    if (now.kind === 'done') {
-      if (drill && key.return) drill.onVerdict();
-      else if (key.return || input === 'q') quit('done');
-      else if (input === 'b' && goBack()) setReport(null);
-      else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
-      return;
-    }
-    if (key.ctrl && input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
-    const d = drill ? undefined : dueMitigation(flow, session.current(), relations);
-    if (d) {
-      const lines = mitigationLines(d, session.current().facts, flow.lookups, causesById.get(d.cause)).filter((l) => l.command);
-      if (input === 'q') quit('quit');
-      else if (input === '?') dispatch({ type: 'overlay', overlay: 'help' });
-      else if (input === 'n') dispatch({ type: 'overlay', overlay: 'note' });
-      else if (input === 'b') { if (!goBack()) dispatch({ type: 'error', message: 'nothing to undo yet' }); }
-      else if (key.escape) chooseMitigation(MITIGATION_CHOICES.findIndex((c) => c.value === 'later'));
-      else if (input === 'c' && lines.length) {
-        const i = (u.copied ?? -1) + 1 < lines.length ? (u.copied ?? -1) + 1 : 0;
-        copy(lines[i].text);
-        dispatch({ type: 'notice', message: `copied command ${i + 1}: ${lines[i].text}`, copied: i });
-      } else if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count: MITIGATION_CHOICES.length });
-      else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count: MITIGATION_CHOICES.length });
-      else if (key.return) chooseMitigation(u.cursor);
-      else {
-        for (const k of strokes(input)) {
-          if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= MITIGATION_CHOICES.length) dispatch({ type: 'cursor', index: Number(k.ch) - 1 });
-          else if (k.kind === 'enter') { chooseMitigation(uiRef.current.cursor); return; }
-        }
+    const d = drill ? undefined : dueMitigation(flow, s, relations);
+    const ctx = keyContext(u.overlay, now.kind === 'done', Boolean(d), Boolean(ask?.kind === 'question' && ask.input), session.isRunning());
+    const action = actionFor(ctx, input, key, { drill: Boolean(drill) });
+    switch (action) {
+      case 'quit': quit(ctx === 'done' ? 'done' : 'quit'); return;
+      case 'help': dispatch({ type: 'overlay', overlay: 'help' }); return;
+      case 'note': dispatch({ type: 'overlay', overlay: 'note' }); return;
+      case 'skip-check': session.skip(); return;
+      case 'name-cause': drill?.onVerdict(); return;
+      case 'escalate': dispatch({ type: 'overlay', overlay: 'handover' }); return;
+      case 'continue':
+        if (ctx === 'hypotheses') dispatch({ type: 'overlay', overlay: 'none' });
+        else if (drill) drill.onVerdict();
+        else quit('done');
+        return;
+      case 'back':
+        if (goBack()) setReport(null);
+        else dispatch({ type: 'error', message: 'nothing to undo yet' });
+        return;
+      case 'later': chooseMitigation(MITIGATION_CHOICES.findIndex((c) => c.value === 'later')); return;
+      case 'copy': {
+        const commands = d
+          ? mitigationLines(d, s.facts, flow.lookups, causesById.get(d.cause)).filter((l) => l.command).map((l) => l.text)
+          : ask?.kind === 'step' ? (ask.commands ?? []).map((c) => interpolateShell(c, s.facts, flow.lookups)) : [];
+        if (commands.length) copyNext(commands);
+        return;
       }
-      return;
+      case 'erase': dispatch({ type: 'erase' }); return;
+      default: break;
     }
-    if (isTyping) {
-      if (key.return) choose(u.text);
-      else if (key.escape) goBack();
-      else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+    if (ctx === 'typing') {
+      if (action === 'choose') choose(u.text);
       else if (input && !key.ctrl && !key.meta && !key.tab) typeInto('text', input, choose);
       return;
     }
-    if (input === 'q') { quit('quit'); return; }
-    if (input === 'a' && drill) { drill.onVerdict(); return; }
-    if (input === '?') { dispatch({ type: 'overlay', overlay: 'help' }); return; }
-    if (input === 'n') { dispatch({ type: 'overlay', overlay: 'note' }); return; }
-    if (session.isRunning()) {
-      if (input === 's') session.skip();
+    if (ctx === 'mitigate') {
+      const m = choiceKeys(ctx, input, key, u.cursor, MITIGATION_CHOICES.length);
+      if (m?.cursor !== undefined) dispatch({ type: 'cursor', index: m.cursor });
+      if (m?.choose !== undefined) chooseMitigation(m.choose);
       return;
     }
-    if (input === 'b' || key.escape) {
-      if (!goBack()) dispatch({ type: 'error', message: 'nothing to undo yet' });
+    if (ctx !== 'choices' || !ask) return;
+    const count = ask.choices?.length ?? 0;
+    if (!count) {
+      if (action === 'choose' || strokes(input).some((k) => k.kind === 'enter')) choose('done');
       return;
     }
-    if (!ask) return;
-    if (input === 'c' && ask.kind === 'step' && ask.commands?.length) {
-      const i = (u.copied ?? -1) + 1 < ask.commands.length ? (u.copied ?? -1) + 1 : 0;
-      const command = interpolateShell(ask.commands[i], session.current().facts, flow.lookups);
-      copy(command);
-      dispatch({ type: 'notice', message: `copied${ask.commands.length > 1 ? ` command ${i + 1}` : ''}: ${command}`, copied: i });
-      return;
-    }
-    if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1, count });
-    else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1, count });
-    else if (key.return) choose(ask.choices ? ask.choices[u.cursor].value : 'done');
-    else {
-      // A digit picks a choice; "2\r" in one chunk picks and answers.
-      for (const k of strokes(input)) {
-        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= count) dispatch({ type: 'cursor', index: Number(k.ch) - 1 });
-        else if (k.kind === 'enter') { choose(ask.choices ? ask.choices[uiRef.current.cursor].value : 'done'); return; }
-      }
-    }
+    const m = choiceKeys(ctx, input, key, u.cursor, count);
+    if (m?.cursor !== undefined) dispatch({ type: 'cursor', index: m.cursor });
+    if (m?.choose !== undefined) choose(ask.choices![m.choose].value);
   }, { isActive: active });
 
   const phase = state.node ? nodeById(flow, state.node).phase : 'wrap-up';
@@ -278,12 +274,12 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       <CheckLog items={log} width={width} />
       <Header title={title} incidentStart={incidentStart} clockLabel={drill ? 'drill clock' : undefined} now={clock} phases={flow.phases} current={phase} visited={visited} examined={examined} answered={state.answers.length} width={width} />
       {session.fatal ? <Text color={color('red')}>{`✘ ${session.fatal}`}</Text> : null}
-      {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} /> : null}
+      {ui.overlay === 'help' ? <HelpView nodeHelp={asking?.help} contexts={[keyContext('none', p.kind === 'done', Boolean(due), Boolean(asking?.kind === 'question' && asking.input), Boolean(running))]} drill={Boolean(drill)} /> : null}
       {running ? <RunningView running={running} /> : null}
       {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? (
         <Box flexDirection="column">
           <HypothesesView entries={board(state, relations)} titles={titles} unexplored={unexplored(flow, state)} next={asking?.title} summary={ui.overlay === 'handover' ? handoverSummary(flow, state, titles, relations) : undefined} width={width} rows={rows < 30 ? 3 : 6} />
-          <Text dimColor>{ui.overlay === 'hypotheses' ? 'enter: go on with the next unexplored branch · e: escalate (what to hand over) · q quit (saved)' : 'enter: back to the investigation · q quit (saved)'}</Text>
+          <Text dimColor>{ui.overlay === 'hypotheses' ? `enter: go on with the next unexplored branch · ${footerFor('hypotheses').replace(/^enter go on · /, '')}` : 'enter: back to the investigation · q quit (saved)'}</Text>
         </Box>
       ) : null}
       {due && mitigating ? <MitigationView due={due} title={titles.get(due.cause) ?? due.cause} facts={state.facts} lines={dueLines} cursor={ui.cursor} notice={ui.notice} width={width} compact={rows < 30} /> : null}
@@ -306,13 +302,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
         </Box>
       ) : null}
       {ui.overlay === 'none' && !(asking?.kind === 'step' && asking.board) && !(mitigating && rows < 30) ? <BoardView entries={board(state, relations)} titles={titles} width={width} rows={rows} /> : null}
-      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? null : <Text dimColor>
-        {mitigating
-          ? '↑↓ move · enter choose · c copy · esc not now · b back · ? help · q quit (saved)'
-          : typing
-          ? 'enter submit · esc back · ctrl+n note · ctrl+c quit (saved)'
-          : `↑↓ move · enter choose · b back · n note · ${drill ? 'a name the cause · ' : ''}? help · q quit (saved)`}
-      </Text>}
+      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? null : <Text dimColor>{footerFor(keyContext(ui.overlay, p.kind === 'done', mitigating, typing, Boolean(running)), { drill: Boolean(drill) })}</Text>}
     </Box>
   );
 }
