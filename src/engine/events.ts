@@ -1,5 +1,7 @@
 import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 
+export type MitigationResult = 'stopped' | 'failing' | 'later';
+
 export type SessionMode = 'live' | 'manual' | 'replay' | 'drill';
 
 export interface SessionContext {
@@ -35,6 +37,11 @@ export type JournalEvent = Base & (
   | { type: 'report'; path: string }
   /** The root cause the responder names (a drill's trainee at the end of the drill). */
   | { type: 'verdict'; cause: string }
+  /**
+   * What the responder did with the mitigation shown for a confirmed cause: it stopped the 502s,
+   * they go on, or later. `set` records it in facts (resolution.status, resolution.action).
+   */
+  | { type: 'mitigation'; cause: string; result: MitigationResult; set?: Facts }
 );
 
 export type EventType = JournalEvent['type'];

@@ -10,7 +10,8 @@ const factName = z.string().regex(/^[a-zA-Z][\w]*(\.[\w]+)*$/, 'fact names are d
 const factValue = z.union([z.string(), z.number(), z.boolean()]);
 const setFacts = z.record(factName, factValue);
 
-export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port', 'host'] as const;
+/** `path`: a local file, folder or glob, or s3://bucket/prefix; the screen checks a local one exists. */
+export const INPUT_TYPES = ['text', 'url', 'duration', 'timestamp', 'arn', 'region', 'number', 'port', 'host', 'path'] as const;
 
 const CONFIDENCES = ['confirmed', 'likely', 'suspected', 'ruled-out'] as const;
 /** How much the finding weighs (see Strength in vocabulary.ts); a responder's word by default. */
@@ -103,6 +104,15 @@ const step = z.object({
   choices: z.array(choice).min(2).optional(),
   next: id.optional(),
   default: z.string().optional(),
+  /**
+   * A check's manual fallback: asked only when the check just before it could not answer
+   * (unknown: no credentials, no permission); otherwise passed through to `next`.
+   */
+  fallback: z.boolean().optional(),
+  /** Asked only when this holds (e.g. "still failing"); otherwise passed through to `next`. */
+  askIf: ConditionSchema.optional(),
+  /** Show the hypotheses in full here, with what was left unexplored and the session's summary. */
+  board: z.enum(['hypotheses', 'handover']).optional(),
 }).strict();
 
 const finding = z.object({
@@ -113,6 +123,24 @@ const finding = z.object({
   evidence: z.string().min(1),
   strength,
   next: id,
+}).strict();
+
+/** What to do at once for one confirmed cause: the emergency move, then the lasting fix. */
+const mitigation = z.object({
+  /** Why this move fits this cause (and what it costs). */
+  emergency: z.string().min(1),
+  /** Commands for the emergency move; may interpolate {{facts}}. Never executed by badgate. */
+  commands: z.array(z.string().min(1)).min(1),
+  /** Commands or config lines for the lasting fix. */
+  fix: z.array(z.string().min(1)).optional(),
+  /** What `resolution.action` says when the move stopped the 502s. */
+  action: z.string().min(1),
+}).strict();
+
+const mitigate = z.object({
+  /** How to see the 502s stop, after any move. */
+  verify: z.array(z.string().min(1)).min(1),
+  causes: z.record(z.string(), mitigation),
 }).strict();
 
 const branch = z.object({
@@ -138,6 +166,13 @@ export const FlowSchema = z.object({
   description: z.string().optional(),
   start: id,
   phases: z.array(z.enum(PHASES)).min(1),
+  /**
+   * How to read a fact from the shell when no check has: a command that prints it (may use
+   * {{facts}} and other lookups). Manual steps run it in place of the missing value.
+   */
+  lookups: z.record(factName, z.string().min(1)).optional(),
+  /** Cause confirmed → mitigate now: the move and fix for each cause, shown as soon as it is confirmed. */
+  mitigate: mitigate.optional(),
   nodes: z.array(NodeSchema).min(1),
 }).strict();
 
@@ -150,4 +185,5 @@ export type FindingNode = z.infer<typeof finding>;
 export type BranchNode = z.infer<typeof branch>;
 export type EndNode = z.infer<typeof end>;
 export type Choice = z.infer<typeof choice>;
+export type Mitigation = z.infer<typeof mitigation>;
 export type InputType = (typeof INPUT_TYPES)[number];

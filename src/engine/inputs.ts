@@ -80,6 +80,27 @@ export function parseHost(text: string): Parsed {
   return { ok: true, value: t, ...(port ? { port } : {}) };
 }
 
+/** The extra facts a typed time sets beside its ISO value: `<fact>.journal`, `<fact>.nginx`. */
+export const TIME_FACT_SUFFIXES = ['journal', 'nginx'] as const;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * A time in the forms the responder's commands take: `journalctl --since` wants
+ * "YYYY-MM-DD HH:MM:SS UTC" (systemd 252 rejects ISO with a T, milliseconds or Z), and nginx's
+ * access log writes `[01/Dec/2026:23:05:00 +0000]`, so a fixed-string grep for the minute
+ * ("01/Dec/2026:23:05") finds the lines of that minute (on a server that logs in UTC).
+ */
+export function timeForms(iso: string): Record<(typeof TIME_FACT_SUFFIXES)[number], string> | undefined {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return {
+    journal: `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC`,
+    nginx: `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`,
+  };
+}
+
 /** Validates and normalises what the responder typed for an input of `type`. */
 export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC'): Parsed {
   const t = text.trim();
@@ -110,6 +131,8 @@ export function parseInput(type: InputType, text: string, now: Date, zone = 'UTC
       return t !== '' && Number.isFinite(Number(t)) ? { ok: true, value: String(Number(t)) } : { ok: false, error: `"${t}" is not a number` };
     case 'host':
       return parseHost(t);
+    case 'path':
+      return t ? { ok: true, value: t } : { ok: false, error: 'type a path, or press Esc to go back' };
     case 'port': {
       const n = Number(t);
       return Number.isInteger(n) && n >= 1 && n <= 65535 ? { ok: true, value: String(n) } : { ok: false, error: `"${t}" is not a port (1–65535)` };

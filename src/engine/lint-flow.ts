@@ -3,6 +3,7 @@ import { conditionFacts } from './conditions.js';
 import type { Flow, FlowNode } from './flow-schema.js';
 import type { LintMessage, ParsedYaml, PathKey } from './load-flow.js';
 import { referencedFacts } from './template.js';
+import { TIME_FACT_SUFFIXES } from './inputs.js';
 
 export interface LintContext {
   checks: ReadonlyMap<string, CheckMeta>;
@@ -46,9 +47,14 @@ export function edges(node: FlowNode): { next: string; path: PathKey }[] {
 
 function declaredFacts(flow: Flow, ctx: LintContext): { exact: Set<string>; prefixes: string[] } {
   const exact = new Set<string>(ctx.contextFacts);
+  for (const k of Object.keys(flow.lookups ?? {})) exact.add(k);
   const prefixes: string[] = [];
   for (const node of flow.nodes) {
-    if (node.kind === 'question' && node.input) exact.add(node.input.fact);
+    if (node.kind === 'question' && node.input) {
+      exact.add(node.input.fact);
+      // A time also comes in the forms commands need (see timeFacts in session.ts).
+      if (node.input.type === 'timestamp') for (const suffix of TIME_FACT_SUFFIXES) exact.add(`${node.input.fact}.${suffix}`);
+    }
     if (node.kind === 'question' || node.kind === 'step') {
       for (const c of node.choices ?? []) for (const k of Object.keys(c.set ?? {})) exact.add(k);
     }
@@ -97,6 +103,23 @@ export function lintFlow(flow: Flow, parsed: ParsedYaml, file: string, ctx: Lint
   const facts = declaredFacts(flow, ctx);
   const known = (name: string) => facts.exact.has(name) || facts.prefixes.some((p) => name.startsWith(p));
 
+  for (const [name, command] of Object.entries(flow.lookups ?? {})) {
+    for (const f of referencedFacts(command)) {
+      if (!known(f)) messages.push({ file, ...parsed.locate(['lookups', name]), message: `lookup "${name}" uses unknown fact "{{${f}}}"` });
+    }
+  }
+
+  for (const [cause, m] of Object.entries(flow.mitigate?.causes ?? {})) {
+    const where = { file, ...parsed.locate(['mitigate', 'causes', cause]) };
+    if (!ctx.causes.has(cause)) messages.push({ ...where, message: `mitigation for unknown cause "${cause}" (not in flows/causes.yaml)` });
+    for (const text of [m.emergency, m.action, ...m.commands, ...(m.fix ?? [])]) {
+      for (const f of referencedFacts(text)) if (!known(f)) messages.push({ ...where, message: `mitigation for "${cause}" uses unknown fact "{{${f}}}"` });
+    }
+  }
+  for (const text of flow.mitigate?.verify ?? []) {
+    for (const f of referencedFacts(text)) if (!known(f)) messages.push({ file, ...parsed.locate(['mitigate', 'verify']), message: `verify command uses unknown fact "{{${f}}}"` });
+  }
+
   flow.nodes.forEach((node, i) => {
     if (!flow.phases.includes(node.phase)) at(i, ['phase'], `phase "${node.phase}" is not listed in the flow's phases`);
     for (const e of edges(node)) if (!index.has(e.next)) at(i, e.path, `unknown node "${e.next}"`);
@@ -120,6 +143,9 @@ export function lintFlow(flow: Flow, parsed: ParsedYaml, file: string, ctx: Lint
       }
       case 'step': {
         if (!node.choices && !node.next) at(i, ['id'], `step "${node.id}" has neither choices nor next`);
+        if (node.fallback && (!node.next || node.choices?.some((c) => c.next))) at(i, ['fallback'], `fallback step "${node.id}" needs one next for all its choices (it is passed through when the check answered)`);
+        if (node.askIf && (!node.next || node.choices?.some((c) => c.next))) at(i, ['askIf'], `step "${node.id}" with askIf needs one next for all its choices (it is passed through when askIf does not hold)`);
+        if (node.askIf) for (const f of conditionFacts(node.askIf)) if (!known(f)) at(i, ['askIf'], `unknown fact "${f}"`);
         node.choices?.forEach((c, ci) => { if (!c.next && !node.next) at(i, ['choices', ci], `choice "${c.value}" has no next and the node has none`); });
         if (node.choices && node.default === undefined) at(i, ['id'], `step "${node.id}" has no headless default`);
         else if (node.choices && !node.choices.some((c) => c.value === node.default)) at(i, ['default'], `default "${node.default}" is not one of the choices`);

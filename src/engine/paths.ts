@@ -24,7 +24,7 @@ export interface Enumeration {
 const SAMPLE: Record<InputType, string> = {
   text: 'sample', url: 'https://shop.example.com/', duration: '2h', timestamp: '2026-01-01T00:00:00Z',
   arn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/0123456789abcdef',
-  region: 'us-east-1', number: '20', port: '8080', host: '10.0.1.23',
+  region: 'us-east-1', number: '20', port: '8080', host: '10.0.1.23', path: './logs/',
 };
 
 /** A synthetic result that takes `outcome`; used to explore the flow without running checks. */

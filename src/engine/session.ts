@@ -1,8 +1,8 @@
 import type { CheckResult, Confidence, Facts, Strength } from './vocabulary.js';
 import { evaluateCondition } from './conditions.js';
-import type { JournalEvent, NewEvent, SessionContext } from './events.js';
+import type { JournalEvent, MitigationResult, NewEvent, SessionContext } from './events.js';
 import type { CheckNode, Flow, FlowNode, QuestionNode, StepNode } from './flow-schema.js';
-import { parseInput } from './inputs.js';
+import { parseInput, timeForms } from './inputs.js';
 import { interpolate } from './template.js';
 
 export interface FindingEntry {
@@ -59,6 +59,8 @@ export interface SessionState extends Frame {
   reports: string[];
   /** The cause the responder named, if they did. */
   verdict?: string;
+  /** Mitigations shown for confirmed causes and what came of them, in order. */
+  mitigations: { cause: string; result: MitigationResult; at: string }[];
   undo: Frame[];
   events: number;
 }
@@ -82,7 +84,7 @@ export function replay(events: readonly JournalEvent[]): SessionState {
   let facts = s.facts;
   let ended = s.ended;
   let verdict: { cause: string } | undefined;
-  const { findings, checks, answers, path, notes, reports } = s;
+  const { findings, checks, answers, path, notes, reports, mitigations } = s;
   /** Where an undo frame's lists ended: each is a prefix of the lists that follow it. */
   interface Mark { node: string | null; facts: Facts; findings: number; checks: number; answers: number; path: number }
   const marks: Mark[] = [];
@@ -136,6 +138,10 @@ export function replay(events: readonly JournalEvent[]): SessionState {
       case 'verdict':
         verdict = { cause: e.cause };
         break;
+      case 'mitigation':
+        mitigations.push({ cause: e.cause, result: e.result, at: e.at });
+        if (e.set) facts = { ...facts, ...e.set };
+        break;
       case 'start':
         break;
       default: {
@@ -163,7 +169,7 @@ export function initialState(e: Extract<JournalEvent, { type: 'start' }>): Sessi
   return {
     sessionId: e.sessionId, flowId: e.flow, flowTitle: e.flowTitle, context: e.context, startedAt: e.at,
     node: e.start, facts: { ...(e.facts ?? {}) }, findings: [], checks: [], answers: [], path: [e.start],
-    notes: [], ended: null, reports: [], undo: [], events: 1,
+    notes: [], ended: null, reports: [], undo: [], events: 1, mitigations: [],
   };
 }
 
@@ -202,6 +208,8 @@ export function reduce(s: SessionState, e: JournalEvent): SessionState {
       return { ...n, reports: [...s.reports, e.path] };
     case 'verdict':
       return { ...n, verdict: e.cause };
+    case 'mitigation':
+      return { ...n, mitigations: [...s.mitigations, { cause: e.cause, result: e.result, at: e.at }], facts: e.set ? { ...s.facts, ...e.set } : s.facts };
   }
 }
 
@@ -232,8 +240,12 @@ export function pending(flow: Flow, s: SessionState): Pending {
   if (s.ended || s.node === null) return { kind: 'done' };
   const node = nodeById(flow, s.node);
   switch (node.kind) {
-    case 'question':
     case 'step':
+      // A fallback is for a check that could not answer; after one that did, it is passed through.
+      if (node.fallback && s.checks.at(-1)?.result.status !== 'unknown') return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: node.next! }] };
+      if (node.askIf && !evaluateCondition(node.askIf, s.facts)) return { kind: 'auto', events: [{ type: 'branch', node: node.id, next: node.next! }] };
+      return { kind: 'ask', node };
+    case 'question':
       return { kind: 'ask', node };
     case 'check':
       return { kind: 'check', node, params: checkParams(node, s.facts) };
@@ -281,7 +293,9 @@ export function answer(flow: Flow, s: SessionState, value: string, now: Date, no
     if (!parsed.ok) return parsed;
     // A port typed with a host sets the sibling fact (backend.host → backend.port), so it is not asked again.
     const portFact = parsed.port !== undefined && node.input.fact.endsWith('.host') ? { [node.input.fact.replace(/\.host$/, '.port')]: parsed.port } : {};
-    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? (parsed.port ? `${parsed.value}:${parsed.port}` : parsed.value), set: { [node.input.fact]: parsed.value, ...portFact }, note: trimmedNote, next: node.next! }] };
+    const forms = node.input.type === 'timestamp' ? timeForms(parsed.value) : undefined;
+    const timeFacts = forms ? Object.fromEntries(Object.entries(forms).map(([k, v]) => [`${node.input!.fact}.${k}`, v])) : {};
+    return { ok: true, events: [{ type: 'answer', node: node.id, value: parsed.value, label: parsed.label ?? (parsed.port ? `${parsed.value}:${parsed.port}` : parsed.value), set: { [node.input.fact]: parsed.value, ...portFact, ...timeFacts }, note: trimmedNote, next: node.next! }] };
   }
   return { ok: true, events: [{ type: 'answer', node: node.id, value: 'done', label: 'done', note: trimmedNote, next: node.next! }] };
 }

@@ -300,6 +300,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
       case 'end': return `Investigation ended${e.outcome ? `: ${e.outcome}` : ''}`;
       case 'report': return `Postmortem written to ${e.path}`;
       case 'verdict': return `Root cause named: ${causeTitle(e.cause)}`;
+      case 'mitigation': return `Mitigation for ${causeTitle(e.cause)}: ${e.result === 'stopped' ? 'applied, the 502s stopped' : e.result === 'failing' ? 'applied, still failing' : 'put off'}`;
     }
   }
 }

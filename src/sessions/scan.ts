@@ -36,6 +36,7 @@ const REQUIRED: Record<EventType, readonly string[]> = {
   end: ['node'],
   report: ['path'],
   verdict: ['cause'],
+  mitigation: ['cause', 'result'],
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

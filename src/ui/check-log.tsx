@@ -22,11 +22,33 @@ export function CheckLine({ entry, width }: { entry: CheckEntry; width: number }
   );
 }
 
-/** Finished checks, written once above the live screen. */
-export function CheckLog({ entries, width }: { entries: CheckEntry[]; width: number }) {
+/** Commands printed whole into the scrollback, so a copy from the screen is one unbroken line. */
+export interface PrintedCommands {
+  key: string;
+  title: string;
+  commands: string[];
+}
+
+export type LogItem = { kind: 'check'; entry: CheckEntry } | { kind: 'commands'; block: PrintedCommands };
+
+/**
+ * Finished checks and the full commands of each step, written once above the live screen.
+ * A command is never wrapped by the layout (its box is as wide as the command): the terminal
+ * soft-wraps it, so a copy (or `tmux capture-pane -J`) gives the command whole. Only this
+ * part is written once; the live screen below is redrawn and keeps to the terminal's width.
+ */
+export function CheckLog({ entries, width, items }: { entries?: CheckEntry[]; width: number; items?: LogItem[] }) {
+  const all: LogItem[] = items ?? (entries ?? []).map((entry) => ({ kind: 'check', entry }));
   return (
-    <Static items={entries.map((e, i) => ({ e, key: `${i}-${e.node}-${e.at}` }))}>
-      {({ e, key }) => <CheckLine key={key} entry={e} width={width} />}
+    <Static items={all.map((it, i) => ({ it, key: it.kind === 'check' ? `${i}-${it.entry.node}-${it.entry.at}` : `${i}-${it.block.key}` }))}>
+      {({ it, key }) => it.kind === 'check'
+        ? <CheckLine key={key} entry={it.entry} width={width} />
+        : (
+          <Box key={key} flexDirection="column">
+            <Text dimColor>{`── commands: ${it.block.title}`}</Text>
+            {it.block.commands.map((c, i) => <Box key={i} width={Math.max(width, c.length + 1)}><Text>{c}</Text></Box>)}
+          </Box>
+        )}
     </Static>
   );
 }

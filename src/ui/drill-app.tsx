@@ -1,4 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { choiceKeys } from './choice-list.js';
+import { actionFor } from './keymap.js';
 import React, { useReducer, useRef, useState } from 'react';
 import type { Catalog } from '../engine/causes.js';
 import type { Flow } from '../engine/flow-schema.js';
@@ -65,20 +67,24 @@ export function DrillApp({ briefing, flow, catalog, runCheck, begin, started, fi
     const u = uiRef.current;
     if (input.length > 1 && input.includes('\x03')) { quit(u.screen === 'debrief' ? 'done' : 'quit'); return; }
     if (u.screen === 'briefing') {
-      if (key.return) { setSession(begin()); dispatch({ type: 'start' }); }
-      else if (input === 'q' || key.escape) quit('quit');
+      const a = actionFor('briefing', input, key);
+      if (a === 'continue') { setSession(begin()); dispatch({ type: 'start' }); }
+      else if (a === 'quit') quit('quit');
       return;
     }
     if (u.screen === 'debrief') {
-      if (key.return || input === 'q') quit('done');
+      const a = actionFor('done', input, key);
+      if (a === 'continue' || a === 'quit') quit('done');
       return;
     }
     if (u.screen !== 'verdict') return;
     const shown = filterCauses(causes, u.filter);
-    if (key.escape) dispatch({ type: 'back-to-wizard' });
-    else if (key.upArrow) dispatch({ type: 'move', delta: -1, count: shown.length });
-    else if (key.downArrow) dispatch({ type: 'move', delta: 1, count: shown.length });
-    else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+    // The cause list is the shared choice list; letters filter it instead of moving.
+    const a = actionFor('verdict', input, key);
+    const m = a === 'up' || a === 'down' ? choiceKeys('verdict', input, key, u.cursor, shown.length) : undefined;
+    if (a === 'back') dispatch({ type: 'back-to-wizard' });
+    else if (m?.cursor !== undefined) dispatch({ type: 'move', delta: a === 'up' ? -1 : 1, count: shown.length });
+    else if (a === 'erase') dispatch({ type: 'erase' });
     else {
       for (const k of strokes(input)) {
         if (k.kind === 'char') dispatch({ type: 'type', ch: k.ch });

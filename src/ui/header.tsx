@@ -11,6 +11,8 @@ export interface HeaderProps {
   current?: Phase;
   /** Phases the path has been through; the fast lanes skip some. */
   visited: ReadonlySet<Phase>;
+  /** Phases that were examined (a check answered, a step was looked at); only these get a tick. */
+  examined?: ReadonlySet<Phase>;
   answered: number;
   width: number;
   /** What the clock counts from; a drill counts from its own start. */
@@ -18,7 +20,7 @@ export interface HeaderProps {
 }
 
 /** Incident title, time since it started, and the phase breadcrumb with progress. */
-export function Header({ title, incidentStart, now, phases, current, visited, answered, width, clockLabel = 'since start' }: HeaderProps) {
+export function Header({ title, incidentStart, now, phases, current, visited, examined = visited, answered, width, clockLabel = 'since start' }: HeaderProps) {
   const idx = current ? phases.indexOf(current) : phases.length - 1;
   const clock = incidentStart ? `⏱ ${elapsed(incidentStart, now)} ${clockLabel}` : '';
   return (
@@ -33,7 +35,10 @@ export function Header({ title, incidentStart, now, phases, current, visited, an
             {i > 0 ? <Text dimColor> › </Text> : null}
             {i === idx
               ? <Text bold underline>{`[${p}]`}</Text>
-              : <Text dimColor={!visited.has(p)} color={visited.has(p) ? color('green') : undefined}>{visited.has(p) ? `✓${p}` : p}</Text>}
+              : examined.has(p)
+                ? <Text color={color('green')}>{`✓${p}`}</Text>
+                // Passed through on unknown checks or skipped steps: not done, and it says so.
+                : visited.has(p) ? <Text color={color('yellow')}>{`?${p}`}</Text> : <Text dimColor>{p}</Text>}
           </Text>
         ))}
         <Text dimColor>{`  phase ${idx + 1}/${phases.length} · ${answered} answered`}</Text>

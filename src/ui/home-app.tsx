@@ -1,7 +1,9 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import React, { useRef, useState } from 'react';
+import { useChoiceList } from './choice-list.js';
+import { HelpView } from './help-view.js';
+import { actionFor, footerFor } from './keymap.js';
 import { color } from './theme.js';
-import { strokes } from './wizard-state.js';
 
 export interface HomeChoice {
   value: string;
@@ -12,22 +14,18 @@ export interface HomeChoice {
 /** The first screen of a bare `badgate`: start, resume or replay. */
 export function HomeApp({ choices, banner, onChoose }: { choices: HomeChoice[]; banner?: string; onChoose(value: string | undefined): void }) {
   const { exit } = useApp();
-  const [cursor, setCursorState] = useState(0);
-  // Keys can arrive before React re-renders ("2\r" in one chunk from tmux or a paste): read the ref.
-  const cursorRef = useRef(0);
-  const setCursor = (next: number) => { cursorRef.current = next; setCursorState(next); };
-  const choose = () => { onChoose(choices[cursorRef.current].value); exit(); };
+  const list = useChoiceList(choices.length, 'home');
+  const [help, setHelpState] = useState(false);
+  // Keys can arrive before React re-renders: the handler reads the ref.
+  const helpRef = useRef(false);
+  const setHelp = (v: boolean) => { helpRef.current = v; setHelpState(v); };
   useInput((input, key) => {
-    if (key.upArrow || input === 'k') setCursor((cursorRef.current + choices.length - 1) % choices.length);
-    else if (key.downArrow || input === 'j') setCursor((cursorRef.current + 1) % choices.length);
-    else if (key.return) choose();
-    else if (input === 'q' || key.escape) { onChoose(undefined); exit(); }
-    else {
-      for (const k of strokes(input)) {
-        if (k.kind === 'char' && /^[1-9]$/.test(k.ch) && Number(k.ch) <= choices.length) setCursor(Number(k.ch) - 1);
-        else if (k.kind === 'enter') { choose(); return; }
-      }
-    }
+    if (helpRef.current) { setHelp(false); return; }
+    const action = actionFor('home', input, key);
+    if (action === 'help') { setHelp(true); return; }
+    if (action === 'quit') { onChoose(undefined); exit(); return; }
+    const r = list.handle(input, key);
+    if (r.chosen !== undefined) { onChoose(choices[r.chosen].value); exit(); }
   });
   return (
     <Box flexDirection="column">
@@ -35,15 +33,17 @@ export function HomeApp({ choices, banner, onChoose }: { choices: HomeChoice[]; 
         <Text bold>badgate — 502 Bad Gateway incident wizard</Text>
         {banner ? <Text dimColor>{banner}</Text> : null}
       </Box>
-      <Box flexDirection="column" marginTop={1}>
-        {choices.map((c, i) => (
-          <Box key={c.value} flexDirection="column">
-            <Text color={i === cursor ? color('cyan') : undefined} bold={i === cursor}>{`${i === cursor ? '›' : ' '} ${i + 1}. ${c.label}`}</Text>
-            {c.hint ? <Text dimColor>{`     ${c.hint}`}</Text> : null}
-          </Box>
-        ))}
-      </Box>
-      <Text dimColor>↑↓ move · enter choose · q quit</Text>
+      {help ? <HelpView contexts={['home']} nodeHelp="Start a new incident, resume one you left (nothing typed is lost), or replay a recording offline. In the wizard, ? shows the keys of each screen." /> : (
+        <Box flexDirection="column" marginTop={1}>
+          {choices.map((c, i) => (
+            <Box key={c.value} flexDirection="column">
+              <Text color={i === list.cursor ? color('cyan') : undefined} bold={i === list.cursor}>{`${i === list.cursor ? '›' : ' '} ${i + 1}. ${c.label}`}</Text>
+              {c.hint ? <Text dimColor>{`     ${c.hint}`}</Text> : null}
+            </Box>
+          ))}
+        </Box>
+      )}
+      <Text dimColor>{footerFor('home')}</Text>
     </Box>
   );
 }

@@ -106,9 +106,12 @@ export function useSession(flow: Flow, journal: JournalSink, runCheck: RunCheck,
     return true;
   }, [step]);
 
+  /** Appends events that are not answers (what came of a mitigation); the flow then goes on. */
+  const record = useCallback((events: NewEvent[]) => commit(events), [commit]);
+
   /** The state as of the last event, even before React re-renders (keys can arrive in between). */
   const current = useCallback(() => stateRef.current, []);
   const isRunning = useCallback(() => runningRef.current !== null, []);
 
-  return { state, running, fatal, submit, back, note, skip, current, isRunning };
+  return { state, running, fatal, submit, back, note, skip, record, current, isRunning };
 }

@@ -1,5 +1,6 @@
 /** Screen-local state of the wizard (cursor, typed text, overlays). No Ink here. */
-export type Overlay = 'none' | 'note' | 'help';
+/** hypotheses: the open hypotheses after "still failing"; handover: the same with what to hand over. */
+export type Overlay = 'none' | 'note' | 'help' | 'hypotheses' | 'handover';
 
 export interface WizardUi {
   overlay: Overlay;
@@ -21,6 +22,8 @@ export type UiAction =
   | { type: 'error'; message?: string }
   | { type: 'notice'; message: string; copied?: number }
   | { type: 'overlay'; overlay: Overlay }
+  /** A node comes up with an answer ready: the previous one after `b`, or a known fact. */
+  | { type: 'prefill'; text?: string; cursor?: number }
   | { type: 'reset' };
 
 export const initialUi: WizardUi = { overlay: 'none', cursor: 0, text: '', note: '' };
@@ -42,6 +45,8 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
       return { ...s, notice: a.message, copied: a.copied ?? s.copied, error: undefined };
     case 'overlay':
       return { ...s, overlay: a.overlay, note: a.overlay === 'note' ? '' : s.note, error: undefined };
+    case 'prefill':
+      return { ...s, text: a.text ?? s.text, cursor: a.cursor ?? s.cursor };
     case 'reset':
       return { ...initialUi };
   }

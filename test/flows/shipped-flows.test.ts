@@ -68,7 +68,35 @@ describe('shipped flows', () => {
     expect(all.length).toBeGreaterThan(0);
     for (const p of all) {
       const triage = p.nodes.indexOf('triage');
-      expect(p.nodes.slice(triage + 1, triage + 4)).toEqual(['all-tg-config', 'all-network', 'all-port']);
+      // A check that could not read AWS hands over to its manual step before the next check.
+      const lane = p.nodes.slice(triage + 1).filter((n) => !['tg-manual', 'tg-manual-next', 'net-manual', 'net-manual-next'].includes(n));
+      expect(lane.slice(0, 3)).toEqual(['all-tg-config', 'all-network', 'all-port']);
+    }
+  });
+
+  it('alb: with no AWS access, "every request fails" is asked the target-health, security-group and NACL steps', () => {
+    const flow = loadFlow('alb');
+    const j = new MemoryJournal(flow);
+    const unknown = { status: 'unknown' as const, outcome: 'unknown', summary: 'AWS checks off: no credentials' };
+    const answers: Record<string, string> = { 'intake-title': 't', 'intake-started': 'now', 'intake-url': '', 'intake-pattern': 'all', 'intake-change': 'none', 'manual-lb': 'web-alb' };
+    let s = advance(flow, j.state(), null, j.append, j.now()).state;
+    const asked: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const w = advance(flow, s, null, j.append, j.now()).waiting;
+      if (w.kind === 'done' || w.node.id === 'all-port') break;
+      asked.push(w.node.id);
+      const move = w.kind === 'check'
+        ? { kind: 'check' as const, record: { result: w.node.id === 'aws-whoami' ? { ...unknown, outcome: 'no-credentials' } : unknown } }
+        : { kind: 'answer' as const, value: answers[w.node.id] ?? (w.node.choices ? w.node.choices.at(-1)!.value : 'done') };
+      s = advance(flow, s, move, j.append, j.now()).state;
+    }
+    expect(asked).toEqual(['intake-title', 'intake-started', 'intake-url', 'intake-pattern', 'intake-change', 'emergency', 'probe-url', 'aws-whoami', 'manual-mode', 'manual-lb', 'all-tg-config', 'tg-manual', 'all-network', 'net-manual']);
+    // After a check that did answer, its fallback is passed through, not asked.
+    const passed = loadFlow('alb').nodes.filter((n) => n.kind === 'step' && n.fallback).map((n) => n.id);
+    expect(passed.sort()).toEqual(['net-manual', 'tg-manual']);
+    for (const p of alb.paths.filter((x) => x.nodes.includes('all-tg-config')).slice(0, 50)) {
+      expect(p.nodes).toContain('tg-manual');
+      expect(p.steps.some((st) => st.node === 'tg-manual')).toBe(p.steps.some((st) => st.node === 'all-tg-config' && 'outcome' in st && st.outcome === 'unknown'));
     }
   });
 

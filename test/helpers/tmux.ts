@@ -23,6 +23,14 @@ export class Tmux {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.session], { encoding: 'utf8' });
   }
 
+  /**
+   * The screen and its scrollback as a person copies it: lines the terminal soft-wrapped are
+   * joined (-J), so a long command reads back as the one line the program printed.
+   */
+  copied(historyLines = 500): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', `-${historyLines}`, '-t', this.session], { encoding: 'utf8' });
+  }
+
   keys(...keys: string[]): void {
     execFileSync('tmux', ['send-keys', '-t', this.session, ...keys]);
   }
