@@ -74,7 +74,7 @@ describe.skipIf(!ready && !process.env.CI)('the built binary in a real terminal 
 
     const md = readFileSync(report, 'utf8');
     expect(md).toContain('# Postmortem: Checkout 502s after deploy');
-    expect(md).toMatch(/### Backend closes idle keep-alive connections before the gateway does \(keepalive-race\) — confirmed/);
+    expect(md).toMatch(/### Backend closes idle keep-alive connections before the gateway does \(keepalive-race\): confirmed/);
     expect(md).toContain('Note: paged at 03:12 by the 502 alarm');
     expect(md).toContain('Mitigation: Lowered the ALB idle timeout below the backend keep-alive');
     expect(md).toContain('flowchart TD');
