@@ -31,7 +31,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HELP = `
   Usage
     $ badgate                         start, resume or replay an investigation (interactive)
-    $ badgate run <flow>              walk a flow interactively (flow: alb)
+    $ badgate run <flow>              walk a flow interactively (flows: alb, appgw)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
     $ badgate logs <source>           analyse ALB/CLB access logs or an nginx error log
@@ -56,6 +56,10 @@ const HELP = `
     --aws-timeout S       bound on each AWS request (default 30; connecting at most 5)
     --record FILE         record every answer of this run (AWS, probes, DNS, logs) to FILE
                           (credentials never stored); --replay FILE plays it back offline
+
+  Targeting (appgw: Azure Application Gateway, after az login)
+    --subscription S      Azure subscription id    --resource-group G   its resource group
+    --name N              the Application Gateway  --access-log FILE    exported access log (JSON lines)
 
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --json  --redact (mask account ids, IPs, ARNs)  --out FILE
@@ -105,7 +109,7 @@ async function dispatch(): Promise<number> {
   const io = processIo;
   // `logs` takes --since/--until of its own and checks them itself; probe takes no targeting flags.
   if (command !== 'logs') checkTargetFlags(f);
-  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout };
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, subscription: f.subscription, resourceGroup: f.resourceGroup, name: f.name, accessLog: f.accessLog };
   switch (command) {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);

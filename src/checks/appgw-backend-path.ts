@@ -81,7 +81,8 @@ function evaluate(ev: AppGwPathEvidence): CheckResult {
       }
     }
   }
-  const facts = { 'appgw.tier': tier, 'appgw.pathBlocked': blocked.length > 0 };
+  const gwPrefix = ev.gatewaySubnets[0]?.subnet.addressPrefixes[0];
+  const facts = { 'appgw.tier': tier, 'appgw.pathBlocked': blocked.length > 0, ...(gwPrefix ? { 'appgw.subnetPrefix': gwPrefix } : {}) };
   if (!backends.length) details.push('No backend IP addresses in the pools (FQDN or NIC members): NSG/UDR toward them not evaluated; check DNS of the FQDNs and the NICs\' effective rules.');
   if (blocked.length) return { status: 'fail', outcome: 'blocked', summary: `The path from the gateway to the backend is blocked: ${blocked[0]}`, details, facts, findings };
   return {
@@ -102,7 +103,7 @@ export const appgwBackendPath: Check<AppGwPathEvidence> = {
     params: APPGW_PARAMS,
     outcomes: ['clear', 'blocked'],
     causes: ['sg-blocks-lb-to-target', 'udr-diverts-backend-traffic'],
-    facts: ['appgw.tier', 'appgw.pathBlocked'],
+    facts: ['appgw.tier', 'appgw.pathBlocked', 'appgw.subnetPrefix'],
     strength: 'config',
   },
   async collect(ctx) {

@@ -13,6 +13,7 @@ const FLAGS = {
   facilitator: 'boolean', cause: 'string', session: 'string', 'keep-names': 'boolean', scale: 'number',
   'keepalive-timeout': 'number', duration: 'string', 'max-requests': 'number', help: 'boolean', version: 'boolean',
   'aws-timeout': 'number', with: 'string', 'no-limit': 'boolean', sni: 'string', 'ca-file': 'string', jobs: 'number',
+  subscription: 'string', 'resource-group': 'string', name: 'string', 'access-log': 'string',
 } as const;
 
 type Kind = (typeof FLAGS)[keyof typeof FLAGS];

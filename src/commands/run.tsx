@@ -60,8 +60,9 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   } catch (e) {
     throw new BadgateError((e as Error).message);
   }
-  io.err('Checking AWS access…');
-  const aws: RunSetup = await setupRun(flags);
+  const azure = flow.gateway === 'appgw';
+  io.err(azure ? 'Checking Azure access…' : 'Checking AWS access…');
+  const aws: RunSetup = await setupRun({ ...flags, ...(azure ? { cloud: 'azure' as const } : {}) });
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });

@@ -15,6 +15,7 @@ export interface LintContext {
 export const CONTEXT_FACTS = [
   'target.lb', 'target.url', 'target.region', 'target.profile', 'target.since',
   'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode', 'session.timeZone',
+  'target.subscription', 'target.resourceGroup', 'target.appgw', 'target.accessLog', 'azure.available',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */
