@@ -1,12 +1,14 @@
 // `badgate check appgw` end to end: the built binary, the real @azure/arm-network client and
 // DefaultAzureCredential (its managed-identity source, served by the local ARM server: no network),
 // and a real backend on 127.0.0.1 whose keep-alive is shorter than App Gateway v2's 60 s.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { interpolateShell } from '../../src/engine/template.js';
+import { loadFlow } from '../../src/flow-files.js';
 import { armFixture, startArmServer, type ArmServer } from '../helpers/arm-server.js';
 import { runCliAsync } from '../helpers/cli.js';
 
@@ -59,10 +61,20 @@ describe('badgate check appgw', () => {
   }, 120_000);
 
   it('without a subscription it runs in manual mode with filled az commands', async () => {
-    const r = await runCliAsync(['check', 'appgw', '--resource-group', 'rg1', '--name', 'appgw', '--json', '--answer', 'manual-health=none'], { BADGATE_STATE_DIR: state, AZURE_SUBSCRIPTION_ID: '' });
+    const report = join(state, 'manual.md');
+    const r = await runCliAsync(['check', 'appgw', '--resource-group', 'rg1', '--name', 'appgw', '--json', '--answer', 'manual-health=none', '--report', report], { BADGATE_STATE_DIR: state, AZURE_SUBSCRIPTION_ID: '' });
     expect(r.err).toMatch(/Azure checks off: no Azure subscription given\. Next: run `az login`/);
     const out = JSON.parse(r.out) as { target: { mode: string }; checks: { id: string; status: string; nextStep?: string }[]; causes: unknown[]; symptoms: { id: string }[] };
     expect(out.target.mode).toBe('manual');
     expect(out.symptoms.map((s) => s.id)).toContain('all-targets-unhealthy');
+    expect(out.checks.find((c) => c.id === 'appgw.backend-path')).toMatchObject({ status: 'unknown' });
+    expect(out.checks.find((c) => c.id === 'appgw.backend-path')?.nextStep).toContain('--subscription');
+    expect(readFileSync(report, 'utf8')).toContain('Every target is unhealthy');
+    // The manual step's commands, filled with the session's facts as the wizard shows them.
+    const journal = readFileSync(join(state, 'sessions', `${(JSON.parse(r.out) as { session: string }).session}.jsonl`), 'utf8');
+    expect(journal).toContain('"node":"manual-health"');
+    const facts = Object.assign({}, ...journal.trim().split('\n').map((l) => JSON.parse(l) as { facts?: Record<string, string>; set?: Record<string, string> }).map((e) => ({ ...e.facts, ...e.set })));
+    const step = loadFlow('appgw').nodes.find((n) => n.id === 'manual-health') as { commands: string[] };
+    expect(interpolateShell(step.commands[0], facts)).toContain('az network application-gateway show-backend-health --resource-group rg1 --name appgw');
   }, 120_000);
 });
