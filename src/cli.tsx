@@ -34,7 +34,7 @@ const HELP = `
     $ badgate run <flow>              walk a flow interactively (flows: alb, appgw)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
-    $ badgate logs <source>           analyse ALB/CLB access logs or an nginx error log
+    $ badgate logs <source>           analyse ALB/CLB or App Gateway access logs, or an nginx error log
                                       (file, folder, glob, - for stdin, or s3://bucket/prefix)
     $ badgate resume [session]        continue an unfinished session
     $ badgate sessions                list sessions
