@@ -103,7 +103,11 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   }
   let aws: RunSetup | undefined;
   try {
-    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source });
+    // An App Gateway session keeps its subscription among its facts: resume reads Azure again with it.
+    const azure = flow.gateway === 'appgw'
+      ? { cloud: 'azure' as const, subscription: flags.subscription ?? (start.facts?.['target.subscription'] as string | undefined), resourceGroup: flags.resourceGroup ?? (start.facts?.['target.resourceGroup'] as string | undefined), name: flags.name ?? (start.facts?.['target.appgw'] as string | undefined) }
+      : {};
+    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source, ...azure });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     io.err(e.message);
