@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyAppGw502, parseAppGwLine } from '../../src/logs/appgw-access.js';
 import { detectLine } from '../../src/logs/line-format.js';
 import { analyzeText } from '../../src/logs/log-analyzer.js';
+import { runCli } from '../helpers/cli.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
 const v2 = readFileSync(join(FIX, 'appgw-v2-access.json'), 'utf8');
@@ -57,5 +58,12 @@ describe('App Gateway access log', () => {
     expect(a.format).toBe('appgw');
     expect(a.count502).toBe(1);
     expect(a.causes.map((c) => c.cause)).toEqual(['target-generated-502']);
+  });
+
+  it('the badgate logs command detects and reads the file (built binary)', () => {
+    const r = runCli(['logs', join(FIX, 'appgw-v2-access.json'), '--json']);
+    const out = JSON.parse(r.out) as { format: string; count502: number; lb502: number; verdict: { cause: string } };
+    expect(out).toMatchObject({ format: 'appgw', count502: 4, lb502: 3 });
+    expect(out.verdict.cause).toBe('keepalive-race');
   });
 });
