@@ -22,13 +22,15 @@ function evaluate(ev: AppGwHealthEvidence): CheckResult {
     'appgw.name': g.name, 'appgw.tier': tier, 'appgw.sku': g.sku.name ?? '', 'appgw.healthyCount': healthy, 'appgw.unhealthyCount': unhealthy, 'appgw.unknownCount': unknown,
   };
   if (g.operationalState) facts['appgw.operationalState'] = g.operationalState;
+  // The address to look at is a server that is not healthy; the one to probe for keep-alive is one that answers.
   const first = servers.find((s) => s.state !== 'healthy') ?? servers[0];
-  if (first) {
-    facts['appgw.backendAddress'] = first.address;
-    const settings = g.httpSettings.find((s) => s.name === first.settings);
+  const probe = servers.find((s) => s.state === 'healthy') ?? first;
+  if (first) facts['appgw.backendAddress'] = first.address;
+  if (probe) {
+    const settings = g.httpSettings.find((s) => s.name === probe.settings);
     if (settings?.port) facts['appgw.backendPort'] = settings.port;
     if (settings?.protocol) facts['appgw.backendProtocol'] = settings.protocol.toLowerCase();
-    facts['appgw.backendTarget'] = `${settings?.protocol?.toLowerCase() === 'https' ? 'https' : 'http'}://${first.address}:${settings?.port ?? 80}/`;
+    facts['appgw.backendTarget'] = `${settings?.protocol?.toLowerCase() === 'https' ? 'https' : 'http'}://${probe.address}:${settings?.port ?? 80}/`;
   }
   const details = servers.map((s) => `${s.pool}/${s.settings} ${s.address}: ${s.health}${s.healthProbeLog ? ` — ${s.healthProbeLog}` : ''}`);
   const emptyPools = g.backendPools.filter((p) => !p.addresses.length && !p.ipConfigurationIds.length).map((p) => p.name);

@@ -25,7 +25,8 @@ function evaluate(ev: AppGwKeepAliveEvidence, ctx: Parameters<Check['evaluate']>
   const base = keepAliveCheck.evaluate(ev, ctx);
   const tier = ev.tier;
   const clientLine = `The gateway's own keep-alive toward clients is ${CLIENT_KEEPALIVE[tier]} s (${tier}); that leg is the gateway's, not the backend's.`;
-  const facts = { ...base.facts, 'appgw.tier': tier, 'appgw.backendIdleSeconds': tier === 'v2' ? APPGW_BACKEND_IDLE_V2 : 0, 'backend.recommendedKeepAliveSeconds': ADVISED[tier] };
+  // v1 has no fixed value to state, so the fact is left out rather than set to a number it does not have.
+  const facts = { ...base.facts, 'appgw.tier': tier, ...(tier === 'v2' ? { 'appgw.backendIdleSeconds': APPGW_BACKEND_IDLE_V2 } : {}), 'backend.recommendedKeepAliveSeconds': ADVISED[tier] };
   const details = [...(base.details ?? []), clientLine];
   const measured = Number(base.facts?.['backend.keepAliveSeconds'] ?? base.facts?.['backend.keepAliveAtLeastSeconds'] ?? NaN);
   if (tier === 'v1' && (base.outcome === 'race' || base.outcome === 'ok') && Number.isFinite(measured) && measured < ADVISED.v1) {

@@ -38,6 +38,8 @@ describe('appgw.backend-health', () => {
     expect(r.outcome).toBe('some-unhealthy');
     expect(r.facts?.['appgw.tier']).toBe('v1');
     expect(r.facts?.['appgw.backendAddress']).toBe('10.0.1.2');
+    // The keep-alive probe goes to a member that answers.
+    expect(r.facts?.['appgw.backendTarget']).toBe('http://10.0.1.1:80/');
     expect(r.findings?.find((f) => f.cause === 'target-crashed-or-overloaded')?.confidence).toBe('suspected');
   });
 
@@ -146,5 +148,6 @@ describe('appgw.keepalive (real servers on 127.0.0.1)', () => {
     expect(r.outcome).toBe('v1-short');
     expect(r.findings?.[0]).toMatchObject({ cause: 'keepalive-race', confidence: 'suspected' });
     expect(r.details?.join('\n')).toMatch(/toward clients is 120 s/);
+    expect(r.facts?.['appgw.backendIdleSeconds']).toBeUndefined();
   }, 20_000);
 });
