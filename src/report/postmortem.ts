@@ -157,7 +157,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
       pattern: f['scope.pattern'] as string | undefined, recentChange: f['incident.recentChange'] as string | undefined,
     },
     investigation: { startedAt: s.startedAt, endedAt, durationMinutes: pct(minutesBetween(s.startedAt, endedAt ?? lastAt)) },
-    target: { lb: (f['lb.name'] ?? s.context.lb) as string | undefined, region: (f['lb.region'] ?? s.context.region) as string | undefined, account: f['aws.account'] as string | undefined, mode: s.context.mode },
+    target: { lb: (f['lb.name'] ?? f['appgw.gatewayName'] ?? s.context.lb) as string | undefined, region: (f['lb.region'] ?? s.context.region) as string | undefined, account: f['aws.account'] as string | undefined, mode: s.context.mode },
     summary, impact, detection,
     timeline: events.filter((e) => e.type !== 'branch').map((e) => ({ at: e.at, event: describe(e, nodeTitle) })),
     rootCauses, contributingFactors: contributing, ruledOut, resolution, actionItems,

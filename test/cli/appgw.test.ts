@@ -70,6 +70,7 @@ describe('badgate check appgw', () => {
     expect(out.checks.find((c) => c.id === 'appgw.backend-path')).toMatchObject({ status: 'unknown' });
     expect(out.checks.find((c) => c.id === 'appgw.backend-path')?.nextStep).toContain('--subscription');
     expect(readFileSync(report, 'utf8')).toContain('Every target is unhealthy');
+    expect(readFileSync(report, 'utf8')).toMatch(/\| Load balancer\s+\| appgw\s+\|/);
     // The manual step's commands, filled with the session's facts as the wizard shows them.
     const journal = readFileSync(join(state, 'sessions', `${(JSON.parse(r.out) as { session: string }).session}.jsonl`), 'utf8');
     expect(journal).toContain('"node":"manual-health"');
