@@ -14,13 +14,14 @@ export const FLOORS = {
   sessions: ['engine', 'ports'],
   report: ['engine', 'ports'],
   aws: ['engine', 'ports', 'logs'],
+  azure: ['engine', 'ports', 'logs'],
   lab: ['engine', 'ports', 'net', 'logs'],
-  checks: ['engine', 'ports', 'net', 'logs', 'aws'],
+  checks: ['engine', 'ports', 'net', 'logs', 'aws', 'azure'],
   'flow-files': ['engine', 'ports', 'checks'],
-  drills: ['engine', 'ports', 'net', 'logs', 'aws', 'checks', 'flow-files', 'report', 'sessions'],
-  'run-context': ['engine', 'ports', 'net', 'logs', 'aws', 'checks'],
-  ui: ['engine', 'ports', 'net', 'logs', 'aws', 'checks', 'lab', 'report', 'sessions', 'flow-files'],
-  commands: ['engine', 'ports', 'net', 'logs', 'aws', 'checks', 'lab', 'report', 'sessions', 'flow-files', 'drills', 'run-context', 'ui'],
+  drills: ['engine', 'ports', 'net', 'logs', 'aws', 'azure', 'checks', 'flow-files', 'report', 'sessions'],
+  'run-context': ['engine', 'ports', 'net', 'logs', 'aws', 'azure', 'checks'],
+  ui: ['engine', 'ports', 'net', 'logs', 'aws', 'azure', 'checks', 'lab', 'report', 'sessions', 'flow-files'],
+  commands: ['engine', 'ports', 'net', 'logs', 'aws', 'azure', 'checks', 'lab', 'report', 'sessions', 'flow-files', 'drills', 'run-context', 'ui'],
 };
 const ROOT_FILES = new Set(['flow-files', 'run-context']);
 const UI_PACKAGES = ['ink', 'ink-*', '@inkjs/*', 'react', 'react/*'];
@@ -33,7 +34,8 @@ function restrictions(place) {
   }));
   patterns.push({ group: ['**/cli.js'], message: 'Nothing imports the command line entry.' });
   if (place !== 'aws') patterns.push({ group: ['@aws-sdk/client-*'], message: 'Only the sdk adapter (src/aws/sdk) imports AWS clients.' });
-  if (['engine', 'ports', 'report', 'checks', 'net', 'logs', 'aws', 'sessions'].includes(place)) {
+  if (place !== 'azure') patterns.push({ group: ['@azure/arm-*', '@azure/identity'], message: 'Only the Azure adapter (src/azure/sdk.ts) imports Azure clients.' });
+  if (['engine', 'ports', 'report', 'checks', 'net', 'logs', 'aws', 'azure', 'sessions'].includes(place)) {
     patterns.push({ group: UI_PACKAGES, message: `src/${place} stays free of UI code.` });
   }
   if (['engine', 'ports', 'report'].includes(place)) patterns.push({ group: ['@aws-sdk/*'], message: `src/${place} stays free of AWS SDK code.` });
@@ -54,6 +56,19 @@ export default tseslint.config(
     files: ROOT_FILES.has(place) ? [`src/${place}.ts`] : [`src/${place}/**`],
     rules: restrictions(place),
   })),
+  {
+    // Within src/azure only the sdk adapter builds Azure clients.
+    files: ['src/azure/**'],
+    ignores: ['src/azure/sdk.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...restrictions('azure')['no-restricted-imports'][1].patterns,
+          { group: ['@azure/arm-*', '@azure/identity'], message: 'Only the Azure adapter (src/azure/sdk.ts) imports Azure clients.' },
+        ],
+      }],
+    },
+  },
   {
     // Within src/aws only the sdk adapter builds AWS clients.
     files: ['src/aws/**'],

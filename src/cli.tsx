@@ -31,10 +31,10 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HELP = `
   Usage
     $ badgate                         start, resume or replay an investigation (interactive)
-    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx)
+    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, appgw)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
-    $ badgate logs <source>           analyse ALB/CLB access logs or an nginx error log
+    $ badgate logs <source>           analyse ALB/CLB or App Gateway access logs, or an nginx error log
                                       (file, folder, glob, - for stdin, or s3://bucket/prefix)
     $ badgate resume [session]        continue an unfinished session
     $ badgate sessions                list sessions
@@ -59,6 +59,10 @@ const HELP = `
 
   nginx flow (run, check): --config FILE (output of "nginx -v; nginx -T", or nginx.conf)
                           --error-log FILE (the nginx error log); no AWS calls
+  Targeting (appgw: Azure Application Gateway, after az login)
+    --subscription S      Azure subscription id    --resource-group G   its resource group
+    --name N              the Application Gateway  --access-log FILE    exported access log (JSON lines)
+
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --format google|pagerduty|markdown (layout; default google)  --json  --out FILE
            --redact (mask account ids, IPs, ARNs, resource ids, LB and target group names)
@@ -108,7 +112,7 @@ async function dispatch(): Promise<number> {
   const io = processIo;
   // `logs` takes --since/--until of its own and checks them itself; probe takes no targeting flags.
   if (command !== 'logs') checkTargetFlags(f);
-  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog };
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog, subscription: f.subscription, resourceGroup: f.resourceGroup, name: f.name, accessLog: f.accessLog };
   switch (command) {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);

@@ -11,6 +11,9 @@ import type { SessionContext } from './engine/events.js';
 import type { Facts } from './engine/vocabulary.js';
 import { loadRecording, newRecording, saveRecording, type Recording } from './ports/recording.js';
 import { profileExists } from './aws/sdk/profile-region.js';
+import { AZURE_PORT } from './azure/port-spec.js';
+import type { AzureReader } from './azure/reader.js';
+import { decorate, memoLayer } from './ports/port.js';
 
 export interface TargetFlags {
   lb?: string;
@@ -25,6 +28,14 @@ export interface TargetFlags {
   /** The nginx flow's inputs: `nginx -T` output (or a config file) and the error log. */
   config?: string;
   errorLog?: string;
+  /** Azure (App Gateway flow): --subscription, --resource-group, --name. */
+  subscription?: string;
+  resourceGroup?: string;
+  name?: string;
+  /** An exported access log file (--access-log). */
+  accessLog?: string;
+  /** Which cloud the flow reads; `azure` for the App Gateway flow. */
+  cloud?: 'aws' | 'azure';
 }
 
 export interface RunSetup {
@@ -65,6 +76,7 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
     env: { ...withRecording(liveEnv()), awsOff: off }, banner: `AWS checks off: ${why}${flags.record ? ` · recording probes and logs to ${flags.record}` : ''}`,
     facts: { 'aws.available': false }, mode: 'manual', flushRecording,
   });
+  if (flags.cloud === 'azure') return setupAzure(flags, withRecording, flushRecording, progress);
   if (opts.aws === false) {
     // A flow for a gateway outside AWS (nginx) reads files and probes; it has no AWS call to make.
     return {
@@ -104,6 +116,44 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
 }
 
 /**
+ * The Azure side of a run (App Gateway): DefaultAzureCredential (`az login`, environment, managed
+ * identity) on the subscription given, checked with one read of the gateway. Without a
+ * subscription or a login the run goes on in manual mode with the `az` commands to run.
+ */
+async function setupAzure(flags: TargetFlags, withRecording: (env: CheckEnv) => CheckEnv, flushRecording: () => Promise<void>, progress: (m: string) => void): Promise<RunSetup> {
+  const subscription = flags.subscription || process.env.AZURE_SUBSCRIPTION_ID || undefined;
+  const context: Facts = { ...(subscription ? { 'target.subscription': subscription } : {}) };
+  const manual = (off: { message: string; nextStep: string }): RunSetup => ({
+    env: { ...withRecording(liveEnv()), azureOff: off }, banner: `Azure checks off: ${off.message}. Next: ${off.nextStep}. Continuing with manual steps.`,
+    facts: { ...context, 'azure.available': false, 'aws.available': false }, mode: 'manual', flushRecording,
+  });
+  if (!subscription) return manual({ message: 'no Azure subscription given', nextStep: 'run `az login`, then pass --subscription S (`az account show --query id -o tsv` prints it)' });
+  let azure: AzureReader;
+  try {
+    const { createAzureSdkReader } = await import('./azure/sdk.js');
+    // One snapshot per run: several checks read the same gateway.
+    azure = decorate(AZURE_PORT, createAzureSdkReader({ subscription }), memoLayer());
+  } catch (e) {
+    return manual({ message: `Azure could not be set up: ${(e as Error).message}`, nextStep: 'run `az login` and retry' });
+  }
+  const env: CheckEnv = withRecording({ ...liveEnv(), azure });
+  if (flags.resourceGroup && flags.name) {
+    progress(`reading application gateway ${flags.resourceGroup}/${flags.name} (ApplicationGateways_Get)`);
+    try {
+      await env.azure!.getApplicationGateway(flags.resourceGroup, flags.name);
+    } catch (e) {
+      const kind = (e as { kind?: string }).kind;
+      // A wrong name is the checks' to report; no login or no permission turns Azure off for the run.
+      if (kind === 'not-logged-in' || kind === 'endpoint-unreachable') return manual({ message: (e as Error).message, nextStep: (e as { nextStep?: string }).nextStep ?? 'run `az login`' });
+    }
+  }
+  return {
+    env, banner: `Azure: subscription ${subscription}${flags.resourceGroup ? ` · resource group ${flags.resourceGroup}` : ''}${flags.name ? ` · gateway ${flags.name}` : ''}${flags.record ? ` · recording to ${flags.record}` : ''}`,
+    facts: { ...context, 'azure.available': true, 'aws.available': false }, mode: 'live', flushRecording,
+  };
+}
+
+/**
  * A named profile that no AWS file holds would surface as "no region" or a credential-chain
  * error; say what is really wrong. AWS_PROFILE only counts when no keys are in the environment,
  * since the SDK reads those first.
@@ -127,6 +177,10 @@ export function targetFacts(flags: TargetFlags): Facts {
   // Absolute, so a session resumed from another directory still finds the files.
   if (flags.config) f['target.nginxConfig'] = resolve(flags.config);
   if (flags.errorLog) f['target.errorLog'] = resolve(flags.errorLog);
+  if (flags.subscription) f['target.subscription'] = flags.subscription;
+  if (flags.resourceGroup) f['target.resourceGroup'] = flags.resourceGroup;
+  if (flags.name) f['target.appgw'] = flags.name;
+  if (flags.accessLog) f['target.accessLog'] = flags.accessLog;
   return f;
 }
 

@@ -1,4 +1,6 @@
 import { AWS_PORT } from '../aws/port-spec.js';
+import { AZURE_PORT } from '../azure/port-spec.js';
+import { AzureReadError, type AzureReader } from '../azure/reader.js';
 import { DNS_PORT, liveDns, liveNet, NET_PORT } from '../net/port.js';
 import { decorate, type Layer, type PortSpec } from '../ports/port.js';
 import { recordLayer, replayPort, type Recording, type ReplayOptions } from '../ports/recording.js';
@@ -11,6 +13,13 @@ import type { CheckContext, CheckEnv } from './types.js';
 export function requireAws(ctx: Pick<CheckContext, 'env'>): AwsReader {
   if (!ctx.env.aws) throw ctx.env.awsOff ? new AwsNotConfiguredError(`AWS is off for this run: ${ctx.env.awsOff.message}`, ctx.env.awsOff.nextStep) : new AwsNotConfiguredError();
   return ctx.env.aws;
+}
+
+/** The Azure reader, or the typed error the runner maps to `unknown` with a next step. */
+export function requireAzure(ctx: Pick<CheckContext, 'env'>): AzureReader {
+  if (ctx.env.azure) return ctx.env.azure;
+  const off = ctx.env.azureOff;
+  throw new AzureReadError('not-configured', off ? `Azure is off for this run: ${off.message}` : 'Azure is not set up for this run', off?.nextStep ?? 'pass --subscription, --resource-group and --name after `az login`');
 }
 
 /** Puts one layer (chosen per port) around every port of an environment; the clock stays as it is. */
@@ -27,6 +36,8 @@ export function layerEnv(env: CheckEnv, layerFor: <T>(spec: PortSpec<T>) => Laye
     clock: env.clock,
     ...(env.replayed ? { replayed: true } : {}),
     ...(env.awsOff ? { awsOff: env.awsOff } : {}),
+    ...(env.azure ? { azure: wrap(AZURE_PORT, env.azure) } : {}),
+    ...(env.azureOff ? { azureOff: env.azureOff } : {}),
   };
 }
 
@@ -51,6 +62,7 @@ export function replayEnv(recording: Recording, opts: ReplayEnvOptions = {}): Ch
   const has = (port: string) => recording.calls.some((c) => (c.port ?? 'aws') === port);
   return {
     ...(has('aws') || recording.version === 1 ? { aws: Object.assign(replayPort(AWS_PORT, recording), { region: recording.region }) } : {}),
+    ...(has('azure') ? { azure: Object.assign(replayPort(AZURE_PORT, recording), { subscription: 'replayed' }) } : {}),
     net: replayPort(NET_PORT, recording, { miss: opts.miss?.net }),
     dns: replayPort(DNS_PORT, recording, { miss: opts.miss?.dns }),
     files: replayPort(FILES_PORT, recording, { miss: opts.miss?.files }),

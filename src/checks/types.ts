@@ -1,4 +1,5 @@
 import type { AwsReader } from '../aws/reader.js';
+import type { AzureReader } from '../azure/reader.js';
 import type { DnsPort, NetPort } from '../net/port.js';
 import type { FilesPort } from './files-port.js';
 import type { CheckMeta, CheckResult, Facts } from '../engine/vocabulary.js';
@@ -23,6 +24,10 @@ export interface CheckEnv {
   replayed?: boolean;
   /** Why `aws` is absent (no region, expired SSO, unreachable endpoint…), with the step that fixes it. */
   awsOff?: { message: string; nextStep: string };
+  /** Absent when Azure is not set up for this run (no --subscription, not logged in); Azure checks then report `unknown`. */
+  azure?: AzureReader;
+  /** Why `azure` is absent, with the step that fixes it. */
+  azureOff?: { message: string; nextStep: string };
 }
 
 export interface CheckContext {

@@ -49,7 +49,7 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   const answers = parseAnswers(flags.answer, flow);
   if (typeof answers === 'string') throw new BadgateError(answers, `see \`badgate flows lint\` output or flows/${flow.id}.yaml for question ids`);
   checkFlowInputs(flow, flags);
-  const aws = await setupRun(flags, (m) => { if (!flags.json) io.err(`… ${m}`); }, { aws: flowUsesAws(flow) });
+  const aws = await setupRun({ ...flags, ...(flow.gateway === 'appgw' ? { cloud: 'azure' as const } : {}) }, (m) => { if (!flags.json) io.err(`… ${m}`); }, { aws: flowUsesAws(flow) });
   io.err(aws.banner);
   let journal;
   try {
@@ -105,7 +105,9 @@ export async function checkCommand(flowId: string | undefined, flags: CheckFlags
   if (flags.json) {
     io.out(JSON.stringify({
       flow: flow.id, session: state.sessionId,
-      target: { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
+      target: flow.gateway === 'appgw'
+        ? { subscription: state.facts['target.subscription'] ?? null, resourceGroup: state.facts['appgw.resourceGroup'] ?? flags.resourceGroup ?? null, name: state.facts['appgw.gatewayName'] ?? flags.name ?? null, tier: state.facts['appgw.tier'] ?? null, url: flags.url ?? null, mode: aws.mode }
+        : { lb: state.facts['lb.name'] ?? flags.lb ?? null, arn: state.facts['lb.arn'] ?? null, region: state.facts['target.region'] ?? null, url: flags.url ?? null, mode: aws.mode },
       checks, causes, symptoms, conflicts, ruledOut, couldNotCheck, notRun,
     }, null, 2));
   } else {

@@ -61,8 +61,10 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
     throw new BadgateError((e as Error).message);
   }
   checkFlowInputs(flow, flags);
-  if (flowUsesAws(flow)) io.err('Checking AWS access…');
-  const aws: RunSetup = await setupRun(flags, undefined, { aws: flowUsesAws(flow) });
+  const azure = flow.gateway === 'appgw';
+  if (azure) io.err('Checking Azure access…');
+  else if (flowUsesAws(flow)) io.err('Checking AWS access…');
+  const aws: RunSetup = await setupRun({ ...flags, ...(azure ? { cloud: 'azure' as const } : {}) }, undefined, { aws: flowUsesAws(flow) });
   let journal: Journal;
   try {
     journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
@@ -103,7 +105,11 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   }
   let aws: RunSetup | undefined;
   try {
-    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source }, undefined, { aws: flowUsesAws(flow) });
+    // An App Gateway session keeps its subscription among its facts: resume reads Azure again with it.
+    const azure = flow.gateway === 'appgw'
+      ? { cloud: 'azure' as const, subscription: flags.subscription ?? (start.facts?.['target.subscription'] as string | undefined), resourceGroup: flags.resourceGroup ?? (start.facts?.['target.resourceGroup'] as string | undefined), name: flags.name ?? (start.facts?.['target.appgw'] as string | undefined) }
+      : {};
+    aws = await setupRun({ ...flags, profile: flags.profile ?? start.context.profile, region: flags.region ?? start.context.region, replay: flags.replay ?? start.context.source, ...azure }, undefined, { aws: flowUsesAws(flow) });
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     io.err(e.message);

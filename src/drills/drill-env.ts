@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { replayEnv } from '../checks/env.js';
+import { AZURE_PORT } from '../azure/port-spec.js';
+import { replayPort } from '../ports/recording.js';
 import { isInside, liveFiles, type LogReadRequest } from '../checks/files-port.js';
 import { createCheckRunner } from '../checks/runner.js';
 import type { CheckEnv } from '../checks/types.js';
@@ -166,6 +168,13 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
     files.push({ name: 'nginx-error.log', path, about: 'nginx error log copied from one target' });
   }
 
+  const appgw = (scenario.logs.appgwAccess ?? []).map((l) => shiftLogLine(l, shiftMs));
+  if (appgw.length) {
+    const path = join(opts.dir, 'appgw-access.json');
+    writeFileSync(path, `${appgw.join('\n')}\n`);
+    files.push({ name: 'appgw-access.json', path, about: 'App Gateway access log (ApplicationGatewayAccessLog, JSON lines) exported from diagnostics' });
+  }
+
   const recording = (scenario.aws ?? { version: 1, region: 'us-east-1', recordedAt: scenario.clock, calls: [] }) as Recording;
   const lb = lbIdentity(scenario.aws as Recording | undefined);
   const objects = lb && access.length ? accessLogObjects(access, lb, recording.region) : new Map<string, Buffer>();
@@ -191,7 +200,11 @@ export function createDrillEnv(scenario: Scenario, opts: { dir: string; now: Dat
     // Real time: the scenario's logs and metrics were moved so that its "now" is the drill's start.
     clock: { now: () => new Date() },
   });
-  const env: CheckEnv = scenario.aws ? { ...replayed, aws: Object.assign(replayed.aws ?? {}, { logObjectStore: openStore }) as CheckEnv['aws'] } : { ...replayed, aws: undefined };
+  const base: CheckEnv = scenario.aws ? { ...replayed, aws: Object.assign(replayed.aws ?? {}, { logObjectStore: openStore }) as CheckEnv['aws'] } : { ...replayed, aws: undefined };
+  // An App Gateway drill answers its Azure reads from the scenario, as an AWS one does from its recording.
+  const env: CheckEnv = scenario.azure
+    ? { ...base, azure: Object.assign(replayPort(AZURE_PORT, { calls: scenario.azure.calls.map((c) => ({ ...c, port: 'azure' })) as Recording['calls'] }), { subscription: scenario.azure.subscription }) }
+    : base;
   const runCheck = createCheckRunner({
     env,
     knownEvidence: (check, params) => scenario.probes.find((p) => matches(p, check, params))?.evidence,

@@ -1,3 +1,4 @@
+import { AZURE_METHODS } from '../azure/reader.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -48,7 +49,8 @@ export function resolveScenarioFile(idOrPath: string): string {
 
 /** The checks a scenario may answer from recorded evidence: the ones that touch the network or the host. */
 export function isProbeCheck(id: string): boolean {
-  return id.startsWith('net.') || id.startsWith('local.');
+  // appgw.keepalive is the keep-alive probe read against App Gateway's numbers.
+  return id.startsWith('net.') || id.startsWith('local.') || id === 'appgw.keepalive';
 }
 
 /** Everything that can be checked without running the flow: references, values, evidence. */
@@ -82,6 +84,9 @@ export function lintScenario(s: Scenario, parsed: ParsedYaml, file: string, cata
       at(['probes', i, 'evidence'], `${p.check} cannot read this evidence: ${(e as Error).message}`);
     }
   });
+  s.azure?.calls.forEach((c, i) => {
+    if (!(AZURE_METHODS as readonly string[]).includes(c.method)) at(['azure', 'calls', i, 'method'], `unknown Azure reader method "${c.method}"`);
+  });
   s.aws?.calls.forEach((c, i) => {
     if (!(READER_METHODS as readonly string[]).includes(c.method)) at(['aws', 'calls', i, 'method'], `unknown AWS reader method "${c.method}"`);
   });
@@ -111,6 +116,7 @@ export function drillStartFacts(s: Scenario, env: DrillEnv): Facts {
   return {
     'target.since': '3h',
     'aws.available': Boolean(env.env.aws),
+    ...(env.env.azure ? { 'azure.available': true, 'target.subscription': env.env.azure.subscription } : {}),
     ...(env.env.aws ? { 'target.region': env.env.aws.region } : {}),
     'drill.dir': env.dir,
   };

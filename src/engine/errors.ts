@@ -127,6 +127,12 @@ function classifyRaw(err: unknown, ctx: ClassifyContext): ClassifiedAwsError {
       nextStep: typeof given === 'string' ? given : 'rerun with --profile NAME --region REGION, or use `badgate drill` / --replay FILE',
     };
   }
+  if (name === 'AzureReadError') {
+    // Azure reads are classified where they fail (src/azure/sdk.ts), with the step that fixes them.
+    const given = (err as { nextStep?: unknown; kind?: unknown });
+    const kinds: Record<string, AwsErrorKind> = { 'not-logged-in': 'no-credentials', 'access-denied': 'access-denied', 'not-found': 'not-found', 'endpoint-unreachable': 'endpoint-unreachable', 'not-configured': 'not-configured' };
+    return { kind: kinds[String(given.kind)] ?? 'generic', message, nextStep: typeof given.nextStep === 'string' ? given.nextStep : 'run `az login` and re-run the check' };
+  }
   if (name === 'RegionMissingError') {
     return { kind: 'not-configured', message: 'No AWS region: none given, none in the profile, no AWS_REGION', nextStep: `pass --region REGION or set region in the profile (aws configure set region REGION${profileFlag(ctx.profile)})` };
   }

@@ -18,6 +18,7 @@ export const CONTEXT_FACTS = [
   'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode', 'session.timeZone',
   // `run nginx --config FILE --error-log FILE`
   'target.nginxConfig', 'target.errorLog',
+  'target.subscription', 'target.resourceGroup', 'target.appgw', 'target.accessLog', 'azure.available',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */

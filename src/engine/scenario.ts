@@ -24,6 +24,14 @@ const awsRecording = z.object({
   calls: z.array(recordedCall),
 }).strict();
 
+/** Azure Resource Manager answers (AzureReader calls: getApplicationGateway, backendHealth, …), inline. */
+const azureRecording = z.object({
+  subscription: z.string().min(1),
+  recordedAt: z.string().min(1),
+  note: z.string().optional(),
+  calls: z.array(recordedCall),
+}).strict();
+
 const probe = z.object({
   /** A built-in check id whose result comes from `evidence` instead of the network. */
   check: z.string().min(1),
@@ -64,11 +72,14 @@ export const ScenarioSchema = z.object({
     access: z.array(z.string()).optional(),
     /** nginx error-log lines from a target, given to the trainee as a file. */
     nginxError: z.array(z.string()).optional(),
+    /** App Gateway access-log records, one JSON object a line (ApplicationGatewayAccessLog). */
+    appgwAccess: z.array(z.string()).optional(),
   }).strict().default({}),
   probes: z.array(probe).default([]),
   aws: awsRecording.optional(),
   /** Config the trainee reads: the output of `nginx -v; nginx -T`, given as a file. */
   config: z.object({ nginx: z.string().min(1).optional() }).strict().optional(),
+  azure: azureRecording.optional(),
 }).strict();
 
 export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -11,6 +11,7 @@ import { parseIsoBytes, parseIsoString } from './iso-time.js';
 import { ALB_MIN_FIELDS, CLB_MIN_FIELDS, parseAlbRecord, parseClbRecord } from './access-record.js';
 import { classifyNginxMessage, parseNginxErrorLine, upstreamHost } from './nginx-error.js';
 import type { LogFormat } from './types.js';
+import { classifyAppGw502, parseAppGwLine } from './appgw-access.js';
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
@@ -99,6 +100,7 @@ export class LogFileParser {
     if (format === 'alb') this.access('alb', buf, start, e, lineNo, 10, ALB_MIN_FIELDS, 1, 2, 4, 8, 9);
     else if (format === 'clb') this.access('clb', buf, start, e, lineNo, 9, CLB_MIN_FIELDS, 0, 1, 3, 7, 8);
     else if (format === 'nginx-error') this.nginx(buf, start, e, lineNo);
+    else if (format === 'appgw') this.appgw(buf, start, e, lineNo);
     else this.bad(lineNo, 'not an ALB, CLB or nginx error-log line', buf, s, e);
   }
 
@@ -242,6 +244,54 @@ export class LogFileParser {
     // On a hash collision the newer target wins the cache; the other falls back to the string map.
     this.slotByHash.set(h, { bytes: Buffer.from(buf.subarray(s, e)), slot });
     return slot;
+  }
+
+  private appgw(buf: Buffer, s: number, e: number, lineNo: number): void {
+    const a = this.a;
+    const text = buf.toString('utf8', s, e);
+    const p = parseAppGwLine(text);
+    if (!p.ok) {
+      this.bad(lineNo, p.reason, buf, s, e);
+      return;
+    }
+    const r = p.record;
+    // v2 writes `+00:00` offsets (`2021-10-14T22:17:11+00:00`), which the ELB time reader does not take.
+    const ms = Date.parse(r.time);
+    if (ms !== ms) {
+      this.bad(lineNo, 'bad timeStamp', buf, s, e);
+      return;
+    }
+    this.accepted('appgw');
+    // Rows from 127.0.0.1 come from the gateway's own internal process (Microsoft: safe to ignore).
+    if (r.clientIp === '127.0.0.1') return;
+    if (!a.inWindow(ms)) {
+      a.outOfWindow++;
+      return;
+    }
+    a.requests++;
+    const minute = a.minuteFor(ms);
+    minute[0]++;
+    const slot = r.serverRouted ? a.slot(this.node, r.serverRouted) : null;
+    if (slot) {
+      slot.stats.requests++;
+      slot.stats.minutes.add(ms);
+      if (ms > slot.stats.lastSeenMs) slot.stats.lastSeenMs = ms;
+      if (r.serverStatus !== null) {
+        slot.stats.responded++;
+        if (ms > slot.stats.lastResponseMs) slot.stats.lastResponseMs = ms;
+        slot.bits.mark(ms);
+      }
+    }
+    if (r.httpStatus !== 502) return;
+    a.count502++;
+    minute[1]++;
+    if (r.serverStatus === null) a.lb502++;
+    else a.target502++;
+    a.bumpKey(a.target502s, r.serverRouted || '-');
+    a.bumpKey(a.path502s, r.uri.split('?')[0]);
+    a.bumpKey(a.client502s, r.clientIp);
+    const c = classifyAppGw502(r);
+    a.tally(c.cause, this.ref(lineNo), text, c.why, c.alternatives);
   }
 
   private nginx(buf: Buffer, s: number, e: number, lineNo: number): void {

@@ -116,9 +116,20 @@ function looksClb(buf: Buffer, s: number, e: number): boolean {
   return buf.lastIndexOf(COLON, p - 1) > client;
 }
 
+const APPGW_CATEGORY = Buffer.from('"ApplicationGatewayAccessLog"', 'latin1');
+
+/** An App Gateway access-log record exported as one JSON object a line. */
+function isAppGw(buf: Buffer, s: number, e: number): boolean {
+  if (buf[s] !== 0x7b) return false;
+  const at = buf.indexOf(APPGW_CATEGORY, s);
+  return at >= 0 && at < e;
+}
+
 export function detectLine(buf: Buffer, s: number, e: number): LineFormat {
   const f = bare(buf, s, e);
   if (f !== null) return { format: f, start: s };
+  // After the ALB/nginx test, so the ALB hot path pays nothing for it.
+  if (isAppGw(buf, s, e)) return { format: 'appgw', start: s };
   const iso = isoEnd(buf, s, e);
   if (iso !== null && buf[iso.end] === SPACE) {
     const p = iso.end + 1;

@@ -20,7 +20,7 @@ export type LogCauseId =
 /** A 502 the analyzer could not tie to a cause (e.g. WAF or authenticate errors). */
 export type LogCause = LogCauseId | 'unclassified';
 
-export type LogFormat = 'alb' | 'clb' | 'nginx-error';
+export type LogFormat = 'alb' | 'clb' | 'nginx-error' | 'appgw';
 
 /** `file:line`, the unit of evidence every finding cites. */
 export type LineRef = string;

@@ -183,7 +183,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
   const reportedStart = f['incident.startedAt'] !== undefined ? String(f['incident.startedAt']) : undefined;
   const lead = rootCauses[0] ?? contributing.find((c) => c.confidence === 'likely');
   const leadCause = lead ? causes.get(lead.id) : undefined;
-  const lb = (f['lb.name'] ?? s.context.lb) as string | undefined;
+  const lb = (f['lb.name'] ?? f['appgw.gatewayName'] ?? s.context.lb) as string | undefined;
 
   const shareText = impact.share !== undefined ? `${(impact.share * 100).toFixed(impact.share < 0.001 ? 3 : impact.share < 0.1 ? 2 : 1)}% of requests` : 'requests';
   const firstAt = impact.first502 ?? reportedStart;

@@ -113,6 +113,28 @@ describe('shipped flows', () => {
     const byChecksOnly = ['no-healthy-targets-yet', 'all-targets-unhealthy', 'nacl-blocks-traffic', 'lambda-invalid-response', 'lambda-error-or-timeout', 'origin-dns-failure', 'health-check-misconfigured', 'sg-blocks-lb-to-target', 'target-generated-502', 'target-tls-handshake', 'origin-tls-mismatch', 'listener-or-routing-misconfigured'];
     expect(albCauses.filter((c) => !named.has(c) && !byChecksOnly.includes(c))).toEqual([]);
   });
+
+  it('appgw: every path reaches article 003\'s steps (keep-alive probe, capture, direct request, HTTPS→HTTP), and both of its causes can be named', () => {
+    const flow = loadFlow('appgw');
+    const { paths } = enumeratePaths(flow, checkMetas());
+    expect(paths.length).toBeGreaterThan(100);
+    for (const p of paths) {
+      expect(p.nodes).toContain('capture');
+      expect(p.nodes).toContain('https-to-http');
+      expect(p.nodes).toContain('direct-request');
+      expect(p.nodes.includes('ka-probe')).toBe(true);
+    }
+    const named = new Set<string>();
+    for (const n of flow.nodes) {
+      if (n.kind === 'finding') named.add(n.cause);
+      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    }
+    expect([...named]).toEqual(expect.arrayContaining(['keepalive-race', 'target-crashed-or-overloaded']));
+    // Without Azure, the walk goes straight to the manual backend-health step.
+    const manual = paths.filter((p) => p.nodes.includes('manual-mode'));
+    expect(manual.length).toBeGreaterThan(0);
+    for (const p of manual) expect(p.nodes[p.nodes.indexOf('manual-mode') + 1]).toBe('manual-health');
+  }, 120_000);
 });
 
 describe('shipped flows: nginx', () => {
