@@ -65,6 +65,7 @@ const HELP = `
 
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --format google|pagerduty|markdown (layout; default google)  --json  --out FILE
+           --print-commands (the session's fix and verify commands, one a line, to paste)
            --redact (mask account ids, IPs, ARNs, resource ids, LB and target group names)
            --reevaluate (re-run every check's evaluate on the evidence the session kept)
   logs:    --since 2h|ISO  --until ISO  --lb NAME  --top N  --jobs N  --athena  --json
@@ -125,7 +126,7 @@ async function dispatch(): Promise<number> {
     case 'sessions':
       return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':
-      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate, format: f.format }, io);
+      return (await import('./commands/report.js')).reportCommand(args[0], { json: f.json, redact: f.redact, out: f.out, reevaluate: f.reevaluate, format: f.format, printCommands: f.printCommands }, io);
     case 'drill': {
       if (!args.length && !f.facilitator) return (await import('./commands/quick.js')).drillListCached(Boolean(f.json), io);
       liveScreen();

@@ -14,7 +14,7 @@ const FLAGS = {
   'keepalive-timeout': 'number', duration: 'string', 'max-requests': 'number', help: 'boolean', version: 'boolean',
   'aws-timeout': 'number', with: 'string', 'no-limit': 'boolean', sni: 'string', 'ca-file': 'string', jobs: 'number',
   format: 'string',
-  config: 'string', 'error-log': 'string',
+  config: 'string', 'error-log': 'string', 'print-commands': 'boolean',
   subscription: 'string', 'resource-group': 'string', name: 'string', 'access-log': 'string',
 } as const;
 

@@ -9,13 +9,55 @@ import type { Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { reevaluateJournal } from '../engine/reevaluate.js';
 import { evaluateStored } from '../checks/runner.js';
+import { replay } from '../engine/session.js';
+import { board } from '../engine/board.js';
+import { causeRelations } from '../engine/causes.js';
+import { mitigationLines } from '../engine/mitigate.js';
+
+/**
+ * The session's commands, one a line, ready to paste: for each confirmed cause the flow's
+ * emergency move and lasting fix filled with the session's facts, the commands the evidence
+ * gave, then how to verify. Headings are shell comments and a command still missing a value
+ * is commented out with what to fill in, so the text stays valid shell; badgate runs none.
+ */
+export function sessionCommands(events: readonly JournalEvent[], flow: Flow): string[] {
+  const catalog = loadCatalog();
+  const causes = new Map(catalog.causes.map((c) => [c.id, c]));
+  const s = replay(events);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (heading: string, cmds: readonly string[]): void => {
+    const fresh = [...new Set(cmds)].filter((c) => !seen.has(c));
+    if (fresh.length === 0) return;
+    out.push(`# ${heading}`);
+    for (const c of fresh) {
+      seen.add(c);
+      const missing = c.match(/<[a-z][\w.-]*>/g);
+      out.push(missing ? `# fill in ${[...new Set(missing)].join(', ')} first: ${c}` : c);
+    }
+  };
+  const verify: string[] = [];
+  let confirmed = false;
+  for (const entry of board(s, causeRelations(catalog))) {
+    const mitigation = flow.mitigate?.causes[entry.cause];
+    if (entry.confidence !== 'confirmed' || !mitigation) continue;
+    confirmed = true;
+    const lines = mitigationLines({ cause: entry.cause, mitigation, verify: flow.mitigate?.verify ?? [], entry }, s.facts, flow.lookups, causes.get(entry.cause));
+    const title = causes.get(entry.cause)?.title ?? entry.cause;
+    add(`${title}: emergency move`, lines.filter((l) => l.section === 'now' && l.command).map((l) => l.text));
+    add(`${title}: lasting fix`, lines.filter((l) => l.section === 'fix' && l.command).map((l) => l.text));
+    verify.push(...lines.filter((l) => l.section === 'verify' && l.command).map((l) => l.text));
+  }
+  add('from the evidence', buildPostmortem(events, flow, catalog).fixCommands);
+  if (confirmed) add('verify: the 502s have stopped', verify);
+  return out;
+}
 
 export function renderReport(events: readonly JournalEvent[], flow: Flow, opts: { json?: boolean; redact?: boolean; format?: PostmortemFormat }): string {
   const p = buildPostmortem(events, flow, loadCatalog());
   return opts.json ? `${postmortemJson(p, opts)}\n` : renderPostmortem(p, opts);
 }
 
-/** Writes a report file; on an unwritable path, says so and where it went instead. */
 /** `postmortem-x.md` → `postmortem-x.2.md`, `.3.md`, …: the first name not taken. */
 export function freeName(path: string): string {
   if (!existsSync(path)) return path;
@@ -54,7 +96,7 @@ export function postmortemFormat(given: string | undefined): PostmortemFormat {
   throw new BadgateError(`unknown --format "${given}"`, `use one of: ${POSTMORTEM_FORMATS.join(', ')} (google is the Google SRE layout, the default)`);
 }
 
-export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean; format?: string }, io: Io): number {
+export function reportCommand(query: string | undefined, flags: { json?: boolean; redact?: boolean; out?: string; reevaluate?: boolean; format?: string; printCommands?: boolean }, io: Io): number {
   const format = postmortemFormat(flags.format);
   if (!query) throw new BadgateError('which session?', '`badgate sessions` lists them; then `badgate report <id>`');
   let events: JournalEvent[];
@@ -84,6 +126,12 @@ export function reportCommand(query: string | undefined, flags: { json?: boolean
     events = r.events;
     io.err(`Re-evaluated ${r.reevaluated} check(s) from their stored evidence${r.changed.length ? `; ${r.changed.length} changed outcome: ${r.changed.map((c) => `${c.check} at ${c.node} ${c.was} → ${c.now}`).join(', ')}` : '; no outcome changed'}.`);
     for (const k of r.skipped) io.err(`  not re-evaluated: ${k.check} at ${k.node}: ${k.why}`);
+  }
+  if (flags.printCommands) {
+    const cmds = sessionCommands(events, flow);
+    if (cmds.length === 0) io.err(`badgate report: session ${id} has no command to print: no cause was confirmed with a known fix, and no evidence named one`);
+    else io.out(`${cmds.join('\n')}\n`);
+    return 0;
   }
   const content = renderReport(events, flow, { json: flags.json, redact: flags.redact, format });
   if (!flags.out) {

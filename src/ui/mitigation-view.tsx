@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { Cause } from '../engine/causes.js';
-import type { DueMitigation, MitigationChoice } from '../engine/mitigate.js';
-import { hasPlaceholder, interpolate, interpolateShell, type Lookups } from '../engine/template.js';
+import type { DueMitigation, MitigationChoice, MitigationLine } from '../engine/mitigate.js';
+export { mitigationLines, type MitigationLine } from '../engine/mitigate.js';
+import { interpolate } from '../engine/template.js';
 import type { Facts } from '../engine/vocabulary.js';
 import { color, truncate } from './theme.js';
 
@@ -12,33 +12,6 @@ export const MITIGATION_CHOICES: { value: MitigationChoice; label: string }[] = 
   { value: 'failing', label: 'Still failing: back to the open hypotheses' },
   { value: 'later', label: 'Not now: go on with the investigation' },
 ];
-
-export interface MitigationLine {
-  section: 'now' | 'fix' | 'verify';
-  text: string;
-  /** A shell command (copyable), or a line of text (a config change, the catalog's advice). */
-  command: boolean;
-}
-
-/** A fix entry that is just one fact (e.g. {{backend.fix}}) is text to read, not a command. */
-const WHOLE_FACT = /^\{\{\s*[\w.]+\s*\}\}$/;
-
-/**
- * Every line of the mitigation screen in order, filled with the known facts. The `c` key copies
- * the commands in this order. A fix the facts cannot fill falls back to the catalog's advice.
- */
-export function mitigationLines(due: DueMitigation, facts: Readonly<Facts>, lookups: Lookups | undefined, cause: Cause | undefined): MitigationLine[] {
-  const out: MitigationLine[] = due.mitigation.commands.map((c) => ({ section: 'now', text: interpolateShell(c, facts, lookups), command: true }));
-  for (const f of due.mitigation.fix ?? []) {
-    if (WHOLE_FACT.test(f.trim())) {
-      const text = interpolate(f, facts);
-      if (!hasPlaceholder(text)) for (const line of text.trim().split('\n')) out.push({ section: 'fix', text: line, command: false });
-    } else out.push({ section: 'fix', text: interpolateShell(f, facts, lookups), command: true });
-  }
-  if (!out.some((l) => l.section === 'fix') && cause) out.push({ section: 'fix', text: cause.fix.general.trim(), command: false });
-  for (const v of due.verify) out.push({ section: 'verify', text: interpolateShell(v, facts, lookups), command: true });
-  return out;
-}
 
 export interface MitigationViewProps {
   due: DueMitigation;
