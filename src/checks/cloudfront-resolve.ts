@@ -13,8 +13,8 @@ export interface CloudFrontResolveEvidence {
   config?: DistributionConfig;
 }
 
-/** Distribution ids are 13–14 upper-case letters and digits (`E2QWRUHAPOMQZL`). */
-const DIST_ID = /^E[A-Z0-9]{8,15}$/;
+/** Distribution ids are upper-case letters and digits (`E2QWRUHAPOMQZL`). */
+const DIST_ID = /^[A-Z0-9]{8,20}$/;
 
 function hostOf(query: string): string | undefined {
   if (/^[a-z]+:\/\//i.test(query)) {
@@ -60,13 +60,22 @@ async function findDistribution(aws: AwsReader, query: string | undefined, cname
   const host = hostOf(query);
   if (!host) return { candidates: all, hostnames: [] };
   const hostnames = await cnameChain(host, cname);
-  const d = all.find((x) => hostnames.some((h) => h === x.domainName.toLowerCase() || x.aliases.some((a) => aliasCovers(a, h))));
+  const matches = (domainName: string, aliases: string[]) => hostnames.some((h) => h === domainName.toLowerCase() || aliases.some((a) => aliasCovers(a, h)));
+  let d = all.find((x) => matches(x.domainName, x.aliases));
+  // A summary without aliases (an emulator's, or a trimmed one) is matched on its full config.
+  for (const x of d ? [] : all.filter((s) => !s.aliases.length).slice(0, 50)) {
+    const cfg = await aws.getDistributionConfig(x.id);
+    if (matches(x.domainName, cfg.aliases)) {
+      d = { ...x, aliases: cfg.aliases };
+      break;
+    }
+  }
   return { ...(d ? { distribution: d } : {}), candidates: d ? [] : all, hostnames };
 }
 
 function evaluate(ev: CloudFrontResolveEvidence): CheckResult {
-  const d = ev.distribution;
   const cfg = ev.config;
+  const d = ev.distribution && cfg ? { ...ev.distribution, aliases: cfg.aliases } : ev.distribution;
   if (!d || !cfg) {
     const listing = table(['id', 'domain', 'aliases', 'status'], ev.candidates.map((c) => [c.id, c.domainName, c.aliases.join(',') || '-', c.status]));
     if (!ev.query && ev.candidates.length > 1) {
