@@ -31,7 +31,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HELP = `
   Usage
     $ badgate                         start, resume or replay an investigation (interactive)
-    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx)
+    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, cloudfront)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
     $ badgate logs <source>           analyse ALB/CLB access logs or an nginx error log
@@ -59,6 +59,7 @@ const HELP = `
 
   nginx flow (run, check): --config FILE (output of "nginx -v; nginx -T", or nginx.conf)
                           --error-log FILE (the nginx error log); no AWS calls
+  cloudfront flow (run, check): --distribution ID (or --url https://www.example.com/path)
   check:   --answer id=value (repeatable)  --json  --report FILE
   report:  --format google|pagerduty|markdown (layout; default google)  --json  --out FILE
            --redact (mask account ids, IPs, ARNs, resource ids, LB and target group names)
@@ -108,7 +109,7 @@ async function dispatch(): Promise<number> {
   const io = processIo;
   // `logs` takes --since/--until of its own and checks them itself; probe takes no targeting flags.
   if (command !== 'logs') checkTargetFlags(f);
-  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog };
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog, distribution: f.distribution };
   switch (command) {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);

@@ -25,6 +25,8 @@ export interface TargetFlags {
   /** The nginx flow's inputs: `nginx -T` output (or a config file) and the error log. */
   config?: string;
   errorLog?: string;
+  /** The cloudfront flow's distribution id (or its domain). */
+  distribution?: string;
 }
 
 export interface RunSetup {
@@ -127,6 +129,7 @@ export function targetFacts(flags: TargetFlags): Facts {
   // Absolute, so a session resumed from another directory still finds the files.
   if (flags.config) f['target.nginxConfig'] = resolve(flags.config);
   if (flags.errorLog) f['target.errorLog'] = resolve(flags.errorLog);
+  if (flags.distribution) f['target.distribution'] = flags.distribution;
   return f;
 }
 
@@ -142,6 +145,9 @@ export function checkFlowInputs(flow: { id: string; gateway: string }, flags: Ta
   const given = [flags.config !== undefined && '--config', flags.errorLog !== undefined && '--error-log'].filter(Boolean);
   if (given.length && flow.gateway !== 'nginx') {
     throw new BadgateError(`${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} read by the nginx flow, not by "${flow.id}"`, 'badgate run nginx --config nginx-T.txt --error-log error.log');
+  }
+  if (flags.distribution !== undefined && flow.gateway !== 'cloudfront') {
+    throw new BadgateError(`--distribution is read by the cloudfront flow, not by "${flow.id}"`, `badgate run cloudfront --distribution ${flags.distribution}`);
   }
 }
 

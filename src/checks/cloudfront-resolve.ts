@@ -136,6 +136,7 @@ export const cloudfrontResolve: Check<CloudFrontResolveEvidence> = {
     apis: ['cloudfront:ListDistributions', 'cloudfront:GetDistributionConfig'],
     params: {
       distribution: { description: 'Distribution id, its *.cloudfront.net name, an alias, or a URL whose host (or CNAME chain) is one; empty picks the only distribution' },
+      url: { description: 'The failing URL, used when distribution is empty' },
     },
     outcomes: ['found', 'not-found', 'ambiguous'],
     facts: [
@@ -146,7 +147,7 @@ export const cloudfrontResolve: Check<CloudFrontResolveEvidence> = {
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
-    const query = ctx.params.distribution?.trim() || undefined;
+    const query = ctx.params.distribution?.trim() || ctx.params.url?.trim() || undefined;
     ctx.progress('ListDistributions');
     const found = await findDistribution(aws, query, (h) => ctx.env.dns.cname(h));
     const ev: CloudFrontResolveEvidence = { ...(query ? { query } : {}), ...found };

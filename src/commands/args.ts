@@ -15,6 +15,7 @@ const FLAGS = {
   'aws-timeout': 'number', with: 'string', 'no-limit': 'boolean', sni: 'string', 'ca-file': 'string', jobs: 'number',
   format: 'string',
   config: 'string', 'error-log': 'string',
+  distribution: 'string',
 } as const;
 
 type Kind = (typeof FLAGS)[keyof typeof FLAGS];

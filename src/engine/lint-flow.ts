@@ -17,6 +17,8 @@ export const CONTEXT_FACTS = [
   'aws.available', 'aws.account', 'aws.arn', 'session.id', 'session.mode', 'session.timeZone',
   // `run nginx --config FILE --error-log FILE`
   'target.nginxConfig', 'target.errorLog',
+  // `run cloudfront --distribution ID`
+  'target.distribution',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */
