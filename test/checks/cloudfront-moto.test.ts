@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRecordingReader, createReplayReader, newRecording } from '../../src/aws/recorded.js';
 import { cloudfrontOriginTls } from '../../src/checks/cloudfront-origin-tls.js';
 import { cloudfrontOrigins } from '../../src/checks/cloudfront-origins.js';
 import { cloudfrontResolve } from '../../src/checks/cloudfront-resolve.js';
@@ -149,5 +150,23 @@ describeMoto('cloudfront checks against moto', (endpoint) => {
     const t = await runCheckResult(cloudfrontOrigins, testContext({ params: { distribution: elbName.id }, aws: acct.reader() }));
     expect(asserted(t)).toEqual(['origin-tls-mismatch']);
     expect(t.summary).toContain('elb.amazonaws.com');
+  });
+
+  it('record and replay: the CloudFront and elbv2 answers replay offline to the same results', async () => {
+    const acct = await newAccount(endpoint());
+    const alb = await seedAlb(acct, { name: 'rec', lbAttributes: { 'idle_timeout.timeout_seconds': '30' } });
+    const d = await seedDistribution(acct, { origin: { domain: alb.lbDns, keepaliveTimeout: 60, protocolPolicy: 'http-only' }, aliases: ['rec.example.com'] });
+    const rec = newRecording('us-east-1', 'test');
+    const live = createRecordingReader(acct.reader(), rec);
+    const run = async (aws: typeof live) => [
+      await runCheckResult(cloudfrontResolve, testContext({ params: { distribution: 'https://rec.example.com/' }, aws })),
+      await runCheckResult(cloudfrontOrigins, testContext({ params: { distribution: d.id }, aws })),
+    ];
+    const first = await run(live);
+    expect(rec.calls.map((c) => c.method)).toEqual(expect.arrayContaining(['listDistributions', 'getDistributionConfig', 'describeLoadBalancers', 'describeLoadBalancerAttributes']));
+    const again = await run(createReplayReader(JSON.parse(JSON.stringify(rec))));
+    const strip = (r: CheckResult) => ({ outcome: r.outcome, summary: r.summary, facts: r.facts, findings: r.findings });
+    expect(again.map(strip)).toEqual(first.map(strip));
+    expect(asserted(again[1])).toEqual(['keepalive-race']);
   });
 });
