@@ -169,4 +169,22 @@ describeMoto('cloudfront checks against moto', (endpoint) => {
     expect(again.map(strip)).toEqual(first.map(strip));
     expect(asserted(again[1])).toEqual(['keepalive-race']);
   });
+
+  it('wrong domain binding: HTTPS to an S3 website endpoint, and the viewer Host forwarded to an API Gateway origin', async () => {
+    const acct = await newAccount(endpoint());
+    const s3 = await seedDistribution(acct, { origin: { domain: 'assets.s3-website-us-east-1.amazonaws.com', protocolPolicy: 'https-only' } });
+    const r = await runCheckResult(cloudfrontOrigins, testContext({ params: { distribution: s3.id }, aws: acct.reader() }));
+    expect(asserted(r)).toEqual(['origin-tls-mismatch']);
+    expect(r.summary).toMatch(/S3 website endpoint/);
+    // AllViewer forwards the viewer's Host; an execute-api endpoint serves only its own name.
+    const api = await seedDistribution(acct, { origin: { domain: 'abc123.execute-api.us-east-1.amazonaws.com' }, aliases: ['api.example.com'], originRequestPolicyId: '216adef6-5c7f-47e4-b989-5492eafa07d3' });
+    const a = await runCheckResult(cloudfrontOrigins, testContext({ params: { distribution: api.id }, aws: acct.reader() }));
+    expect(a.facts?.['cf.origin.hostForwarded']).toBe('yes');
+    expect(a.facts?.['cf.origin.tlsName']).toBe('api.example.com');
+    expect(asserted(a)).toEqual(['host-header-or-sni-mismatch']);
+    // The managed policy meant for it sends the origin's own name: no finding.
+    const fixed = await seedDistribution(acct, { origin: { domain: 'abc123.execute-api.us-east-1.amazonaws.com' }, aliases: ['api2.example.com'], originRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac' });
+    const f = await runCheckResult(cloudfrontOrigins, testContext({ params: { distribution: fixed.id }, aws: acct.reader() }));
+    expect(f.outcome).toBe('ok');
+  });
 });
