@@ -36,6 +36,8 @@ export interface TargetFlags {
   accessLog?: string;
   /** Which cloud the flow reads; `azure` for the App Gateway flow. */
   cloud?: 'aws' | 'azure';
+  /** The cloudfront flow's distribution id (or its domain). */
+  distribution?: string;
 }
 
 export interface RunSetup {
@@ -181,6 +183,7 @@ export function targetFacts(flags: TargetFlags): Facts {
   if (flags.resourceGroup) f['target.resourceGroup'] = flags.resourceGroup;
   if (flags.name) f['target.appgw'] = flags.name;
   if (flags.accessLog) f['target.accessLog'] = flags.accessLog;
+  if (flags.distribution) f['target.distribution'] = flags.distribution;
   return f;
 }
 
@@ -196,6 +199,9 @@ export function checkFlowInputs(flow: { id: string; gateway: string }, flags: Ta
   const given = [flags.config !== undefined && '--config', flags.errorLog !== undefined && '--error-log'].filter(Boolean);
   if (given.length && flow.gateway !== 'nginx') {
     throw new BadgateError(`${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} read by the nginx flow, not by "${flow.id}"`, 'badgate run nginx --config nginx-T.txt --error-log error.log');
+  }
+  if (flags.distribution !== undefined && flow.gateway !== 'cloudfront') {
+    throw new BadgateError(`--distribution is read by the cloudfront flow, not by "${flow.id}"`, `badgate run cloudfront --distribution ${flags.distribution}`);
   }
 }
 

@@ -234,6 +234,61 @@ export interface SubnetScope {
   vpcId?: string;
 }
 
+/** A CloudFront distribution as ListDistributions shows it. */
+export interface DistributionSummary {
+  id: string;
+  arn: string;
+  /** `d111111abcdef8.cloudfront.net`. */
+  domainName: string;
+  aliases: string[];
+  status: string;
+  enabled: boolean;
+  comment?: string;
+  originDomains: string[];
+}
+
+export interface CloudFrontOrigin {
+  id: string;
+  domainName: string;
+  originPath?: string;
+  /** `custom` (ALB, API, any HTTP server, S3 website endpoint), `s3` (bucket REST endpoint), `vpc`. */
+  kind: 'custom' | 's3' | 'vpc';
+  httpPort?: number;
+  httpsPort?: number;
+  /** `http-only`, `https-only`, `match-viewer`. */
+  protocolPolicy?: string;
+  sslProtocols: string[];
+  /** Origin response timeout (the API's OriginReadTimeout), seconds. */
+  readTimeoutSeconds?: number;
+  keepaliveTimeoutSeconds?: number;
+  connectionAttempts?: number;
+  connectionTimeoutSeconds?: number;
+  /** Names only: origin custom headers often carry a shared secret the origin checks. */
+  customHeaderNames: string[];
+}
+
+export interface CacheBehavior {
+  /** `*` for the default behaviour. */
+  pathPattern: string;
+  targetOriginId: string;
+  originRequestPolicyId?: string;
+  cachePolicyId?: string;
+  /** Legacy cache settings: the headers forwarded to the origin (`*` forwards all, Host included). */
+  forwardedHeaders?: string[];
+  functionAssociations: { event: string; arn: string }[];
+  lambdaAssociations: { event: string; arn: string }[];
+}
+
+export interface DistributionConfig {
+  aliases: string[];
+  enabled: boolean;
+  origins: CloudFrontOrigin[];
+  /** Default behaviour first. */
+  behaviors: CacheBehavior[];
+  customErrorResponses: { errorCode: number; responseCode?: string; pagePath?: string; minTtlSeconds?: number }[];
+  logging?: { enabled: boolean; bucket: string; prefix: string };
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
@@ -259,6 +314,9 @@ export interface AwsReader {
   getMetricData(request: MetricDataRequest): Promise<MetricResult[]>;
   getCallerIdentity(): Promise<CallerIdentity>;
   describeNetworkInterfaces(query: NetworkInterfaceQuery): Promise<NetworkInterface[]>;
+  /** Every distribution in the account (CloudFront is global; paged). */
+  listDistributions(): Promise<DistributionSummary[]>;
+  getDistributionConfig(distributionId: string): Promise<DistributionConfig>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -281,6 +339,8 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   getMetricData: 'cloudwatch:GetMetricData',
   getCallerIdentity: 'sts:GetCallerIdentity',
   describeNetworkInterfaces: 'ec2:DescribeNetworkInterfaces',
+  listDistributions: 'cloudfront:ListDistributions',
+  getDistributionConfig: 'cloudfront:GetDistributionConfig',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

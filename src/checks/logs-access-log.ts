@@ -135,6 +135,8 @@ function outcomeFor(cause: LogCause, a: LogAnalysis): string {
     case 'malformed-response':
     case 'response-headers-too-large': return 'malformed';
     case 'deregistration-delay': return 'deregistration';
+    case 'origin-dns-failure': return 'origin-dns';
+    case 'timeout-mismatch': return 'origin-timeout';
     default: return 'unknown';
   }
 }
@@ -232,7 +234,7 @@ export const logsAccessLog: Check<LogsEvidence> = {
       window: { description: 'The run\'s incident window back from now (--since, e.g. 3h): the window opens at the earlier of the two' },
       until: { description: 'End of the window (default now)' },
     },
-    outcomes: ['keepalive-signature', 'connection-errors', 'target-generated', 'lambda', 'tls', 'malformed', 'deregistration', 'no-502', 'no-logs'],
+    outcomes: ['keepalive-signature', 'connection-errors', 'target-generated', 'lambda', 'tls', 'malformed', 'deregistration', 'no-502', 'no-logs', 'origin-dns', 'origin-timeout'],
     facts: ['logs.count502', 'logs.rate502', 'logs.requests', 'logs.topTarget', 'logs.sparkline', 'logs.cause', 'logs.keepaliveSignature'],
   },
   async collect(ctx) {

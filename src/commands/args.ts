@@ -16,6 +16,7 @@ const FLAGS = {
   format: 'string',
   config: 'string', 'error-log': 'string', 'print-commands': 'boolean',
   subscription: 'string', 'resource-group': 'string', name: 'string', 'access-log': 'string',
+  distribution: 'string',
 } as const;
 
 type Kind = (typeof FLAGS)[keyof typeof FLAGS];

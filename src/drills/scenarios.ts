@@ -49,8 +49,12 @@ export function resolveScenarioFile(idOrPath: string): string {
 
 /** The checks a scenario may answer from recorded evidence: the ones that touch the network or the host. */
 export function isProbeCheck(id: string): boolean {
+  if (id.startsWith('net.') || id.startsWith('local.')) return true;
   // appgw.keepalive is the keep-alive probe read against App Gateway's numbers.
-  return id.startsWith('net.') || id.startsWith('local.') || id === 'appgw.keepalive';
+  if (id === 'appgw.keepalive') return true;
+  // A gateway's own probe (cloudfront.origin-tls) declares only probe APIs: its evidence is a probe's too.
+  const apis = getCheck(id)?.meta.apis ?? [];
+  return apis.length > 0 && apis.every((a) => a.startsWith('probe:'));
 }
 
 /** Everything that can be checked without running the flow: references, values, evidence. */

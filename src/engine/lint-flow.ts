@@ -19,6 +19,8 @@ export const CONTEXT_FACTS = [
   // `run nginx --config FILE --error-log FILE`
   'target.nginxConfig', 'target.errorLog',
   'target.subscription', 'target.resourceGroup', 'target.appgw', 'target.accessLog', 'azure.available',
+  // `run cloudfront --distribution ID`
+  'target.distribution',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */

@@ -15,6 +15,7 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'malformed-response': 'likely', 'response-headers-too-large': 'likely', 'target-not-listening': 'likely',
   'target-crashed-or-overloaded': 'likely', 'all-targets-unhealthy': 'likely', 'keepalive-race': 'suspected',
   'target-tls-handshake': 'suspected', 'deregistration-delay': 'suspected', unclassified: 'suspected',
+  'origin-dns-failure': 'confirmed', 'timeout-mismatch': 'likely',
 };
 
 const WHY: Partial<Record<LogCause, string>> = {

@@ -41,6 +41,9 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-tls-handshake': 'suspected',
   'deregistration-delay': 'suspected',
   unclassified: 'suspected',
+  // CloudFront names these itself in x-edge-detailed-result-type.
+  'origin-dns-failure': 'confirmed',
+  'timeout-mismatch': 'likely',
 };
 
 /** 502s past the store's cap take the cause most of their target's kept 502s got. */

@@ -10,6 +10,7 @@ import { detectLine } from './line-format.js';
 import { parseIsoBytes, parseIsoString } from './iso-time.js';
 import { ALB_MIN_FIELDS, CLB_MIN_FIELDS, parseAlbRecord, parseClbRecord } from './access-record.js';
 import { classifyNginxMessage, parseNginxErrorLine, upstreamHost } from './nginx-error.js';
+import { classifyCloudFront502, DEFAULT_INDEX, fieldIndex, parseFieldsHeader, type CloudFrontFieldIndex } from './cloudfront-log.js';
 import type { LogFormat } from './types.js';
 import { classifyAppGw502, parseAppGwLine } from './appgw-access.js';
 
@@ -101,6 +102,7 @@ export class LogFileParser {
     else if (format === 'clb') this.access('clb', buf, start, e, lineNo, 9, CLB_MIN_FIELDS, 0, 1, 3, 7, 8);
     else if (format === 'nginx-error') this.nginx(buf, start, e, lineNo);
     else if (format === 'appgw') this.appgw(buf, start, e, lineNo);
+    else if (format === 'cloudfront') this.cloudfront(buf, start, e, lineNo);
     else this.bad(lineNo, 'not an ALB, CLB or nginx error-log line', buf, s, e);
   }
 
@@ -292,6 +294,51 @@ export class LogFileParser {
     a.bumpKey(a.client502s, r.clientIp);
     const c = classifyAppGw502(r);
     a.tally(c.cause, this.ref(lineNo), text, c.why, c.alternatives);
+  }
+
+  /** The field order the file's `#Fields:` line gave (the documented order until one is read). */
+  private cfIndex: CloudFrontFieldIndex = DEFAULT_INDEX;
+
+  private cloudfront(buf: Buffer, s: number, e: number, lineNo: number): void {
+    const a = this.a;
+    const text = buf.toString('utf8', s, e);
+    if (text.startsWith('#')) {
+      const fields = parseFieldsHeader(text);
+      if (fields) this.cfIndex = fieldIndex(fields);
+      a.blank++;
+      return;
+    }
+    const ix = this.cfIndex;
+    const f = text.split('\t');
+    if (ix.date < 0 || ix.time < 0 || ix.status < 0 || f.length < ix.count) {
+      this.bad(lineNo, ix.status < 0 ? 'CloudFront log without sc-status in its #Fields' : 'too few fields (truncated line?)', buf, s, e);
+      return;
+    }
+    const ms = Date.parse(`${f[ix.date]}T${f[ix.time]}Z`);
+    const status = Number(f[ix.status]);
+    if (ms !== ms || !(status >= 100 && status <= 599)) {
+      this.bad(lineNo, ms !== ms ? 'bad date/time field' : 'bad sc-status', buf, s, e);
+      return;
+    }
+    this.accepted('cloudfront');
+    if (!a.inWindow(ms)) {
+      a.outOfWindow++;
+      return;
+    }
+    a.requests++;
+    const minute = a.minuteFor(ms);
+    minute[0]++;
+    if (status !== 502) return;
+    const detailed = ix.detailed >= 0 ? f[ix.detailed] : ix.result >= 0 ? f[ix.result] : '-';
+    const c = classifyCloudFront502(detailed);
+    a.count502++;
+    // `Error` is the origin's own 502; every other kind CloudFront made itself.
+    if (detailed !== 'Error') a.lb502++;
+    minute[1]++;
+    a.bumpKey(a.target502s, ix.host >= 0 ? f[ix.host] : '-');
+    a.bumpKey(a.path502s, ix.path >= 0 ? f[ix.path] : '-');
+    a.bumpKey(a.client502s, ix.client >= 0 ? f[ix.client] : '-');
+    a.tally(c.cause, this.ref(lineNo), text, `cloudfront: ${c.why}`);
   }
 
   private nginx(buf: Buffer, s: number, e: number, lineNo: number): void {

@@ -142,5 +142,18 @@ export function detectLine(buf: Buffer, s: number, e: number): LineFormat {
   }
   const t = syslogTimeEnd(buf, s, e);
   if (t >= 0) return afterSyslogTime(buf, t, e) ?? { format: null, start: s };
+  if (isCloudFront(buf, s, e)) return { format: 'cloudfront', start: s };
   return { format: null, start: s };
+}
+
+const CF_HEADERS = ['#Version:', '#Fields:'].map((h) => Buffer.from(h, 'latin1'));
+
+/**
+ * CloudFront standard logs (W3C, tab-separated): `2019-12-04<TAB>21:02:31<TAB>…`, after the
+ * `#Version:` and `#Fields:` header lines. Tested last, so ALB and nginx lines never reach it.
+ */
+function isCloudFront(buf: Buffer, s: number, e: number): boolean {
+  if (buf[s] === 0x23) return CF_HEADERS.some((h) => e - s >= h.length && buf.compare(h, 0, h.length, s, s + h.length) === 0);
+  return e - s > 20 && digitsAt(buf, s, 4) && buf[s + 4] === 0x2d && digitsAt(buf, s + 5, 2) && buf[s + 7] === 0x2d &&
+    digitsAt(buf, s + 8, 2) && buf[s + 10] === 0x09 && digitsAt(buf, s + 11, 2) && buf[s + 13] === COLON && buf[s + 19] === 0x09;
 }

@@ -14,4 +14,6 @@ export const NEXT_STEP: Record<LogCause, string> = {
   'lambda-invalid-response': 'return {statusCode, statusDescription, isBase64Encoded, headers, body} and keep the response under 1 MB',
   'lambda-error-or-timeout': "read the function's CloudWatch logs for errors, timeouts and throttles; compare its timeout and concurrency with the traffic",
   unclassified: 'read the example lines below; error_reason names authenticate, WAF or weighted-target-group failures',
+  'origin-dns-failure': 'CloudFront could not resolve the origin domain with public DNS: dig ORIGIN @8.8.8.8, then publish the record (an alias to the ALB) or fix the origin domain',
+  'timeout-mismatch': "CloudFront timed out connecting to or reading from the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",
 };

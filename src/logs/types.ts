@@ -15,12 +15,15 @@ export type LogCauseId =
   | 'deregistration-delay'
   | 'target-generated-502'
   | 'lambda-invalid-response'
-  | 'lambda-error-or-timeout';
+  | 'lambda-error-or-timeout'
+  // CloudFront standard logs: OriginDnsError, OriginCommError.
+  | 'origin-dns-failure'
+  | 'timeout-mismatch';
 
 /** A 502 the analyzer could not tie to a cause (e.g. WAF or authenticate errors). */
 export type LogCause = LogCauseId | 'unclassified';
 
-export type LogFormat = 'alb' | 'clb' | 'nginx-error' | 'appgw';
+export type LogFormat = 'alb' | 'clb' | 'nginx-error' | 'appgw' | 'cloudfront';
 
 /** `file:line`, the unit of evidence every finding cites. */
 export type LineRef = string;

@@ -186,3 +186,44 @@ describe('shipped flows: nginx', () => {
     expect(named).toContain('recent-change');
   });
 });
+
+describe('shipped flows: cloudfront', () => {
+  let cf: Enumeration;
+  beforeAll(() => { cf = enumeratePaths(loadFlow('cloudfront'), checkMetas()); }, 120_000);
+
+  it('walks scope → distribution → origin TLS → DNS → timeouts → logs → next hop, in that order, on every path', () => {
+    const order = ['probe-url', 'cf-resolve', 'cf-origins', 'origin-tls', 'origin-dns', 'timeouts', 'logs-kind', 'handover-gate', 'wrap-emergency'];
+    for (const p of cf.paths) {
+      const at = order.map((n) => p.nodes.indexOf(n)).filter((i) => i >= 0);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      for (const n of ['probe-url', 'cf-resolve', 'origin-dns', 'timeouts', 'logs-kind', 'wrap-emergency']) expect(p.nodes).toContain(n);
+    }
+    // The TLS probe runs only when CloudFront talks HTTPS to the origin.
+    expect(cf.paths.some((p) => p.nodes.includes('origin-tls'))).toBe(true);
+    expect(cf.paths.some((p) => p.nodes.includes('cf-origins') && !p.nodes.includes('origin-tls'))).toBe(true);
+  });
+
+  it('probes the origin with the name CloudFront validates, and hands an ALB origin to the ALB flow by name', () => {
+    const flow = loadFlow('cloudfront');
+    expect(flow.nodes.find((n) => n.id === 'origin-tls')).toMatchObject({ run: 'cloudfront.origin-tls', with: { host: '{{cf.origin.domain}}', name: '{{cf.origin.tlsName}}' } });
+    expect(flow.nodes.find((n) => n.id === 'origin-dns')).toMatchObject({ run: 'net.dns', with: { name: '{{cf.origin.domain}}' } });
+    const handover = flow.nodes.find((n) => n.id === 'handover-alb') as { commands: string[] };
+    expect(handover.commands).toContain('badgate run alb --lb {{cf.origin.albName}}');
+    expect(cf.paths.some((p) => p.nodes.includes('handover-alb'))).toBe(true);
+  });
+
+  it('names only catalog causes; the log answers map OriginDnsError, OriginCommError and OriginConnectError as documented', () => {
+    const flow = loadFlow('cloudfront');
+    const named = new Set<string>();
+    for (const n of flow.nodes) {
+      if (n.kind === 'finding') named.add(n.cause);
+      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    }
+    const ids = new Set(loadCatalog().causes.map((c) => c.id));
+    expect([...named].filter((c) => !ids.has(c))).toEqual([]);
+    const kinds = flow.nodes.find((n) => n.id === 'logs-kind') as { choices: { value: string; finding?: { cause: string } }[] };
+    const by = Object.fromEntries(kinds.choices.map((c) => [c.value, c.finding?.cause]));
+    expect(by).toMatchObject({ dns: 'origin-dns-failure', comm: 'timeout-mismatch', connect: 'target-not-listening', header: 'response-headers-too-large', error: 'target-generated-502' });
+    expect(named).toContain('cloudfront-function-error');
+  });
+});

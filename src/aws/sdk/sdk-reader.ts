@@ -1,4 +1,5 @@
 import { createS3LogStore } from './s3-log-store.js';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -7,6 +8,7 @@ import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
 import { tapReader } from '../tap-reader.js';
 import { resolveClientConfig, type SdkOptions, type SharedClientConfig } from './client-config.js';
+import * as cf from './cloudfront-reads.js';
 import * as cw from './cloudwatch-reads.js';
 import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
@@ -28,6 +30,8 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const ec2Client = new EC2Client(config);
   const cloudwatch = new CloudWatchClient(config);
   const sts = new STSClient(config);
+  // CloudFront is global: its API signs in us-east-1 whatever region the rest of the run uses.
+  const cloudfront = new CloudFrontClient({ ...config, region: 'us-east-1' });
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -45,6 +49,8 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeRouteTables: (scope) => ec2.describeRouteTables(ec2Client, scope),
     describeNetworkInterfaces: (q) => ec2.describeNetworkInterfaces(ec2Client, q),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
+    listDistributions: () => cf.listDistributions(cloudfront),
+    getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
     getCallerIdentity: async () => {
       const res = await sts.send(new GetCallerIdentityCommand({}));
       return { account: res.Account ?? '', arn: res.Arn ?? '', userId: res.UserId ?? '' };
