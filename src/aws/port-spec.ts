@@ -11,6 +11,9 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeInstances: 'InstanceIds',
   describeInstanceStatus: 'InstanceIds',
   describeSecurityGroups: 'GroupIds',
+  describeClassicLoadBalancers: 'LoadBalancerNames',
+  describeInstanceHealth: 'LoadBalancerName',
+  describeClassicLoadBalancerAttributes: 'LoadBalancerName',
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */

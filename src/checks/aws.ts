@@ -1,3 +1,8 @@
+import { clbAttributes } from './clb-attributes.js';
+import { clbInstanceHealth } from './clb-instance-health.js';
+import { clbNetworkPath } from './clb-network-path.js';
+import { clbResolve } from './clb-resolve.js';
+import { cloudwatchClbMetrics } from './cloudwatch-clb-metrics.js';
 import { cloudwatchWhoMade502 } from './cloudwatch-who-made-502.js';
 import { ec2Instances } from './ec2-instances.js';
 import { ec2NetworkPath } from './ec2-network-path.js';
@@ -21,4 +26,9 @@ export const awsChecks: Check<any>[] = [
   elbv2TargetGroupConfig,
   timeoutChain,
   cloudwatchWhoMade502,
+  clbResolve,
+  clbInstanceHealth,
+  clbNetworkPath,
+  clbAttributes,
+  cloudwatchClbMetrics,
 ];

@@ -1,6 +1,7 @@
 import { createS3LogStore } from './s3-log-store.js';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
@@ -10,6 +11,7 @@ import { resolveClientConfig, type SdkOptions, type SharedClientConfig } from '.
 import * as cw from './cloudwatch-reads.js';
 import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
+import * as clb from './elb-classic-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -28,6 +30,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const ec2Client = new EC2Client(config);
   const cloudwatch = new CloudWatchClient(config);
   const sts = new STSClient(config);
+  const classic = new ElasticLoadBalancingClient(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -44,6 +47,9 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeSubnets: (scope) => ec2.describeSubnets(ec2Client, scope),
     describeRouteTables: (scope) => ec2.describeRouteTables(ec2Client, scope),
     describeNetworkInterfaces: (q) => ec2.describeNetworkInterfaces(ec2Client, q),
+    describeClassicLoadBalancers: (names) => clb.describeClassicLoadBalancers(classic, names),
+    describeInstanceHealth: (name) => clb.describeInstanceHealth(classic, name),
+    describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     getCallerIdentity: async () => {
       const res = await sts.send(new GetCallerIdentityCommand({}));
