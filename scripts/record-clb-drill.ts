@@ -41,7 +41,7 @@ try {
   for (const lb of ['', seeded.name]) {
     const facts: Facts = lb ? { 'target.lb': lb } : {};
     for (const id of CHECKS) {
-      const params = id === 'clb.resolve' ? { lb } : id === 'cloudwatch.clb-metrics' ? { since: '3h' } : {};
+      const params: Record<string, string> = id === 'clb.resolve' ? { lb } : id === 'cloudwatch.clb-metrics' ? { since: '3h' } : {};
       const r = await runCheckResult(getCheck(id)!, testContext({ params, facts: { ...facts }, aws: reader, now: () => clock }));
       console.log(`${id}: ${r.outcome} · ${r.summary}`);
       Object.assign(facts, r.facts ?? {});
