@@ -10,6 +10,7 @@ import { elbv2LbAttributes } from './elbv2-lb-attributes.js';
 import { elbv2Resolve } from './elbv2-resolve.js';
 import { elbv2TargetGroupConfig } from './elbv2-target-group-config.js';
 import { elbv2TargetHealth } from './elbv2-target-health.js';
+import { nlbClientPath } from './nlb-client-path.js';
 import { stsWhoami } from './sts-whoami.js';
 import { timeoutChain } from './timeout-chain.js';
 import type { Check } from './types.js';
@@ -31,4 +32,5 @@ export const awsChecks: Check<any>[] = [
   clbNetworkPath,
   clbAttributes,
   cloudwatchClbMetrics,
+  nlbClientPath,
 ];
