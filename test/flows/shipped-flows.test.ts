@@ -174,3 +174,21 @@ describe('shipped flows: clb', () => {
     for (const c of ['malformed-response', 'keepalive-race', 'sg-blocks-lb-to-target', 'nacl-blocks-traffic', 'all-targets-unhealthy', 'target-generated-502']) expect(named).toContain(c);
   });
 });
+
+describe('shipped flows: nlb', () => {
+  it('asks which layer made the 502 (an NLB makes none) and checks client-IP security groups on every AWS path', () => {
+    const flow = loadFlow('nlb');
+    const { paths } = enumeratePaths(flow, checkMetas());
+    const layer = flow.nodes.find((n) => n.id === 'intake-layer');
+    expect(`${layer?.body ?? ''} ${layer?.help ?? ''}`).toMatch(/makes no HTTP response/);
+    for (const p of paths) {
+      expect(p.nodes).toContain('network');
+      expect(p.nodes.indexOf('intake-layer')).toBeLessThan(p.nodes.indexOf('network'));
+    }
+    expect(flow.nodes.find((n) => n.id === 'network')).toMatchObject({ run: 'nlb.client-path' });
+    const named = new Set<string>();
+    for (const n of flow.nodes) if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    const catalog = new Map(loadCatalog().causes.map((c) => [c.id, c]));
+    expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('nlb'))).toEqual([]);
+  }, 60_000);
+});
