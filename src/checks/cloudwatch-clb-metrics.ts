@@ -46,7 +46,8 @@ function evaluate(ev: ClbMetricsEvidence): CheckResult {
     details.push('The CLB made these 5xx itself with no backend error counted: a malformed instance response (502) or the idle-timeout/keep-alive race (504). The access log `elb_status_code` tells which.');
   }
   if (!ev.results.some((r) => r.values.length)) {
-    return { status: 'unknown', outcome: 'no-data', facts, details: [...details, 'CloudWatch returned no data points: check the name, the region and the window (--since).'], summary: `No AWS/ELB data points for ${ev.name} in the window` };
+    // CloudWatch omits empty buckets, so no points at all is an idle LB or a wrong name/region/window.
+    return { status: 'warn', outcome: 'no-data', facts, details: [...details, 'CloudWatch returned no data points: no traffic in the window, or check the name, the region and --since.'], summary: `No AWS/ELB data points for ${ev.name} in the window` };
   }
   if (v.elb5xx === 0 && v.backend5xx === 0) return { status: 'pass', outcome: 'quiet', facts, details, findings, summary: `No 5xx on ${ev.name} in the window (${v.requests} requests)` };
   const outcome = v.elb5xx > 0 && v.backend5xx > 0 ? 'both' : v.elb5xx > 0 ? 'lb-made' : 'backend-made';
