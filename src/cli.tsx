@@ -31,7 +31,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HELP = `
   Usage
     $ badgate                         start, resume or replay an investigation (interactive)
-    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, appgw, cloudfront)
+    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, appgw, cloudfront, clb, nlb)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
     $ badgate logs <source>           analyse ALB/CLB or App Gateway access logs, or an nginx error log

@@ -12,6 +12,9 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeInstanceStatus: 'InstanceIds',
   describeSecurityGroups: 'GroupIds',
   getDistributionConfig: 'Id',
+  describeClassicLoadBalancers: 'LoadBalancerNames',
+  describeInstanceHealth: 'LoadBalancerName',
+  describeClassicLoadBalancerAttributes: 'LoadBalancerName',
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */

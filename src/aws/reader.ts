@@ -289,6 +289,48 @@ export interface DistributionConfig {
   logging?: { enabled: boolean; bucket: string; prefix: string };
 }
 
+/** A Classic Load Balancer (elasticloadbalancing API 2012-06-01): named, not ARN'd. */
+export interface ClassicListener {
+  /** `HTTP`, `HTTPS`, `TCP`, `SSL`. */
+  protocol: string;
+  loadBalancerPort: number;
+  instanceProtocol: string;
+  instancePort: number;
+}
+
+export interface ClassicLoadBalancer {
+  name: string;
+  dnsName: string;
+  scheme: string;
+  vpcId: string;
+  azs: string[];
+  subnets: string[];
+  securityGroups: string[];
+  listeners: ClassicListener[];
+  /** `Target` is `HTTP:80/index.html`, `TCP:80`, …. */
+  healthCheck: { target: string; intervalSeconds?: number; timeoutSeconds?: number; healthyThreshold?: number; unhealthyThreshold?: number };
+  instanceIds: string[];
+  createdAt?: string;
+}
+
+export interface ClassicInstanceState {
+  instanceId: string;
+  /** `InService`, `OutOfService`, `Unknown`. */
+  state: string;
+  /** `ELB`, `Instance` or `N/A`: who caused the state. */
+  reasonCode?: string;
+  description?: string;
+}
+
+export interface ClassicLbAttributes {
+  idleTimeoutSeconds?: number;
+  accessLog?: { enabled: boolean; bucket?: string; prefix?: string; emitIntervalMinutes?: number };
+  connectionDraining?: { enabled: boolean; timeoutSeconds?: number };
+  crossZone?: boolean;
+  /** `AdditionalAttributes`, e.g. `elb.http.desyncmitigationmode`. */
+  additional: Record<string, string>;
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
@@ -317,6 +359,10 @@ export interface AwsReader {
   /** Every distribution in the account (CloudFront is global; paged). */
   listDistributions(): Promise<DistributionSummary[]>;
   getDistributionConfig(distributionId: string): Promise<DistributionConfig>;
+  /** Classic Load Balancers by name; all of them when no name is given (paged). */
+  describeClassicLoadBalancers(names?: string[]): Promise<ClassicLoadBalancer[]>;
+  describeInstanceHealth(loadBalancerName: string): Promise<ClassicInstanceState[]>;
+  describeClassicLoadBalancerAttributes(loadBalancerName: string): Promise<ClassicLbAttributes>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -341,6 +387,9 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   describeNetworkInterfaces: 'ec2:DescribeNetworkInterfaces',
   listDistributions: 'cloudfront:ListDistributions',
   getDistributionConfig: 'cloudfront:GetDistributionConfig',
+  describeClassicLoadBalancers: 'elasticloadbalancing:DescribeLoadBalancers',
+  describeInstanceHealth: 'elasticloadbalancing:DescribeInstanceHealth',
+  describeClassicLoadBalancerAttributes: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

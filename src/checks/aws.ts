@@ -1,3 +1,8 @@
+import { clbAttributes } from './clb-attributes.js';
+import { clbInstanceHealth } from './clb-instance-health.js';
+import { clbNetworkPath } from './clb-network-path.js';
+import { clbResolve } from './clb-resolve.js';
+import { cloudwatchClbMetrics } from './cloudwatch-clb-metrics.js';
 import { cloudwatchWhoMade502 } from './cloudwatch-who-made-502.js';
 import { ec2Instances } from './ec2-instances.js';
 import { ec2NetworkPath } from './ec2-network-path.js';
@@ -5,6 +10,7 @@ import { elbv2LbAttributes } from './elbv2-lb-attributes.js';
 import { elbv2Resolve } from './elbv2-resolve.js';
 import { elbv2TargetGroupConfig } from './elbv2-target-group-config.js';
 import { elbv2TargetHealth } from './elbv2-target-health.js';
+import { nlbClientPath } from './nlb-client-path.js';
 import { stsWhoami } from './sts-whoami.js';
 import { timeoutChain } from './timeout-chain.js';
 import type { Check } from './types.js';
@@ -21,4 +27,10 @@ export const awsChecks: Check<any>[] = [
   elbv2TargetGroupConfig,
   timeoutChain,
   cloudwatchWhoMade502,
+  clbResolve,
+  clbInstanceHealth,
+  clbNetworkPath,
+  clbAttributes,
+  cloudwatchClbMetrics,
+  nlbClientPath,
 ];

@@ -20,7 +20,7 @@ export interface NetworkPathEvidence {
 
 interface Problem { kind: 'sg' | 'nacl' | 'route'; text: string }
 
-function evaluate(ev: NetworkPathEvidence): CheckResult {
+export function evaluateNetworkPath(ev: NetworkPathEvidence): CheckResult {
   const sgById = new Map(ev.securityGroups.map((g) => [g.id, g]));
   const subnetById = new Map(ev.subnets.map((s) => [s.id, s]));
   const aclFor = (subnetId: string) => ev.nacls.find((a) => a.subnetIds.includes(subnetId)) ?? ev.nacls.find((a) => a.isDefault && a.vpcId === ev.lb.vpcId);
@@ -223,5 +223,5 @@ export const ec2NetworkPath: Check<NetworkPathEvidence> = {
       ...(eniError ? { eniError } : {}),
     };
   },
-  evaluate: (ev) => evaluate(ev),
+  evaluate: (ev) => evaluateNetworkPath(ev),
 };

@@ -148,6 +148,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
     { value: 'new-nginx', label: 'Start a new nginx 502 investigation', hint: 'your own nginx or ingress-nginx: its config, error log and backend keep-alive; no AWS needed' },
     { value: 'new-cloudfront', label: 'Start a new CloudFront 502 investigation', hint: 'the distribution, its origins (TLS, SNI, Host, DNS, timeouts), edge functions and standard logs' },
+    { value: 'new-clb', label: 'Start a new Classic Load Balancer 502/504 investigation', hint: 'instance health, security groups and NACLs, idle timeout vs backend keep-alive' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
     { value: 'drill', label: 'Practise: a drill on a simulated incident', hint: 'a briefing, the real wizard against a recorded environment, a score and a debrief' },
     ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),
@@ -158,6 +159,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   if (chosen === 'new') return runCommand('alb', flags, io);
   if (chosen === 'new-nginx') return runCommand('nginx', flags, io);
   if (chosen === 'new-cloudfront') return runCommand('cloudfront', flags, io);
+  if (chosen === 'new-clb') return runCommand('clb', flags, io);
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
   if (chosen === 'drill') return pickDrill(flags, io);
   return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);

@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
 import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 import type { CheckContext } from '../../src/checks/types.js';
+import { seedClb } from '../helpers/seed-clb.js';
 import { describeMoto, newAccount, type MotoAccount } from '../helpers/moto.js';
 import { runAwsChecks } from '../helpers/moto-check-run.js';
 import { seedAlb, seedMetrics } from '../helpers/seed-alb.js';
@@ -204,8 +205,10 @@ describeMoto('aws checks against moto', (endpoint) => {
 
   it('each check also runs standalone from just `lb`, and declares every API it calls', async () => {
     const s = await seedAlb(account, { name: 'solo' });
+    const classic = await seedClb(account, { name: 'solo-classic' });
+    const isClassic = (id: string) => id.startsWith('clb.') || id === 'cloudwatch.clb-metrics';
     for (const c of awsChecks) {
-      const r = await runCheck(c, ctx(account, { lb: s.lbName, server: 'node' }));
+      const r = await runCheck(c, ctx(account, { lb: isClassic(c.meta.id) ? classic.name : s.lbName, server: 'node' }));
       expect(r.status, `${c.meta.id}: ${r.summary}`).not.toBe('unknown');
       for (const src of r.sources ?? []) expect(c.meta.apis, `${c.meta.id} calls ${src.api}`).toContain(src.api);
     }

@@ -227,3 +227,59 @@ describe('shipped flows: cloudfront', () => {
     expect(named).toContain('cloudfront-function-error');
   });
 });
+
+describe('shipped flows: clb', () => {
+  let clb: Enumeration;
+  beforeAll(() => { clb = enumeratePaths(loadFlow('clb'), checkMetas()); }, 120_000);
+
+  it('walks scope → instance health → network → LB config → application, in that order, on every path', () => {
+    const order = ['metrics', 'health', 'network', 'attributes', 'ka-probe-url', 'logs', 'app', 'wrap-emergency'];
+    for (const p of clb.paths) {
+      const at = order.map((n) => p.nodes.indexOf(n)).filter((i) => i >= 0);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      for (const n of ['health', 'network', 'attributes', 'app']) expect(p.nodes).toContain(n);
+    }
+  });
+
+  it('asks about a malformed response only for a 502, and measures keep-alive against the CLB idle timeout', () => {
+    const flow = loadFlow('clb');
+    const answered = (p: Enumeration['paths'][number], v: string) => p.steps.some((s) => s.node === 'intake-status' && 'answer' in s && s.answer === v);
+    expect(clb.paths.filter((p) => answered(p, '504')).every((p) => !p.nodes.includes('malformed'))).toBe(true);
+    expect(clb.paths.filter((p) => answered(p, '502')).every((p) => p.nodes.includes('malformed'))).toBe(true);
+    expect(flow.nodes.find((n) => n.id === 'ka-probe')).toMatchObject({ run: 'net.keepalive', with: { idleTimeoutSeconds: '{{clb.idleTimeoutSeconds}}' } });
+    const help = flow.nodes.find((n) => n.id === 'intake-status')?.help ?? '';
+    expect(help).toMatch(/keep-alive\s+race shows here as 504/);
+  });
+
+  it('names only catalog causes for clb, each check cause among them', () => {
+    const flow = loadFlow('clb');
+    const metas = checkMetas();
+    const named = new Set<string>();
+    for (const n of flow.nodes) {
+      if (n.kind === 'finding') named.add(n.cause);
+      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+      if (n.kind === 'check') metas.get(n.run)?.causes?.forEach((c) => named.add(c));
+    }
+    const catalog = new Map(loadCatalog().causes.map((c) => [c.id, c]));
+    expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('clb'))).toEqual([]);
+    for (const c of ['malformed-response', 'keepalive-race', 'sg-blocks-lb-to-target', 'nacl-blocks-traffic', 'all-targets-unhealthy', 'target-generated-502']) expect(named).toContain(c);
+  });
+});
+
+describe('shipped flows: nlb', () => {
+  it('asks which layer made the 502 (an NLB makes none) and checks client-IP security groups on every AWS path', () => {
+    const flow = loadFlow('nlb');
+    const { paths } = enumeratePaths(flow, checkMetas());
+    const layer = flow.nodes.find((n) => n.id === 'intake-layer');
+    expect(`${layer?.body ?? ''} ${layer?.help ?? ''}`).toMatch(/makes no HTTP response/);
+    for (const p of paths) {
+      expect(p.nodes).toContain('network');
+      expect(p.nodes.indexOf('intake-layer')).toBeLessThan(p.nodes.indexOf('network'));
+    }
+    expect(flow.nodes.find((n) => n.id === 'network')).toMatchObject({ run: 'nlb.client-path' });
+    const named = new Set<string>();
+    for (const n of flow.nodes) if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    const catalog = new Map(loadCatalog().causes.map((c) => [c.id, c]));
+    expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('nlb'))).toEqual([]);
+  }, 60_000);
+});

@@ -2,6 +2,7 @@ import { createS3LogStore } from './s3-log-store.js';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
@@ -12,6 +13,7 @@ import * as cf from './cloudfront-reads.js';
 import * as cw from './cloudwatch-reads.js';
 import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
+import * as clb from './elb-classic-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -32,6 +34,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const sts = new STSClient(config);
   // CloudFront is global: its API signs in us-east-1 whatever region the rest of the run uses.
   const cloudfront = new CloudFrontClient({ ...config, region: 'us-east-1' });
+  const classic = new ElasticLoadBalancingClient(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -48,6 +51,9 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeSubnets: (scope) => ec2.describeSubnets(ec2Client, scope),
     describeRouteTables: (scope) => ec2.describeRouteTables(ec2Client, scope),
     describeNetworkInterfaces: (q) => ec2.describeNetworkInterfaces(ec2Client, q),
+    describeClassicLoadBalancers: (names) => clb.describeClassicLoadBalancers(classic, names),
+    describeInstanceHealth: (name) => clb.describeInstanceHealth(classic, name),
+    describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),

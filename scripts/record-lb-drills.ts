@@ -1,0 +1,94 @@
+// Records the AWS side of the Classic and Network Load Balancer drills from moto into each file's
+// `aws:` key; the rest of the file stays as written:
+//   node --import tsx scripts/record-lb-drills.ts
+// Per drill: a fresh moto state with a fixed random seed keeps ids stable; the checks of the
+// drill's flow run through a recording reader, with and without the load balancer's name.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { anonymiseRecording, compactRecording, createRecordingReader, newRecording, type Recording } from '../src/aws/recorded.js';
+import type { AwsReader } from '../src/aws/reader.js';
+import { getCheck } from '../src/checks/registry.js';
+import type { Facts } from '../src/engine/vocabulary.js';
+import { runCheckResult, testContext } from '../test/helpers/check-context.js';
+import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
+import { seedClb, seedClbMetrics } from '../test/helpers/seed-clb.js';
+import { seedNlb } from '../test/helpers/seed-nlb.js';
+
+const MINUTES = 60;
+
+interface LbDrill {
+  note: string;
+  checks: string[];
+  params?: Record<string, Record<string, string>>;
+  /** Builds the environment; returns the load balancer's name. */
+  seed(account: MotoAccount, clock: Date): Promise<string>;
+}
+
+const DRILLS: Record<string, LbDrill> = {
+  'legacy-api-502-after-upgrade': {
+    note: 'Three InService instances on :8080 behind the Classic Load Balancer legacy-api (HTTP:80), idle timeout 60 s, access logs on; CLB-made 5xx since minute 40 with no backend 5xx or connection errors.',
+    checks: ['sts.whoami', 'clb.resolve', 'cloudwatch.clb-metrics', 'clb.instance-health', 'clb.network-path', 'clb.attributes'],
+    params: { 'cloudwatch.clb-metrics': { since: '3h' } },
+    async seed(account, clock) {
+      const seeded = await seedClb(account, { name: 'legacy-api', instances: 3, port: 8080 });
+      // Since the 09:20 deploy (minute 40): a steady share of CLB-made 5xx, nothing from the instances.
+      const series = (before: number, after: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (i < 40 ? before : after(i)));
+      await seedClbMetrics(account, seeded.name, {
+        RequestCount: series(310, (i) => 300 + (i % 7)),
+        HTTPCode_ELB_5XX: series(0, (i) => 14 + (i % 4)),
+        HTTPCode_Backend_5XX: series(0, () => 0),
+        BackendConnectionErrors: series(0, () => 0),
+        SurgeQueueLength: series(0, () => 0),
+      }, clock);
+      return seeded.name;
+    },
+  },
+  'payments-nlb-502-after-migration': {
+    note: 'Two healthy instance targets on :443 behind the Network Load Balancer payments-nlb (TCP:443, client IP preserved); the targets\' security group admits only the NLB subnets 10.2.1.0/24 and 10.2.2.0/24.',
+    checks: ['sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'nlb.client-path'],
+    seed: async (account) => (await seedNlb(account, { ingress: 'nlb-subnets', name: 'payments-nlb' })).name,
+  },
+};
+
+async function record(reader: AwsReader, drill: LbDrill, lbName: string, clock: Date): Promise<void> {
+  for (const lb of ['', lbName]) {
+    const facts: Facts = lb ? { 'target.lb': lb } : {};
+    for (const id of drill.checks) {
+      const params: Record<string, string> = { ...(drill.params?.[id] ?? {}), ...(id.endsWith('.resolve') ? { lb } : {}) };
+      const r = await runCheckResult(getCheck(id)!, testContext({ params, facts: { ...facts }, aws: reader, now: () => clock }));
+      console.log(`${id}: ${r.outcome} · ${r.summary}`);
+      Object.assign(facts, r.facts ?? {});
+    }
+  }
+}
+
+const moto = await startMoto();
+try {
+  for (const [id, drill] of Object.entries(DRILLS)) {
+    const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const clock = new Date(String(doc.get('clock')));
+    for (const path of ['/moto-api/reset', '/moto-api/seed?a=17']) {
+      const res = await fetch(`${moto.endpoint}${path}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`moto ${path}: HTTP ${res.status}`);
+    }
+    const account = await newAccount(moto.endpoint, '123456789012');
+    const lbName = await drill.seed(account, clock);
+    const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lb-drills.ts.`);
+    await record(createRecordingReader(account.reader(), rec), drill, lbName, clock);
+    // A scenario's `aws:` key is a version-1 recording: AWS calls only, no port field.
+    const text = JSON.stringify(compactRecording(anonymiseRecording(rec, '123456789012')))
+      .replace(/assumed-role\/it\/badgate-test/g, 'assumed-role/OnCallReadOnly/oncall')
+      .replace(/(AROA[A-Z0-9]+):badgate-test/g, '$1:oncall');
+    const saved = JSON.parse(text) as Recording;
+    const calls = saved.calls.filter((c) => (c.port ?? 'aws') === 'aws').map(({ port: _port, ...c }) => c);
+    // Replay matches by method and arguments: sorted, the file stays the same from run to run.
+    const key = (c: { method: string; args: unknown[] }) => `${c.method}\u0000${JSON.stringify(c.args)}`;
+    calls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    doc.set('aws', doc.createNode({ version: 1, region: saved.region, recordedAt: clock.toISOString(), note: saved.note, calls }));
+    writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  }
+} finally {
+  await moto.stop();
+}

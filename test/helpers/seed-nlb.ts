@@ -1,0 +1,45 @@
+// A Network Load Balancer in moto from SDK write calls (test-only; src/ stays read-only): two
+// instances on :443 in a TCP target group, client IP preserved (the default for instance targets).
+import {
+  AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { MotoAccount } from './moto-server.js';
+
+export interface NlbSeed {
+  /** Who the targets' group admits on 443: everyone, or only the NLB's subnets. */
+  ingress: 'clients' | 'nlb-subnets';
+  /** Health override for every target: `state|Reason|description`. */
+  health?: string;
+  name?: string;
+}
+
+export async function seedNlb(account: MotoAccount, cfg: NlbSeed): Promise<{ name: string; instanceIds: string[] }> {
+  const ec2 = new EC2Client(account.clientConfig);
+  const elb = new ElasticLoadBalancingV2Client(account.clientConfig);
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc?.VpcId as string;
+  const subnets = [
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.2.1.0/24', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId as string,
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.2.2.0/24', AvailabilityZone: 'us-east-1b' }))).Subnet?.SubnetId as string,
+  ];
+  const appSg = (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'tcp-app', Description: 'app', VpcId: vpcId }))).GroupId as string;
+  const ranges = cfg.ingress === 'clients' ? [{ CidrIp: '0.0.0.0/0' }] : [{ CidrIp: '10.2.1.0/24' }, { CidrIp: '10.2.2.0/24' }];
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: ranges }] }));
+  if (cfg.ingress === 'clients') {
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: appSg, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.2.1.0/24' }, { CidrIp: '10.2.2.0/24' }] }] }));
+  }
+  const ids: string[] = [];
+  for (const s of subnets) {
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-760aaa0f', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, SubnetId: s, SecurityGroupIds: [appSg] }));
+    ids.push(run.Instances?.[0]?.InstanceId as string);
+  }
+  const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: cfg.name ?? 'tcp-nlb', Subnets: subnets, Scheme: 'internet-facing', Type: 'network' }))).LoadBalancers?.[0]?.LoadBalancerArn as string;
+  const tgArn = (await elb.send(new CreateTargetGroupCommand({ Name: 'tcp-tg', Protocol: 'TCP', Port: 443, VpcId: vpcId, TargetType: 'instance', HealthCheckProtocol: 'TCP' }))).TargetGroups?.[0]?.TargetGroupArn as string;
+  await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: ids.map((Id) => ({ Id, Port: 443 })) }));
+  await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'TCP', Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] }));
+  if (cfg.health) await elb.send(new AddTagsCommand({ ResourceArns: [tgArn], Tags: ids.map((id) => ({ Key: `moto:health:${id}`, Value: cfg.health as string })) }));
+  return { name: cfg.name ?? 'tcp-nlb', instanceIds: ids };
+}
+
