@@ -3,6 +3,7 @@ import { plural, table } from './elbv2-common.js';
 import { requireAws } from './env.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
+import { cnameChain, hostOf } from './host-names.js';
 
 export interface CloudFrontResolveEvidence {
   query?: string;
@@ -15,33 +16,6 @@ export interface CloudFrontResolveEvidence {
 
 /** Distribution ids are upper-case letters and digits (`E2QWRUHAPOMQZL`). */
 const DIST_ID = /^[A-Z0-9]{8,20}$/;
-
-function hostOf(query: string): string | undefined {
-  if (/^[a-z]+:\/\//i.test(query)) {
-    try {
-      return new URL(query).hostname.toLowerCase();
-    } catch {
-      return undefined;
-    }
-  }
-  return query.includes('.') ? query.toLowerCase().replace(/\.$/, '').split(/[/:]/)[0] : undefined;
-}
-
-async function cnameChain(host: string, cname: (host: string) => Promise<string[]>, max = 8): Promise<string[]> {
-  const chain = [host];
-  let current = host;
-  for (let i = 0; i < max; i++) {
-    try {
-      const [next] = await cname(current);
-      if (!next || chain.includes(next.toLowerCase())) break;
-      current = next.toLowerCase().replace(/\.$/, '');
-      chain.push(current);
-    } catch {
-      break;
-    }
-  }
-  return chain;
-}
 
 /** `*.example.com` in Aliases covers `www.example.com`, one label deep, as CloudFront matches it. */
 function aliasCovers(alias: string, host: string): boolean {

@@ -4,6 +4,7 @@ import { isLbArn, plural, table } from './elbv2-common.js';
 import { requireAws } from './env.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
+import { cnameChain, hostOf } from './host-names.js';
 
 export interface ResolveEvidence {
   query?: string;
@@ -31,34 +32,6 @@ export interface LoadBalancerChoice {
 export async function listLoadBalancers(reader: AwsReader): Promise<LoadBalancerChoice[]> {
   const all = await reader.describeLoadBalancers();
   return all.map((lb) => ({ name: lb.name, arn: lb.arn, type: lb.type, scheme: lb.scheme, state: lb.state, dnsName: lb.dnsName }));
-}
-
-function hostOf(query: string): string | undefined {
-  if (/^[a-z]+:\/\//i.test(query)) {
-    try {
-      return new URL(query).hostname.toLowerCase();
-    } catch {
-      return undefined;
-    }
-  }
-  return query.includes('.') ? query.toLowerCase().replace(/\.$/, '').split(/[/:]/)[0] : undefined;
-}
-
-/** Follows CNAMEs (a CDN or vanity name in front of the ALB); alias A records end the chain. */
-async function cnameChain(host: string, cname: (host: string) => Promise<string[]>, max = 8): Promise<string[]> {
-  const chain = [host];
-  let current = host;
-  for (let i = 0; i < max; i++) {
-    try {
-      const [next] = await cname(current);
-      if (!next || chain.includes(next.toLowerCase())) break;
-      current = next.toLowerCase().replace(/\.$/, '');
-      chain.push(current);
-    } catch {
-      break;
-    }
-  }
-  return chain;
 }
 
 function normalizeDns(name: string): string {
