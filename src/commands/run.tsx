@@ -117,6 +117,15 @@ export async function resumeCommand(query: string | undefined, flags: RunFlags, 
   return runWizard(flow, journal, aws, flags, io);
 }
 
+/** The flows behind "another gateway" on the home screen; each line says what the flow reads. */
+const OTHER_GATEWAYS: HomeChoice[] = [
+  { value: 'nginx', label: 'nginx (your own, or ingress-nginx)', hint: 'its config, error log and backend keep-alive; no AWS needed' },
+  { value: 'cloudfront', label: 'CloudFront', hint: 'the distribution, its origins (TLS, SNI, Host, DNS, timeouts), edge functions and standard logs' },
+  { value: 'clb', label: 'Classic Load Balancer', hint: 'instance health, security groups and NACLs, idle timeout vs backend keep-alive' },
+  { value: 'nlb', label: 'Network Load Balancer', hint: 'the NLB makes no 502 itself: finds the hop that does, target health, client-IP security groups' },
+  { value: 'appgw', label: 'Azure Application Gateway', hint: 'backend health, HTTP settings, NSG/UDR and backend keep-alive (after az login)' },
+];
+
 async function pickDrill(flags: RunFlags, io: Io): Promise<number> {
   const { drillChoices, runDrill } = await import('./drill.js');
   const choices = drillChoices();
@@ -146,9 +155,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const recs = recordings();
   const choices: HomeChoice[] = [
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
-    { value: 'new-nginx', label: 'Start a new nginx 502 investigation', hint: 'your own nginx or ingress-nginx: its config, error log and backend keep-alive; no AWS needed' },
-    { value: 'new-cloudfront', label: 'Start a new CloudFront 502 investigation', hint: 'the distribution, its origins (TLS, SNI, Host, DNS, timeouts), edge functions and standard logs' },
-    { value: 'new-clb', label: 'Start a new Classic Load Balancer 502/504 investigation', hint: 'instance health, security groups and NACLs, idle timeout vs backend keep-alive' },
+    { value: 'new-other', label: 'Start a new investigation behind another gateway', hint: 'nginx, CloudFront, Classic Load Balancer, Network Load Balancer, Azure Application Gateway' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
     { value: 'drill', label: 'Practise: a drill on a simulated incident', hint: 'a briefing, the real wizard against a recorded environment, a score and a debrief' },
     ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),
@@ -157,9 +164,10 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const chosen = await pick(choices);
   if (!chosen || chosen === 'quit') return 0;
   if (chosen === 'new') return runCommand('alb', flags, io);
-  if (chosen === 'new-nginx') return runCommand('nginx', flags, io);
-  if (chosen === 'new-cloudfront') return runCommand('cloudfront', flags, io);
-  if (chosen === 'new-clb') return runCommand('clb', flags, io);
+  if (chosen === 'new-other') {
+    const flow = await pick(OTHER_GATEWAYS, 'Which gateway answers the 502? (`badgate run --url URL` can tell from the error page)');
+    return flow ? runCommand(flow, flags, io) : 0;
+  }
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
   if (chosen === 'drill') return pickDrill(flags, io);
   return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);
