@@ -38,7 +38,8 @@ export function HomeApp({ choices, banner, onChoose }: { choices: HomeChoice[]; 
           {choices.map((c, i) => (
             <Box key={c.value} flexDirection="column">
               <Text color={i === list.cursor ? color('cyan') : undefined} bold={i === list.cursor}>{`${i === list.cursor ? '›' : ' '} ${i + 1}. ${c.label}`}</Text>
-              {c.hint ? <Text dimColor>{`     ${c.hint}`}</Text> : null}
+              {/* A box, so a hint that wraps keeps its indent. */}
+              {c.hint ? <Box paddingLeft={5}><Text dimColor>{c.hint}</Text></Box> : null}
             </Box>
           ))}
         </Box>
