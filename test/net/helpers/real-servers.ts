@@ -231,17 +231,12 @@ async function waitForPort(port: number, child: ChildProcess, ms: number): Promi
 }
 
 /** Starts `server` in the foreground on a free port; stop() ends that one process. */
-export async function startProxy(server: RealServer, o: ProxyOptions): Promise<StartedProxy> {
-  const bin = findBinary(server);
-  if (!bin) throw new Error(`${BINARY[server]} is not installed`);
-  const dir = mkdtempSync(join(tmpdir(), `badgate-${server}-`));
-  const port = await freePort();
-  const { args, files } = configFor(server, dir, port, o);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  if (server === 'varnish') mkdirSync(join(dir, 'varnish'));
-  // Caddy keeps state under $HOME/XDG dirs; point them into the scratch dir.
-  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir };
-  const child = spawn(bin, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Collects a started server's output, waits for its port, and gives the stop that ends it
+ * (SIGTERM, then SIGKILL after 3 s) and removes its scratch dir; a server that does not
+ * come up is stopped and its output thrown.
+ */
+async function supervise(child: ChildProcess, dir: string, port: number, name: string): Promise<{ stop: () => Promise<void>; output: () => string }> {
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
@@ -259,9 +254,24 @@ export async function startProxy(server: RealServer, o: ProxyOptions): Promise<S
     await waitForPort(port, child, 10_000);
   } catch (err) {
     await stop();
-    throw new Error(`${server} did not start: ${(err as Error).message}\n${out}`);
+    throw new Error(`${name} did not start: ${(err as Error).message}\n${out}`);
   }
-  return { server, port, dir, stop, output: () => out };
+  return { stop, output: () => out };
+}
+
+export async function startProxy(server: RealServer, o: ProxyOptions): Promise<StartedProxy> {
+  const bin = findBinary(server);
+  if (!bin) throw new Error(`${BINARY[server]} is not installed`);
+  const dir = mkdtempSync(join(tmpdir(), `badgate-${server}-`));
+  const port = await freePort();
+  const { args, files } = configFor(server, dir, port, o);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  if (server === 'varnish') mkdirSync(join(dir, 'varnish'));
+  // Caddy keeps state under $HOME/XDG dirs; point them into the scratch dir.
+  const env = { ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir };
+  const child = spawn(bin, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { stop, output } = await supervise(child, dir, port, server);
+  return { server, port, dir, stop, output };
 }
 
 /** One raw HTTP/1.1 exchange; the bytes exactly as the server sent them, until it closed. */
@@ -301,24 +311,6 @@ export async function startNginxWith(render: (dir: string, port: number) => stri
   const errorLog = join(dir, 'error.log');
   writeFileSync(conf, render(dir, port));
   const child = spawn(bin, ['-p', dir, '-c', conf, '-e', errorLog], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitForPort(port, child, 10_000);
-  } catch (err) {
-    await stop();
-    throw new Error(`nginx did not start: ${(err as Error).message}\n${out}`);
-  }
-  return { server: 'nginx', port, dir, conf, errorLog, bin, stop, output: () => out };
+  const { stop, output } = await supervise(child, dir, port, 'nginx');
+  return { server: 'nginx', port, dir, conf, errorLog, bin, stop, output };
 }
