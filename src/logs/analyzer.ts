@@ -181,7 +181,15 @@ export class AnalyzerState {
     this.partial = true;
   }
 
-  /** Called for every in-window request line (any status). */
+  /** An in-window request line (any status): counted, with its minute's [requests, 502s] returned. */
+  countRequest(ms: number): [number, number] {
+    this.requests++;
+    const minute = this.minuteFor(ms);
+    minute[0]++;
+    return minute;
+  }
+
+  /** The minute's [requests, 502s] of an in-window line (nginx error lines count no requests). */
   minuteFor(ms: number): [number, number] {
     const m = Math.floor(ms / 60000);
     let c = this.minutes.get(m);

@@ -40,6 +40,19 @@ function closingQuote(buf: Buffer, from: number, e: number): number {
   return -1;
 }
 
+/** One request on a target; `answered`: it sent a status, so it was reachable and its connection was in use. */
+function countOnTarget(slot: TargetSlot, ms: number, answered: boolean): void {
+  const st = slot.stats;
+  st.requests++;
+  st.minutes.add(ms);
+  if (ms > st.lastSeenMs) st.lastSeenMs = ms;
+  if (answered) {
+    st.responded++;
+    if (ms > st.lastResponseMs) st.lastResponseMs = ms;
+    slot.bits.mark(ms);
+  }
+}
+
 /** `key` equals buf[s, e): a byte loop, since a subarray per line costs more than the compare. */
 function sameBytes(key: Buffer, buf: Buffer, s: number, e: number): boolean {
   if (key.length !== e - s) return false;
@@ -212,24 +225,13 @@ export class LogFileParser {
       rec = r.record;
       line = buf.toString('utf8', s, e);
     }
-    a.requests++;
-    const minute = a.minuteFor(timeMs);
-    minute[0]++;
+    const minute = a.countRequest(timeMs);
     let slot: TargetSlot | null = null;
     const t0 = tok[2 * iTarget];
     const t1 = tok[2 * iTarget + 1];
     if (!(t1 - t0 === 1 && buf[t0] === DASH)) {
       slot = this.slotFor(buf, t0, t1);
-      const st = slot.stats;
-      st.requests++;
-      st.minutes.add(timeMs);
-      if (timeMs > st.lastSeenMs) st.lastSeenMs = timeMs;
-      const ts0 = tok[2 * iTargetStatus];
-      if (buf[ts0] !== DASH) {
-        st.responded++;
-        if (timeMs > st.lastResponseMs) st.lastResponseMs = timeMs;
-        slot.bits.mark(timeMs);
-      }
+      countOnTarget(slot, timeMs, buf[tok[2 * iTargetStatus]] !== DASH);
     }
     if (rec !== null && line !== null) a.record502(rec, this.fileIdx, lineNo, line, slot, timeMs, minute);
   }
@@ -270,20 +272,8 @@ export class LogFileParser {
       a.outOfWindow++;
       return;
     }
-    a.requests++;
-    const minute = a.minuteFor(ms);
-    minute[0]++;
-    const slot = r.serverRouted ? a.slot(this.node, r.serverRouted) : null;
-    if (slot) {
-      slot.stats.requests++;
-      slot.stats.minutes.add(ms);
-      if (ms > slot.stats.lastSeenMs) slot.stats.lastSeenMs = ms;
-      if (r.serverStatus !== null) {
-        slot.stats.responded++;
-        if (ms > slot.stats.lastResponseMs) slot.stats.lastResponseMs = ms;
-        slot.bits.mark(ms);
-      }
-    }
+    const minute = a.countRequest(ms);
+    if (r.serverRouted) countOnTarget(a.slot(this.node, r.serverRouted), ms, r.serverStatus !== null);
     if (r.httpStatus !== 502) return;
     a.count502++;
     minute[1]++;
@@ -325,9 +315,7 @@ export class LogFileParser {
       a.outOfWindow++;
       return;
     }
-    a.requests++;
-    const minute = a.minuteFor(ms);
-    minute[0]++;
+    const minute = a.countRequest(ms);
     if (status !== 502) return;
     const detailed = ix.detailed >= 0 ? f[ix.detailed] : ix.result >= 0 ? f[ix.result] : '-';
     const c = classifyCloudFront502(detailed);

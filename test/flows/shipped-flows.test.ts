@@ -8,6 +8,17 @@ import { lintFiles } from '../../src/commands/flows.js';
 import { CATALOG_FILE, loadCatalog, loadFlow, shippedFlowFiles } from '../../src/flow-files.js';
 import { MemoryJournal } from '../helpers/flows.js';
 
+/** The causes a flow can name: finding nodes and answers' findings, and with `metas` its checks' causes too. */
+function namedCauses(flow: ReturnType<typeof loadFlow>, metas?: ReturnType<typeof checkMetas>): Set<string> {
+  const named = new Set<string>();
+  for (const n of flow.nodes) {
+    if (n.kind === 'finding') named.add(n.cause);
+    if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
+    if (n.kind === 'check' && metas) metas.get(n.run)?.causes?.forEach((c) => named.add(c));
+  }
+  return named;
+}
+
 const files = shippedFlowFiles();
 let alb: Enumeration;
 beforeAll(() => { alb = enumeratePaths(loadFlow('alb'), checkMetas()); }, 120_000);
@@ -102,11 +113,7 @@ describe('shipped flows', () => {
 
   it('alb: every cause the flow can name exists in the catalog, and the flow names each catalog cause for ALB', () => {
     const flow = loadFlow('alb');
-    const named = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.kind === 'finding') named.add(n.cause);
-      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
-    }
+    const named = namedCauses(flow);
     const catalog = loadCatalog();
     const albCauses = catalog.causes.filter((c) => c.gateways.includes('alb')).map((c) => c.id);
     // Causes only checks can establish (metrics, logs, AWS config) are named by check findings instead.
@@ -124,11 +131,7 @@ describe('shipped flows', () => {
       expect(p.nodes).toContain('direct-request');
       expect(p.nodes.includes('ka-probe')).toBe(true);
     }
-    const named = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.kind === 'finding') named.add(n.cause);
-      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
-    }
+    const named = namedCauses(flow);
     expect([...named]).toEqual(expect.arrayContaining(['keepalive-race', 'target-crashed-or-overloaded']));
     // Without Azure, the walk goes straight to the manual backend-health step.
     const manual = paths.filter((p) => p.nodes.includes('manual-mode'));
@@ -175,11 +178,7 @@ describe('shipped flows: nginx', () => {
 
   it('names only catalog causes, and the keep-alive race among them', () => {
     const flow = loadFlow('nginx');
-    const named = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.kind === 'finding') named.add(n.cause);
-      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
-    }
+    const named = namedCauses(flow);
     const ids = new Set(loadCatalog().causes.map((c) => c.id));
     expect([...named].filter((c) => !ids.has(c))).toEqual([]);
     expect(named).toContain('keepalive-race');
@@ -214,11 +213,7 @@ describe('shipped flows: cloudfront', () => {
 
   it('names only catalog causes; the log answers map OriginDnsError, OriginCommError and OriginConnectError as documented', () => {
     const flow = loadFlow('cloudfront');
-    const named = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.kind === 'finding') named.add(n.cause);
-      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
-    }
+    const named = namedCauses(flow);
     const ids = new Set(loadCatalog().causes.map((c) => c.id));
     expect([...named].filter((c) => !ids.has(c))).toEqual([]);
     const kinds = flow.nodes.find((n) => n.id === 'logs-kind') as { choices: { value: string; finding?: { cause: string } }[] };
@@ -253,13 +248,7 @@ describe('shipped flows: clb', () => {
 
   it('names only catalog causes for clb, each check cause among them', () => {
     const flow = loadFlow('clb');
-    const metas = checkMetas();
-    const named = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.kind === 'finding') named.add(n.cause);
-      if (n.kind === 'question' || n.kind === 'step') n.choices?.forEach((c) => c.finding && named.add(c.finding.cause));
-      if (n.kind === 'check') metas.get(n.run)?.causes?.forEach((c) => named.add(c));
-    }
+    const named = namedCauses(flow, checkMetas());
     const catalog = new Map(loadCatalog().causes.map((c) => [c.id, c]));
     expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('clb'))).toEqual([]);
     for (const c of ['malformed-response', 'keepalive-race', 'sg-blocks-lb-to-target', 'nacl-blocks-traffic', 'all-targets-unhealthy', 'target-generated-502']) expect(named).toContain(c);

@@ -206,8 +206,8 @@ async function requestCertificate(account: MotoAccount, domain: string): Promise
   return body.CertificateArn;
 }
 
-/** Per-minute metric points (Sum) for the ALB, as CloudWatch would hold them. */
-export async function seedMetrics(account: MotoAccount, dims: Record<string, string>, metrics: Record<string, number[]>, end: Date): Promise<void> {
+/** Per-minute metric points (Sum) for a load balancer, as CloudWatch would hold them (ALB's namespace unless told). */
+export async function seedMetrics(account: MotoAccount, dims: Record<string, string>, metrics: Record<string, number[]>, end: Date, namespace = 'AWS/ApplicationELB'): Promise<void> {
   // The SDK gzips large PutMetricData bodies and moto 5.2 fails to read them back (HTTP 500).
   const cw = new CloudWatchClient({ ...account.clientConfig, disableRequestCompression: true });
   for (const [MetricName, values] of Object.entries(metrics)) {
@@ -217,7 +217,7 @@ export async function seedMetrics(account: MotoAccount, dims: Record<string, str
       Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })),
     }));
     for (let i = 0; i < data.length; i += 500) {
-      await cw.send(new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: data.slice(i, i + 500) }));
+      await cw.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + 500) }));
     }
   }
 }

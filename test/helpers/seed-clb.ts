@@ -7,7 +7,7 @@ import {
   AddTagsCommand, ConfigureHealthCheckCommand, CreateLoadBalancerCommand, ElasticLoadBalancingClient, ModifyLoadBalancerAttributesCommand,
   RegisterInstancesWithLoadBalancerCommand,
 } from '@aws-sdk/client-elastic-load-balancing';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { seedMetrics } from './seed-alb.js';
 import type { MotoAccount } from './moto-server.js';
 
 export interface SeedClbConfig {
@@ -82,13 +82,6 @@ export async function seedClb(account: MotoAccount, cfg: SeedClbConfig = {}): Pr
 }
 
 /** Per-minute AWS/ELB points for one Classic LB, as CloudWatch would hold them. */
-export async function seedClbMetrics(account: MotoAccount, name: string, metrics: Record<string, number[]>, end: Date): Promise<void> {
-  // As for the ALB seed: moto 5.2 cannot read gzipped PutMetricData bodies.
-  const cw = new CloudWatchClient({ ...account.clientConfig, disableRequestCompression: true });
-  for (const [MetricName, values] of Object.entries(metrics)) {
-    await cw.send(new PutMetricDataCommand({
-      Namespace: 'AWS/ELB',
-      MetricData: values.map((Value, i) => ({ MetricName, Value, Unit: 'Count', Timestamp: new Date(end.getTime() - (values.length - i) * 60_000), Dimensions: [{ Name: 'LoadBalancerName', Value: name }] })),
-    }));
-  }
+export function seedClbMetrics(account: MotoAccount, name: string, metrics: Record<string, number[]>, end: Date): Promise<void> {
+  return seedMetrics(account, { LoadBalancerName: name }, metrics, end, 'AWS/ELB');
 }

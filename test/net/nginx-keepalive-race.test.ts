@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, runCliAsync } from '../helpers/cli.js';
 import { Tmux } from '../helpers/tmux.js';
-import { requireServer, startNginxWith, versionOf } from './helpers/real-servers.js';
+import { nginxScratchHead, requireServer, startNginxWith, versionOf } from './helpers/real-servers.js';
 
 /**
  * The keep-alive race behind a real nginx (Debian's package, started here on 127.0.0.1 with a
@@ -89,18 +89,7 @@ describe.skipIf(!available)(`keep-alive race behind real nginx (${available ? ve
     upstream = await closingUpstream();
     upstreamPort = (upstream.address() as AddressInfo).port;
     nginx = await startNginxWith((dir, port) => [
-      'daemon off;',
-      'master_process off;',
-      `pid ${join(dir, 'nginx.pid')};`,
-      `error_log ${join(dir, 'error.log')} error;`,
-      'events { worker_connections 64; }',
-      'http {',
-      '  access_log off;',
-      `  client_body_temp_path ${join(dir, 'tmp-body')};`,
-      `  proxy_temp_path ${join(dir, 'tmp-proxy')};`,
-      `  fastcgi_temp_path ${join(dir, 'tmp-fcgi')};`,
-      `  uwsgi_temp_path ${join(dir, 'tmp-uwsgi')};`,
-      `  scgi_temp_path ${join(dir, 'tmp-scgi')};`,
+      ...nginxScratchHead(dir, 'error'),
       '  upstream shop_app {',
       `    server 127.0.0.1:${upstreamPort};`,
       '    keepalive 8;',

@@ -69,6 +69,27 @@ export interface StartedProxy {
   output(): string;
 }
 
+/**
+ * The start of an nginx.conf that runs unprivileged in a scratch dir: in the foreground, one
+ * process, pid, error log and temp files inside `dir`; it opens the `http {` block.
+ */
+export function nginxScratchHead(dir: string, errorLevel: 'info' | 'error'): string[] {
+  return [
+    'daemon off;',
+    'master_process off;',
+    `pid ${join(dir, 'nginx.pid')};`,
+    `error_log ${join(dir, 'error.log')} ${errorLevel};`,
+    'events { worker_connections 64; }',
+    'http {',
+    '  access_log off;',
+    `  client_body_temp_path ${join(dir, 'tmp-body')};`,
+    `  proxy_temp_path ${join(dir, 'tmp-proxy')};`,
+    `  fastcgi_temp_path ${join(dir, 'tmp-fcgi')};`,
+    `  uwsgi_temp_path ${join(dir, 'tmp-uwsgi')};`,
+    `  scgi_temp_path ${join(dir, 'tmp-scgi')};`,
+  ];
+}
+
 function configFor(server: RealServer, dir: string, port: number, o: ProxyOptions): { args: string[]; files: Record<string, string> } {
   const up = `127.0.0.1:${o.upstreamPort}`;
   const wait = o.upstreamTimeoutSeconds ?? 3;
@@ -79,18 +100,7 @@ function configFor(server: RealServer, dir: string, port: number, o: ProxyOption
         args: ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
         files: {
           'nginx.conf': [
-            'daemon off;',
-            'master_process off;',
-            `pid ${join(dir, 'nginx.pid')};`,
-            `error_log ${join(dir, 'error.log')} info;`,
-            'events { worker_connections 64; }',
-            'http {',
-            '  access_log off;',
-            `  client_body_temp_path ${join(dir, 'tmp-body')};`,
-            `  proxy_temp_path ${join(dir, 'tmp-proxy')};`,
-            `  fastcgi_temp_path ${join(dir, 'tmp-fcgi')};`,
-            `  uwsgi_temp_path ${join(dir, 'tmp-uwsgi')};`,
-            `  scgi_temp_path ${join(dir, 'tmp-scgi')};`,
+            ...nginxScratchHead(dir, 'info'),
             `  keepalive_timeout ${ka}s;`,
             '  server {',
             `    listen 127.0.0.1:${port};`,
