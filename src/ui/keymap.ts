@@ -20,7 +20,7 @@ export type KeyContext = 'home' | 'choices' | 'typing' | 'running' | 'mitigate' 
 
 export type KeyAction =
   | 'up' | 'down' | 'choose' | 'back' | 'note' | 'help' | 'quit' | 'copy' | 'skip-check'
-  | 'later' | 'escalate' | 'continue' | 'name-cause' | 'erase';
+  | 'later' | 'escalate' | 'continue' | 'name-cause' | 'erase' | 'clear';
 
 export interface Binding {
   action: KeyAction;
@@ -56,6 +56,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'back', keys: 'esc', help: 'back (undo the last answer); it comes back to edit', footer: 'esc back', contexts: ['typing'], matches: (_i, k) => Boolean(k.escape) },
   { action: 'back', keys: 'esc', help: 'back to the investigation', footer: 'esc back', contexts: ['verdict'], matches: (_i, k) => Boolean(k.escape) },
   { action: 'erase', keys: 'backspace', help: 'erase a character', contexts: ['typing', 'verdict'], matches: (_i, k) => Boolean(k.backspace || k.delete) },
+  { action: 'clear', keys: 'ctrl+u', help: 'clear what you typed (as in a shell)', contexts: ['typing'], matches: (i, k) => Boolean(k.ctrl) && i === 'u' },
   { action: 'skip-check', keys: 's', help: 'skip the check that is running (recorded as skipped)', footer: 's skip', contexts: ['running'], matches: plain('s') },
   { action: 'note', keys: 'n', help: 'add a note to the timeline', footer: 'n note', contexts: ['choices', 'mitigate', 'running', 'done'], matches: plain('n') },
   { action: 'note', keys: 'ctrl+n', help: 'add a note to the timeline', footer: 'ctrl+n note', contexts: ['typing'], matches: (i, k) => Boolean(k.ctrl) && i === 'n' },

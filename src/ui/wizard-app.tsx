@@ -206,6 +206,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       if (key.escape) dispatch({ type: 'overlay', overlay: 'none' });
       else if (key.return) saveNote(u.note);
       else if (key.backspace || key.delete) dispatch({ type: 'erase' });
+      else if (key.ctrl && input === 'u') dispatch({ type: 'clear' });
       else if (input && !key.ctrl && !key.meta) typeInto('note', input, saveNote);
       return;
     }
@@ -237,6 +238,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
         return;
       }
       case 'erase': dispatch({ type: 'erase' }); return;
+      case 'clear': dispatch({ type: 'clear' }); return;
       default: break;
     }
     if (ctx === 'typing') {

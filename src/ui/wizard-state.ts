@@ -19,6 +19,7 @@ export type UiAction =
   | { type: 'cursor'; index: number }
   | { type: 'type'; input: string }
   | { type: 'erase' }
+  | { type: 'clear' }
   | { type: 'error'; message?: string }
   | { type: 'notice'; message: string; copied?: number }
   | { type: 'overlay'; overlay: Overlay }
@@ -39,6 +40,8 @@ export function uiReducer(s: WizardUi, a: UiAction): WizardUi {
       return { ...s, [field]: s[field] + a.input, error: undefined };
     case 'erase':
       return { ...s, [field]: s[field].slice(0, -1), error: undefined };
+    case 'clear':
+      return { ...s, [field]: '', error: undefined };
     case 'error':
       return { ...s, error: a.message, notice: undefined };
     case 'notice':

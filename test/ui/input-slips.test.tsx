@@ -64,6 +64,20 @@ describe('input slips', () => {
     expect(journal.events.some((e) => e.type === 'answer' && e.node === 'port')).toBe(false);
   });
 
+  it('ctrl+u clears what was typed, as in a shell', async () => {
+    const { ui, journal } = setup();
+    await ui.waitFor((f) => f.includes('? nginx error log'));
+    await ui.press('\r');
+    await ui.waitFor((f) => f.includes('? Backend address'));
+    await ui.press('banana');
+    await ui.waitFor((f) => f.includes('› banana'));
+    await ui.press('\x15');
+    await ui.waitFor((f) => !f.includes('banana'));
+    await ui.press('127.0.0.1:8098\r');
+    await ui.waitFor((f) => f.includes('Investigation complete'));
+    expect(journal.state().facts).toMatchObject({ 'backend.host': '127.0.0.1', 'backend.port': '8098' });
+  });
+
   it('b brings the typed answer back, ready to edit', async () => {
     const { ui } = setup();
     await ui.waitFor((f) => f.includes('? nginx error log'));
