@@ -15,6 +15,8 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeClassicLoadBalancers: 'LoadBalancerNames',
   describeInstanceHealth: 'LoadBalancerName',
   describeClassicLoadBalancerAttributes: 'LoadBalancerName',
+  getFunctionConfiguration: 'FunctionName',
+  getFunctionPolicy: 'FunctionName',
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */

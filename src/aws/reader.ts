@@ -331,6 +331,41 @@ export interface ClassicLbAttributes {
   additional: Record<string, string>;
 }
 
+/** A Lambda function's configuration (lambda GetFunctionConfiguration). */
+export interface LambdaFunction {
+  name: string;
+  arn: string;
+  runtime?: string;
+  handler?: string;
+  /** Lambda's default is 3 s, its maximum 900 s. */
+  timeoutSeconds: number;
+  memoryMb?: number;
+  /** `Pending`, `Active`, `Inactive`, `Failed`. */
+  state?: string;
+  stateReason?: string;
+  lastUpdateStatus?: string;
+  vpcId?: string;
+  subnetIds?: string[];
+  securityGroupIds?: string[];
+  lastModified?: string;
+}
+
+export interface LambdaPolicyStatement {
+  sid?: string;
+  effect: string;
+  /** `*`, `apigateway.amazonaws.com`, `elasticloadbalancing.amazonaws.com`, account ARNs. */
+  principals: string[];
+  actions: string[];
+  /** From `AWS:SourceArn` conditions: which API, stage or target group may invoke. */
+  sourceArns: string[];
+  sourceAccounts: string[];
+}
+
+/** The function's resource-based policy (lambda GetPolicy); no policy at all reads as no statements. */
+export interface LambdaPolicy {
+  statements: LambdaPolicyStatement[];
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
@@ -363,6 +398,9 @@ export interface AwsReader {
   describeClassicLoadBalancers(names?: string[]): Promise<ClassicLoadBalancer[]>;
   describeInstanceHealth(loadBalancerName: string): Promise<ClassicInstanceState[]>;
   describeClassicLoadBalancerAttributes(loadBalancerName: string): Promise<ClassicLbAttributes>;
+  /** A function by name, ARN or `name:alias`. */
+  getFunctionConfiguration(functionName: string): Promise<LambdaFunction>;
+  getFunctionPolicy(functionName: string): Promise<LambdaPolicy>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -390,6 +428,8 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   describeClassicLoadBalancers: 'elasticloadbalancing:DescribeLoadBalancers',
   describeInstanceHealth: 'elasticloadbalancing:DescribeInstanceHealth',
   describeClassicLoadBalancerAttributes: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
+  getFunctionConfiguration: 'lambda:GetFunctionConfiguration',
+  getFunctionPolicy: 'lambda:GetPolicy',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

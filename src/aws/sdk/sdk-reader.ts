@@ -4,6 +4,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
@@ -14,6 +15,7 @@ import * as cw from './cloudwatch-reads.js';
 import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
 import * as clb from './elb-classic-reads.js';
+import * as lambda from './lambda-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -35,6 +37,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   // CloudFront is global: its API signs in us-east-1 whatever region the rest of the run uses.
   const cloudfront = new CloudFrontClient({ ...config, region: 'us-east-1' });
   const classic = new ElasticLoadBalancingClient(config);
+  const lambdaClient = new LambdaClient(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -54,6 +57,8 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeClassicLoadBalancers: (names) => clb.describeClassicLoadBalancers(classic, names),
     describeInstanceHealth: (name) => clb.describeInstanceHealth(classic, name),
     describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
+    getFunctionConfiguration: (name) => lambda.getFunctionConfiguration(lambdaClient, name),
+    getFunctionPolicy: (name) => lambda.getFunctionPolicy(lambdaClient, name),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
