@@ -3,6 +3,7 @@ import { appgwChecks } from './appgw.js';
 import { cloudfrontOriginTls } from './cloudfront-origin-tls.js';
 import { cloudfrontOrigins } from './cloudfront-origins.js';
 import { cloudfrontResolve } from './cloudfront-resolve.js';
+import { lambdaFunction } from './lambda-function.js';
 import { localPortListening } from './local-port-listening.js';
 import { logsChecks } from './logs.js';
 import { netChecks } from './net.js';
@@ -13,7 +14,7 @@ import type { Check } from './types.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- checks differ in evidence type; callers go through collect → evaluate of the same check
 export type AnyCheck = Check<any>;
 
-export const allChecks: readonly AnyCheck[] = [...awsChecks, ...netChecks, ...logsChecks, localPortListening, nginxUpstreamConfig, ...appgwChecks, cloudfrontResolve, cloudfrontOrigins, cloudfrontOriginTls];
+export const allChecks: readonly AnyCheck[] = [...awsChecks, ...netChecks, ...logsChecks, localPortListening, nginxUpstreamConfig, ...appgwChecks, cloudfrontResolve, cloudfrontOrigins, cloudfrontOriginTls, lambdaFunction];
 
 const byId = new Map(allChecks.map((c) => [c.meta.id, c]));
 

@@ -1,29 +1,20 @@
 // The Lambda reads against moto_server over HTTP: configuration (timeout, state) and the
 // resource-based policy that lets API Gateway or an ALB invoke the function.
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { expect, it } from 'vitest';
 import { parsePolicy } from '../../src/aws/sdk/lambda-reads.js';
 import { describeMoto, newAccount } from '../helpers/moto.js';
-import { zipOf } from '../helpers/zip.js';
+import { seedFunctions } from '../helpers/seed-lambda.js';
 
 describeMoto('lambda reads against moto', (endpoint) => {
   it('reads timeout and policy statements; a function with no policy has none', async () => {
     const acct = await newAccount(endpoint());
-    const iam = new IAMClient(acct.clientConfig);
-    const role = await iam.send(new CreateRoleCommand({ RoleName: 'fn-role', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' }));
-    const lambda = new LambdaClient(acct.clientConfig);
-    const code = { ZipFile: zipOf('index.js', 'exports.handler = async () => ({ statusCode: 200, body: "ok" });') };
-    for (const FunctionName of ['orders', 'bare']) {
-      await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs20.x', Role: role.Role!.Arn!, Handler: 'index.handler', Code: code, Timeout: 35 }));
-    }
     const apiArn = `arn:aws:execute-api:us-east-1:${acct.accountId}:abc123/*/GET/orders`;
-    await lambda.send(new AddPermissionCommand({ FunctionName: 'orders', StatementId: 'apigw', Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com', SourceArn: apiArn }));
+    await seedFunctions(acct, [{ name: 'orders', timeoutSeconds: 35, allow: [{ principal: 'apigateway.amazonaws.com', sourceArn: apiArn }] }, { name: 'bare' }]);
     const reader = acct.reader();
     const fn = await reader.getFunctionConfiguration('orders');
     expect(fn).toMatchObject({ name: 'orders', timeoutSeconds: 35, runtime: 'nodejs20.x' });
     const policy = await reader.getFunctionPolicy('orders');
-    expect(policy.statements).toEqual([expect.objectContaining({ sid: 'apigw', principals: ['apigateway.amazonaws.com'], actions: ['lambda:InvokeFunction'], sourceArns: [apiArn] })]);
+    expect(policy.statements).toEqual([expect.objectContaining({ sid: 'allow-0', principals: ['apigateway.amazonaws.com'], actions: ['lambda:InvokeFunction'], sourceArns: [apiArn] })]);
     expect((await reader.getFunctionPolicy('bare')).statements).toEqual([]);
     await expect(reader.getFunctionConfiguration('missing')).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
