@@ -1,7 +1,9 @@
 /**
- * Big local inputs are shared out to worker threads (one per core), each reading its share
- * into its own analyzer state; the states are merged here, in file order, and concluded once.
- * This thread only merges, so the screen and Ctrl+C stay responsive while files are read.
+ * Big local inputs are shared out to threads (one per core): this thread reads the first share
+ * into the analyzer itself, and a worker thread reads each other share into its own state; those
+ * states are merged here, in file order, and concluded once. This thread's reading yields between
+ * files and chunks, so the screen and Ctrl+C stay responsive; and one isolate fewer than a worker
+ * per share keeps the peak memory down (each isolate has its own heap and young generation).
  * Shares are contiguous runs of files of about equal size, so evidence keeps the files' order.
  */
 import { Worker } from 'node:worker_threads';
@@ -41,10 +43,11 @@ export function shareOut<T extends { size: number }>(files: T[], n: number): T[]
 }
 
 /**
- * A small young generation per thread: a log reader's garbage is short-lived buffers, and the
+ * A small young generation per worker: a log reader's garbage is short-lived buffers (freed at each
+ * scavenge, so a small young generation frees them sooner), and the
  * default (16 MiB semi-spaces in every thread) was most of the peak memory with many targets.
  */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: Number(process.env.BADGATE_YG ?? 12) };
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /**
  * The built worker sits next to the bundle. From the sources (tests, bench), the worker
@@ -61,29 +64,33 @@ function startWorker(job: WorkerJob): Worker {
 function runWorker(job: WorkerJob, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, signal?: AbortSignal): Promise<AnalyzerPartial> {
   return new Promise((resolve, reject) => {
     const w = startWorker(job);
-    let done = false;
+    let result: AnalyzerPartial | undefined;
     const onAbort = (): void => void w.terminate();
     signal?.addEventListener('abort', onAbort, { once: true });
     w.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress(m);
-      else {
-        done = true;
-        resolve(m.partial);
-      }
+      else result = m.partial;
     });
     w.on('error', reject);
+    // Settled when the thread has ended, not when its result arrives: its heap is given back
+    // before the merge grows this thread's state, so the two never add up at the peak.
     w.on('exit', (code) => {
       signal?.removeEventListener('abort', onAbort);
-      if (!done) reject(new Error(signal?.aborted ? 'aborted' : `log reader thread exited with code ${code}`));
+      if (result) resolve(result);
+      else reject(new Error(signal?.aborted ? 'aborted' : `log reader thread exited with code ${code}`));
     });
   });
 }
 
-export async function readInWorkers(an: LogAnalyzer, inputs: (LogInput & { path: string })[], jobs: number, opts: RunOptions): Promise<void> {
-  const shares = shareOut(inputs.map((i) => ({ path: i.path, size: i.size ?? 0 })), jobs);
+/** `readHere` reads a list of inputs on this thread (run-analysis's readInputs; passed in, so the two modules do not import each other). */
+export async function readInWorkers(
+  an: LogAnalyzer, inputs: (LogInput & { path: string })[], jobs: number, opts: RunOptions,
+  readHere: (an: LogAnalyzer, inputs: LogInput[], opts: RunOptions) => Promise<void>,
+): Promise<void> {
+  const [mine, ...shares] = shareOut(inputs.map((i) => ({ path: i.path, size: i.size ?? 0 })), jobs);
   const { onProgress, signal, ...rest } = opts;
   delete rest.jobs;
-  const seen = shares.map(() => ({ filesDone: 0, bytesRead: 0, lines: 0, count502: 0 }));
+  const seen = [mine, ...shares].map(() => ({ filesDone: 0, bytesRead: 0, lines: 0, count502: 0 }));
   const total: LogProgress = { filesTotal: inputs.length, filesDone: 0, bytesTotal: inputs.reduce((s, i) => s + (i.size ?? 0), 0), bytesRead: 0, lines: 0, count502: 0 };
   const sum = (k: 'filesDone' | 'bytesRead' | 'lines' | 'count502'): number => seen.reduce((s, x) => s + x[k], 0);
   const report = (current?: string): void => {
@@ -91,9 +98,18 @@ export async function readInWorkers(an: LogAnalyzer, inputs: (LogInput & { path:
     onProgress({ ...total, filesDone: sum('filesDone'), bytesRead: sum('bytesRead'), lines: sum('lines'), count502: sum('count502'), current });
   };
   const pending = shares.map((files, i) => runWorker({ files, opts: rest }, (m) => {
-    seen[i] = m;
+    seen[i + 1] = m;
     report(m.current);
   }, signal).then((partial) => ({ partial }), (error: unknown) => ({ error })));
+  const byPath = new Map(inputs.map((i) => [i.path, i]));
+  await readHere(an, mine.map((f) => byPath.get(f.path) as LogInput), {
+    ...rest,
+    ...(signal ? { signal } : {}),
+    onProgress: (p) => {
+      seen[0] = p;
+      report(p.current);
+    },
+  });
   // Merged in file order as each turn comes; a merged copy is dropped at once.
   for (const share of shares) {
     const r = await (pending.shift() as (typeof pending)[number]);

@@ -22,7 +22,7 @@ import { readInWorkers } from './parallel.js';
  */
 function gunzipOptions(compressedSize: number | undefined): { chunkSize: number; highWaterMark: number } {
   const want = compressedSize === undefined ? 256 << 10 : compressedSize * 8;
-  const chunkSize = Math.min(256 << 10, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, want)))));
+  const chunkSize = Math.min(1 << 20, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, want)))));
   return { chunkSize, highWaterMark: Math.min(4 << 20, chunkSize * 16) };
 }
 
@@ -107,13 +107,24 @@ function readPooled(file: string): Buffer {
   }
 }
 
+/**
+ * One output chunk that just holds the file: gzip's trailer ends with the uncompressed size
+ * (ISIZE, mod 2^32), so no list of chunks is concatenated and no byte is allocated twice; the
+ * extra 64 bytes keep zlib from asking for another chunk at the very end. A file of several
+ * gzip members only names its last one's size: zlib then adds chunks, still correctly.
+ */
+function outputChunk(raw: Buffer): number {
+  const isize = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
+  const guess = isize > 0 ? isize + 64 : raw.length * 16;
+  return Math.min(64 << 20, Math.max(1 << 10, guess));
+}
+
 function readWholeSync(input: LogInput & { path: string }, opts: RunOptions): { text: Buffer; compressed: number } | undefined {
   const raw = readPooled(input.path);
   if (!(raw[0] === 0x1f && raw[1] === 0x8b)) return { text: raw, compressed: raw.length };
   const cap = gunzipCap(raw, opts);
   try {
-    // One output chunk sized for ELB logs (about 10× the gzip): no list of 16 KiB chunks to concatenate.
-    const chunkSize = Math.min(64 << 20, Math.max(64 << 10, raw.length * 16));
+    const chunkSize = outputChunk(raw);
     return { text: gunzipSync(raw, cap ? { maxOutputLength: cap, chunkSize } : { chunkSize }), compressed: raw.length };
   } catch (e) {
     if (cap && (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new GzipBombError(input.name, cap, raw.length);
@@ -141,7 +152,7 @@ async function readWhole(input: LogInput, opts: RunOptions): Promise<{ text: Buf
 export async function analyzeInputs(inputs: LogInput[], opts: RunOptions = {}): Promise<LogAnalysis> {
   const an = new LogAnalyzer(opts);
   const threads = workerCount(inputs, opts);
-  if (threads > 0) await readInWorkers(an, inputs as (LogInput & { path: string })[], threads, opts);
+  if (threads > 1) await readInWorkers(an, inputs as (LogInput & { path: string })[], threads, opts, readInputs);
   else await readInputs(an, inputs, opts);
   return an.finish();
 }
@@ -249,9 +260,8 @@ export async function readInputs(an: LogAnalyzer, inputs: LogInput[], opts: RunO
 export const PARALLEL_MIN_BYTES = 2 << 20;
 
 /**
- * How many worker threads read the inputs; 0: this thread reads them. Big local inputs go to
- * workers (one per core by default, at most one per file): besides using the cores, the reading
- * does not block this thread, which draws the screen and answers keys.
+ * How many threads read the inputs (this one and workers; 1 or 0: this one alone). Big local
+ * inputs are shared out, one share per core by default and at most one per file.
  */
 function workerCount(inputs: LogInput[], opts: RunOptions): number {
   if (inputs.length === 0 || !inputs.every((i) => i.path !== undefined && i.size !== undefined)) return 0;

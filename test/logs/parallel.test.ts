@@ -85,6 +85,8 @@ describe('worker threads', () => {
     expect(one.nginxMethods).toEqual({ POST: 2 });
     expect(two).toEqual(one);
     expect(await analyzeInputs(inputs, { jobs: 1 })).toEqual(one);
+    // Two workers besides this thread: their partials merge in file order too.
+    expect(await analyzeInputs(inputs, { jobs: 3 })).toEqual(one);
     expect(progress.at(-1)).toMatchObject({ filesTotal: inputs.length, filesDone: inputs.length, count502: one.count502 });
   });
 
@@ -125,5 +127,21 @@ describe('worker threads', () => {
       return out;
     };
     expect(gaps(a)).toEqual(gaps(all));
+  });
+});
+
+describe('small gzip files read whole', () => {
+  it('a file of several gzip members (as `cat a.gz b.gz > c.gz` makes; RFC 1952 §2.2) is read to its end', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'badgate-members-'));
+    try {
+      const part = (from: number): string => Array.from({ length: 30 }, (_, i) => ok(T0 + (from + i) * 1000, QUIET)).join('\n') + '\n';
+      // The trailer's size names only the last member: the reader must not stop at it.
+      writeFileSync(path.join(d, elbName(T0, NODE, 1)), Buffer.concat([gzipSync(part(0)), gzipSync(part(100)), gzipSync('')]));
+      const r = await analyzeInputs(await resolveLocalSource(d));
+      expect(r.lines.total).toBe(60);
+      expect(r.lines.malformed).toBe(0);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
