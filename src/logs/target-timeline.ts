@@ -28,14 +28,6 @@ function latestBit(h: Uint8Array, off: number): number {
   return -1;
 }
 
-function forEachBit(h: Uint8Array, cb: (off: number) => void): void {
-  for (let i = 0; i < 450; i++) {
-    const byte = h[i];
-    if (byte === 0) continue;
-    for (let b = 0; b < 8; b++) if ((byte & (1 << b)) !== 0) cb(i * 8 + b);
-  }
-}
-
 /**
  * Seconds in which a target completed a response: quiet hours' seconds in one sorted array
  * (epoch seconds; one array per record instead of one per hour), busy hours as bitmaps.
@@ -175,18 +167,31 @@ export class ActivityBits {
   /** Calls back with the gap before each marked second, in time order (baseline for ok requests). */
   forEachGap(lookback: number, cb: (gap: number) => void): void {
     let prev = -Infinity;
-    const emit = (sec: number): void => {
-      const gap = sec - prev;
-      cb(gap > lookback ? Infinity : gap);
-      prev = sec;
-    };
     const hours = [...this.dense.keys()].sort((a, b) => a - b);
     let i = 0;
     for (const hour of hours) {
-      while (i < this.n && this.sparse[i] < hour * 3600) emit(this.sparse[i++]);
-      forEachBit(this.dense.get(hour) as Uint8Array, (off) => emit(hour * 3600 + off));
+      const base = hour * 3600;
+      for (; i < this.n && this.sparse[i] < base; i++) {
+        const gap = this.sparse[i] - prev;
+        cb(gap > lookback ? Infinity : gap);
+        prev = this.sparse[i];
+      }
+      // Set bits lowest first (x & -x), with no callback per bit: busy targets have thousands of marked seconds an hour.
+      const bits = this.dense.get(hour) as Uint8Array;
+      for (let k = 0; k < 450; k++) {
+        for (let byte = bits[k]; byte !== 0; byte &= byte - 1) {
+          const sec = base + k * 8 + (31 - Math.clz32(byte & -byte));
+          const gap = sec - prev;
+          cb(gap > lookback ? Infinity : gap);
+          prev = sec;
+        }
+      }
     }
-    while (i < this.n) emit(this.sparse[i++]);
+    for (; i < this.n; i++) {
+      const gap = this.sparse[i] - prev;
+      cb(gap > lookback ? Infinity : gap);
+      prev = this.sparse[i];
+    }
   }
 }
 
