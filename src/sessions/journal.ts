@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { JournalEvent, NewEvent } from '../engine/events.js';
@@ -166,6 +166,17 @@ function repairTail(path: string, scan: ScanResult): string | undefined {
  * returns, so Ctrl+C, kill -9 or a closed terminal loses nothing already entered.
  * Only one process writes a journal at a time: creating or opening it takes its lock file (see lockPathOf).
  */
+export interface Draft {
+  node: string;
+  text: string;
+}
+
+const MAX_DRAFT = 4096;
+
+export function draftPathOf(journalPath: string): string {
+  return `${journalPath}.draft`;
+}
+
 export class Journal {
   private fd: number | undefined;
   private seq: number;
@@ -220,6 +231,35 @@ export class Journal {
     this.seq = event.seq;
     this.events.push(event);
     return event;
+  }
+
+  /**
+   * What was typed at a question and not yet submitted, kept beside the journal (not in it: the
+   * journal holds what was answered) so Ctrl+C, a crash or a lost terminal loses none of it.
+   */
+  draft(): Draft | undefined {
+    try {
+      const d = JSON.parse(readFileSync(draftPathOf(this.path), 'utf8')) as Partial<Draft>;
+      return typeof d.node === 'string' && typeof d.text === 'string' && d.text !== '' ? { node: d.node, text: d.text } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces the draft (written whole, then renamed, so a crash leaves the old one or the new); none removes it. */
+  saveDraft(d: Draft | undefined): void {
+    const path = draftPathOf(this.path);
+    try {
+      if (!d || d.text === '') {
+        rmSync(path, { force: true });
+        return;
+      }
+      const clean = sanitizeDeep(scrubValue({ node: d.node, text: d.text.slice(0, MAX_DRAFT) }));
+      writeFileSync(`${path}.tmp`, JSON.stringify(clean), { mode: 0o600 });
+      renameSync(`${path}.tmp`, path);
+    } catch {
+      // A draft is a convenience: a full disk must not stop the answer itself from being typed.
+    }
   }
 
   close(): void {

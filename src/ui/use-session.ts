@@ -9,6 +9,9 @@ export type RunCheck = CheckRunner;
 export interface JournalSink {
   readonly events: readonly JournalEvent[];
   append(e: NewEvent): JournalEvent;
+  /** Text typed at a question and not submitted yet: kept across Ctrl+C and resume. */
+  draft?(): { node: string; text: string } | undefined;
+  saveDraft?(d: { node: string; text: string } | undefined): void;
 }
 
 export interface Running {

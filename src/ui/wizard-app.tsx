@@ -113,11 +113,27 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
   const askingId = asking?.id;
   useEffect(() => {
     if (!asking || asking.kind !== 'question' || !asking.input || uiRef.current.text) return;
+    // What was typed here and not submitted before Ctrl+C (or a crash) comes back first.
+    const kept = journal.draft?.();
+    if (kept && kept.node === asking.id) {
+      dispatch({ type: 'prefill', text: kept.text });
+      dispatch({ type: 'notice', message: 'kept what you had typed here: edit it, or press enter' });
+      return;
+    }
     if (!asking.default || !/^\{\{\s*[\w.]+\s*\}\}$/.test(asking.default.trim())) return;
     const v = state.facts[asking.default.trim().slice(2, -2).trim()];
     if (v !== undefined && v !== '') dispatch({ type: 'prefill', text: String(v) });
     // Only when the node comes up, not on every keystroke.
   }, [askingId]);
+
+  // Every change of the typed answer is kept beside the journal until it is submitted.
+  const draftText = asking?.kind === 'question' && asking.input ? ui.text : '';
+  const mounted = useRef(false);
+  useEffect(() => {
+    // Not on the first render: a resumed session may not be back at the draft's question yet.
+    if (!mounted.current) { mounted.current = true; return; }
+    journal.saveDraft?.(draftText && askingId ? { node: askingId, text: draftText } : undefined);
+  }, [draftText, askingId]);
 
   useEffect(() => {
     if (p.kind !== 'done' || report || drill) return;
