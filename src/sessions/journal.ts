@@ -296,7 +296,7 @@ export interface SessionSummary {
   events: number;
   /** A training drill (kept apart from real incidents), not an investigation. */
   drill: boolean;
-  /** Nothing was answered (Ctrl+C at the first question): not worth offering to resume. */
+  /** Nothing was answered or typed (Ctrl+C at the first question): not worth offering to resume. */
   abandoned: boolean;
 }
 
@@ -326,7 +326,7 @@ function summarize(path: string, id: string): SessionSummary | DamagedSession {
     return {
       id, path, flow: start.flow, title, startedAt: start.at, updatedAt: events[events.length - 1].at,
       ended: (ends > 0 && !backsAfterEnd) || scored, events: events.length,
-      drill, abandoned: !events.some((e) => e.type === 'answer'),
+      drill, abandoned: !events.some((e) => e.type === 'answer') && !existsSync(draftPathOf(path)),
     };
   } catch (e) {
     let updatedAt = '';

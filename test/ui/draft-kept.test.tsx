@@ -64,3 +64,17 @@ describe('unsubmitted answers', () => {
     journal.close();
   });
 });
+
+describe('resumable sessions', () => {
+  it('a session with nothing answered but a typed draft is offered to resume; one with neither is not', async () => {
+    const { resumable } = await import('../../src/sessions/journal.js');
+    const dir = mkdtempSync(join(tmpdir(), 'badgate-draft-'));
+    for (const id of ['typed-only', 'empty']) {
+      const j = Journal.create(dir, id);
+      j.append({ type: 'start', sessionId: id, flow: flow.id, flowTitle: flow.title, version: 1, start: flow.start, context: { mode: 'manual' } });
+      if (id === 'typed-only') j.saveDraft({ node: 'url', text: 'https://shop.example.com/' });
+      j.close();
+    }
+    expect(resumable(dir).map((s) => s.id)).toEqual(['typed-only']);
+  });
+});
