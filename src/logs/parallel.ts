@@ -87,7 +87,7 @@ export async function readInWorkers(
   an: LogAnalyzer, inputs: (LogInput & { path: string })[], jobs: number, opts: RunOptions,
   readHere: (an: LogAnalyzer, inputs: LogInput[], opts: RunOptions) => Promise<void>,
 ): Promise<void> {
-  const [mine, ...shares] = shareOut(inputs.map((i) => ({ path: i.path, size: i.size ?? 0 })), jobs);
+  const [mine, ...shares] = shareOut(inputs.map((i) => ({ ...i, size: i.size ?? 0 })), jobs);
   const { onProgress, signal, ...rest } = opts;
   delete rest.jobs;
   const seen = [mine, ...shares].map(() => ({ filesDone: 0, bytesRead: 0, lines: 0, count502: 0 }));
@@ -97,12 +97,11 @@ export async function readInWorkers(
     if (!onProgress) return;
     onProgress({ ...total, filesDone: sum('filesDone'), bytesRead: sum('bytesRead'), lines: sum('lines'), count502: sum('count502'), current });
   };
-  const pending = shares.map((files, i) => runWorker({ files, opts: rest }, (m) => {
+  const pending = shares.map((files, i) => runWorker({ files: files.map((f) => ({ path: f.path, size: f.size })), opts: rest }, (m) => {
     seen[i + 1] = m;
     report(m.current);
   }, signal).then((partial) => ({ partial }), (error: unknown) => ({ error })));
-  const byPath = new Map(inputs.map((i) => [i.path, i]));
-  await readHere(an, mine.map((f) => byPath.get(f.path) as LogInput), {
+  await readHere(an, mine, {
     ...rest,
     ...(signal ? { signal } : {}),
     onProgress: (p) => {
