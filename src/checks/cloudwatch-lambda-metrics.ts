@@ -1,6 +1,6 @@
 import type { MetricResult } from '../aws/reader.js';
 import { incidentWindow, periodFor } from './cloudwatch-who-made-502.js';
-import { factNumber } from './elbv2-common.js';
+import { factNumber, targetGroupsFor } from './elbv2-common.js';
 import { functionNameFromArn } from './elbv2-target-health.js';
 import { requireAws } from './env.js';
 import type { CheckResult, Facts, Finding, Series } from '../engine/vocabulary.js';
@@ -19,7 +19,8 @@ type MetricId = (typeof METRICS)[number][0];
 const AT_TIMEOUT = 0.99;
 
 export interface LambdaMetricsEvidence {
-  functionName: string;
+  /** Absent when the load balancer has no Lambda target group: nothing to read. */
+  functionName?: string;
   timeoutSeconds?: number;
   start: string;
   end: string;
@@ -28,6 +29,9 @@ export interface LambdaMetricsEvidence {
 }
 
 function evaluate(ev: LambdaMetricsEvidence): CheckResult {
+  if (!ev.functionName) {
+    return { status: 'pass', outcome: 'no-lambda-targets', skipped: true, summary: 'No Lambda target group behind this load balancer: no function metrics to read' };
+  }
   const byId = new Map(ev.results.map((r) => [r.id, r]));
   const values = (id: MetricId) => byId.get(id)?.values ?? [];
   const total = (id: MetricId) => values(id).reduce((a, b) => a + b, 0);
@@ -78,24 +82,32 @@ export const cloudwatchLambdaMetrics: Check<LambdaMetricsEvidence> = {
     id: 'cloudwatch.lambda-metrics',
     title: "The Lambda target's own metrics: errors, throttles and runs cut by the timeout",
     docs: 'https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html',
-    apis: ['cloudwatch:GetMetricData'],
+    apis: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth'],
     params: {
       function: { description: 'Function name or ARN when lambda.function is not known yet' },
+      lb: { description: 'Load balancer name or ARN: its first Lambda target group\'s function, when no function is known' },
       since: { description: 'Start of the window: a duration back from now (2h) or an ISO time; default 3h' },
       until: { description: 'End of the window; default now' },
     },
-    outcomes: ['ok', 'timed-out', 'throttled', 'errors', 'not-invoked'],
+    outcomes: ['ok', 'timed-out', 'throttled', 'errors', 'not-invoked', 'no-lambda-targets'],
     causes: ['lambda-error-or-timeout'],
     facts: ['lambda.invocations', 'lambda.errors', 'lambda.throttles', 'lambda.durationMaxMs'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
-    const given = ctx.params.function?.trim() || String(ctx.facts['lambda.name'] ?? ctx.facts['lambda.function'] ?? '').trim();
-    if (!given) throw new Error('no Lambda function known yet: pass function=NAME or read the target health of the Lambda target group first');
+    const { start, end } = incidentWindow(ctx.params.since || undefined, ctx.params.until || undefined, ctx.env.clock.now());
+    const window = { start: start.toISOString(), end: end.toISOString(), periodSeconds: periodFor(start, end), results: [] };
+    let given = ctx.params.function?.trim() || String(ctx.facts['lambda.name'] ?? ctx.facts['lambda.function'] ?? '').trim();
+    if (!given) {
+      // Standalone: the function a Lambda target group of the load balancer invokes (its target id).
+      const group = (await targetGroupsFor(aws, ctx)).find((g) => g.targetType === 'lambda');
+      if (!group) return window;
+      given = (await aws.describeTargetHealth(group.arn))[0]?.id ?? '';
+      if (!given) return window;
+    }
     // The FunctionName dimension is the bare name, also for a versioned or aliased ARN.
     const functionName = functionNameFromArn(given);
-    const { start, end } = incidentWindow(ctx.params.since || undefined, ctx.params.until || undefined, ctx.env.clock.now());
-    const periodSeconds = periodFor(start, end);
+    const periodSeconds = window.periodSeconds;
     ctx.progress(`GetMetricData AWS/Lambda ${functionName}`);
     const results = await aws.getMetricData({
       queries: METRICS.map(([id, metricName, stat]) => ({ id, namespace: 'AWS/Lambda', metricName, stat, dimensions: { FunctionName: functionName } })),
