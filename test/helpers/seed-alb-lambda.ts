@@ -6,7 +6,7 @@
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand,
-  ElasticLoadBalancingV2Client, RegisterTargetsCommand,
+  ElasticLoadBalancingV2Client, ModifyLoadBalancerAttributesCommand, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { MotoAccount } from './moto-server.js';
 import { seedFunctions, type SeedFunction } from './seed-lambda.js';
@@ -17,6 +17,8 @@ export interface SeedLambdaAlbConfig {
   fn: Omit<SeedFunction, 'allow'> & { allowAlb?: boolean };
   /** Register the function's ARN without creating the function (deleted, or a typo in the stack). */
   missing?: boolean;
+  /** Load balancer attributes to set (e.g. access logs on). */
+  lbAttributes?: Record<string, string>;
 }
 
 export interface SeededLambdaAlb {
@@ -36,6 +38,9 @@ export async function seedLambdaAlb(account: MotoAccount, cfg: SeedLambdaAlbConf
   }
   const lbName = `${cfg.name}-alb`;
   const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: lbName, Subnets: subnets, Type: 'application', Scheme: 'internet-facing' }))).LoadBalancers?.[0]?.LoadBalancerArn as string;
+  if (cfg.lbAttributes) {
+    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lbArn, Attributes: Object.entries(cfg.lbAttributes).map(([Key, Value]) => ({ Key, Value })) }));
+  }
   // A lambda group has no protocol, port or VPC (CreateTargetGroup rejects them for TargetType lambda).
   const tgArn = (await elb.send(new CreateTargetGroupCommand({ Name: `${cfg.name}-fn`, TargetType: 'lambda' }))).TargetGroups?.[0]?.TargetGroupArn as string;
   const fnArn = cfg.missing
