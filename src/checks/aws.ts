@@ -3,6 +3,7 @@ import { clbInstanceHealth } from './clb-instance-health.js';
 import { clbNetworkPath } from './clb-network-path.js';
 import { clbResolve } from './clb-resolve.js';
 import { cloudwatchClbMetrics } from './cloudwatch-clb-metrics.js';
+import { cloudwatchLambdaMetrics } from './cloudwatch-lambda-metrics.js';
 import { cloudwatchWhoMade502 } from './cloudwatch-who-made-502.js';
 import { ec2Instances } from './ec2-instances.js';
 import { ec2NetworkPath } from './ec2-network-path.js';
@@ -33,4 +34,5 @@ export const awsChecks: Check<any>[] = [
   clbAttributes,
   cloudwatchClbMetrics,
   nlbClientPath,
+  cloudwatchLambdaMetrics,
 ];

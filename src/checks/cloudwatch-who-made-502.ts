@@ -152,10 +152,11 @@ function evaluate(ev: WhoMade502Evidence): CheckResult {
   if (lbMade) {
     if (lambdaFailures > 0) {
       signal = `Lambda target failures (LambdaUserError ${lambdaUser}, LambdaInternalError ${lambdaInternal}) → the function failed, timed out or answered a malformed object`;
-      // LambdaUserError covers an unhandled error, a timeout and an invalid response alike: the access
-      // log's error_reason (LambdaUnhandled, LambdaInvalidResponse, …) tells them apart.
-      findings.push({ cause: 'lambda-error-or-timeout', confidence: 'likely', evidence: [cite, `LambdaUserError ${lambdaUser}, LambdaInternalError ${lambdaInternal}: the ALB counted failures of its Lambda targets`] });
-      findings.push({ cause: 'lambda-invalid-response', confidence: 'suspected', evidence: [`LambdaUserError ${lambdaUser} also counts responses the ALB could not read (error_reason LambdaInvalidResponse)`] });
+      // LambdaUserError covers an unhandled error, a timeout, an invalid response and a denied invoke
+      // alike (load-balancer-access-logs.html, error reason codes): the access log's error_reason tells
+      // them apart, so on its own it only suspects each. LambdaInternalError is Lambda's own side.
+      findings.push({ cause: 'lambda-error-or-timeout', confidence: lambdaInternal > 0 ? 'likely' : 'suspected', evidence: [cite, `LambdaUserError ${lambdaUser}, LambdaInternalError ${lambdaInternal}: the ALB counted failures of its Lambda targets`] });
+      if (lambdaUser > 0) findings.push({ cause: 'lambda-invalid-response', confidence: 'suspected', evidence: [`LambdaUserError ${lambdaUser} also counts responses the ALB could not read (error_reason LambdaInvalidResponse) and invokes it was not allowed (LambdaAccessDenied)`] });
     }
     if (connErrors > 0) {
       signal = signal || 'connection errors → target not listening or crashed';

@@ -20,7 +20,8 @@ export const LB_ATTRIBUTE_DEFAULTS: Record<string, string> = {
   'connection_logs.s3.enabled': 'false',
 };
 
-function evaluate(ev: LbAttributesEvidence): CheckResult {
+function evaluate(ev: LbAttributesEvidence, known: Readonly<Facts> = {}): CheckResult {
+  const lambda = known['tg.targetType'] === 'lambda';
   const defaulted: string[] = [];
   const get = (key: string) => {
     if (key in ev.attributes) return ev.attributes[key];
@@ -38,11 +39,13 @@ function evaluate(ev: LbAttributesEvidence): CheckResult {
 
   const risky: string[] = [];
   if (desync === 'monitor') risky.push('desync mitigation is `monitor`: ambiguous and severe requests (request smuggling) reach the targets; set routing.http.desync_mitigation_mode=defensive');
-  if (idle > 900) risky.push(`idle timeout ${idle} s is very long: every backend must keep idle connections open longer than that or it races the ALB (keep-alive 502s)`);
+  if (idle > 900 && !lambda) risky.push(`idle timeout ${idle} s is very long: every backend must keep idle connections open longer than that or it races the ALB (keep-alive 502s)`);
   if (logsEnabled && !bucket) risky.push('access logs are enabled without a bucket');
 
   const details = [
-    `idle_timeout.timeout_seconds = ${idle} (backends must keep idle connections open longer than this)`,
+    lambda
+      ? `idle_timeout.timeout_seconds = ${idle} (not applied to Lambda targets: the ALB waits until the function returns or times out)`
+      : `idle_timeout.timeout_seconds = ${idle} (backends must keep idle connections open longer than this)`,
     `access_logs.s3.enabled = ${logsEnabled}${logsEnabled ? ` → s3://${bucket}/${prefix ? `${prefix}/` : ''}AWSLogs/` : ''}`,
     `routing.http.desync_mitigation_mode = ${desync}`,
     `routing.http.drop_invalid_header_fields.enabled = ${dropInvalid}`,
@@ -92,5 +95,5 @@ export const elbv2LbAttributes: Check<LbAttributesEvidence> = {
     ctx.progress('DescribeLoadBalancerAttributes');
     return { lbArn, attributes: await aws.describeLoadBalancerAttributes(lbArn) };
   },
-  evaluate: (ev) => evaluate(ev),
+  evaluate: (ev, { facts }) => evaluate(ev, facts),
 };

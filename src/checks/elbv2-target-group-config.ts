@@ -34,7 +34,17 @@ function review(g: TargetGroup, attrs: Record<string, string>, listeners: Target
     `  health check ${hc.enabled ? 'on' : 'OFF'}: ${hc.protocol ?? '?'} ${hc.path ?? ''} port ${hc.port ?? 'traffic-port'}, matcher ${hc.matcher ?? '?'}, timeout ${hc.timeoutSeconds ?? '?'} s every ${hc.intervalSeconds ?? '?'} s, healthy after ${hc.healthyThreshold ?? '?'}, unhealthy after ${hc.unhealthyThreshold ?? '?'}`,
     `  deregistration delay ${dereg ?? '300 (default assumed)'} s, slow start ${slowStart ?? '0 (default assumed)'} s`,
   ];
-  if (g.targetType === 'lambda') return { issues, lines };
+  if (g.targetType === 'lambda') {
+    // lambda-functions.md: no connection to keep alive, so the idle timeout and the keep-alive
+    // race do not apply; health checks are off by default; the attribute picks the response shape.
+    const multi = attrs['lambda.multi_value_headers.enabled'] === 'true';
+    lines.length = 1;
+    lines.push(
+      `  Lambda target: the ALB invokes the function and waits until it returns or times out (the idle timeout is not applied); health checks ${hc.enabled ? 'on' : 'off (the default for Lambda)'}`,
+      `  lambda.multi_value_headers.enabled = ${multi}: the function must return ${multi ? '`multiValueHeaders`' : '`headers`'} with statusCode, statusDescription, isBase64Encoded and a string body`,
+    );
+    return { issues, lines };
+  }
   if (hc.timeoutSeconds !== undefined && hc.intervalSeconds !== undefined && hc.timeoutSeconds >= hc.intervalSeconds) {
     add(`health-check timeout ${hc.timeoutSeconds} s ≥ interval ${hc.intervalSeconds} s: checks overlap and flap; set timeout below interval (e.g. 5 s / 30 s)`, 'health-check-misconfigured');
   }
@@ -73,6 +83,8 @@ function evaluate(ev: TargetGroupConfigEvidence, facts: Readonly<Facts>): CheckR
     out['tg.deregistrationDelaySeconds'] = Number(primary.attributes['deregistration_delay.timeout_seconds'] ?? 300);
     out['tg.protocolVersion'] = primary.group.protocolVersion ?? '';
     out['tg.slowStartSeconds'] = Number(primary.attributes['slow_start.duration_seconds'] ?? 0);
+    out['tg.targetType'] = primary.group.targetType;
+    if (primary.group.targetType === 'lambda') out['tg.lambdaMultiValueHeaders'] = primary.attributes['lambda.multi_value_headers.enabled'] === 'true';
   }
   const findings: Finding[] = [];
   for (const cause of [...new Set(issues.map((i) => i.cause).filter((c): c is string => Boolean(c)))]) {
@@ -105,7 +117,7 @@ export const elbv2TargetGroupConfig: Check<TargetGroupConfigEvidence> = {
     outcomes: ['ok', 'misconfigured'],
     strength: 'config',
     causes: ['deregistration-delay', 'health-check-misconfigured'],
-    facts: ['tg.healthCheckPath', 'tg.healthCheckPort', 'tg.healthCheckProtocol', 'tg.matcher', 'tg.deregistrationDelaySeconds', 'tg.protocolVersion', 'tg.slowStartSeconds'],
+    facts: ['tg.healthCheckPath', 'tg.healthCheckPort', 'tg.healthCheckProtocol', 'tg.matcher', 'tg.deregistrationDelaySeconds', 'tg.protocolVersion', 'tg.slowStartSeconds', 'tg.targetType', 'tg.lambdaMultiValueHeaders'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);

@@ -2,7 +2,7 @@ import { mapLimit } from '../aws/batch.js';
 import type { TargetHealth } from '../aws/reader.js';
 import { plural, table, targetGroupsFor } from './elbv2-common.js';
 import { requireAws } from './env.js';
-import type { CheckResult, Finding } from '../engine/vocabulary.js';
+import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 
 export interface TargetHealthEvidence {
@@ -45,7 +45,32 @@ function mostCommon(values: string[]): string {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
 }
 
-function evaluate(ev: TargetHealthEvidence): CheckResult {
+/** `arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]` → NAME (the /aws/lambda/NAME log group and metric dimension). */
+export function functionNameFromArn(arn: string): string {
+  const m = /:function:([^:]+)/.exec(arn);
+  return m ? m[1] : arn;
+}
+
+/**
+ * For a `lambda` target group the target id is the function's ARN: the facts the Lambda path of
+ * the flow reads (which function, which group invokes it). The group is the resolved one when it
+ * is a Lambda group, else the first Lambda group behind the load balancer.
+ */
+function lambdaFacts(ev: TargetHealthEvidence, facts: Readonly<Facts>): Facts {
+  const lambdaGroups = ev.targetGroups.filter((g) => g.targetType === 'lambda');
+  const group = lambdaGroups.find((g) => g.arn === facts['tg.arn']) ?? lambdaGroups[0];
+  if (!group) return {};
+  const fn = group.targets[0]?.id;
+  // A Lambda group next to the resolved instance group does not turn the walk into the Lambda path.
+  const primary = !facts['tg.arn'] || facts['tg.arn'] === group.arn;
+  return {
+    ...(primary ? { 'tg.targetType': 'lambda' } : {}),
+    'lambda.targetGroupArn': group.arn,
+    ...(fn ? { 'lambda.function': fn, 'lambda.name': functionNameFromArn(fn) } : {}),
+  };
+}
+
+function evaluate(ev: TargetHealthEvidence, known: Readonly<Facts> = {}): CheckResult {
   const rows = ev.targetGroups.flatMap((tg) => tg.targets.map((t) => ({ tg, t })));
   const count = (state: string) => rows.filter((r) => r.t.state === state).length;
   const total = rows.length;
@@ -118,6 +143,7 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
     'targets.healthCheckCodes': mismatchCodes.join(','),
     // Instance ids or IPs of the draining targets: the access-log check matches its 502s to them.
     'targets.drainingIds': [...new Set(rows.filter((r) => r.t.state === 'draining').map((r) => r.t.id))].join(','),
+    ...lambdaFacts(ev, known),
   };
   const counts = `${healthy}/${total} healthy${unhealthy ? `, ${unhealthy} unhealthy` : ''}${initial ? `, ${initial} initial` : ''}${draining ? `, ${draining} draining` : ''}${unused ? `, ${unused} unused` : ''}${unavailable - unchecked ? `, ${unavailable - unchecked} unavailable` : ''}${unchecked ? `, ${unchecked} with health checks off` : ''}`;
   const base = { details, facts, findings };
@@ -137,7 +163,8 @@ function evaluate(ev: TargetHealthEvidence): CheckResult {
       return { ...base, status: 'pass', outcome: 'all-healthy', summary: `${counts}: every target gets traffic; a Lambda target's failures show in LambdaUserError and the access log's error_reason, not in its health` };
     }
     // A health check answered on the traffic port is something listening there (measured by the ALB itself).
-    const onTrafficPort = ev.targetGroups.flatMap((g) => g.targets).every((t) => !t.healthCheckPort || t.healthCheckPort === 'traffic-port' || t.healthCheckPort === String(t.port));
+    // A Lambda group's health check (when on) invokes the function: no port to listen on.
+    const onTrafficPort = !ev.targetGroups.some((g) => g.targetType === 'lambda') && ev.targetGroups.flatMap((g) => g.targets).every((t) => !t.healthCheckPort || t.healthCheckPort === 'traffic-port' || t.healthCheckPort === String(t.port));
     if (onTrafficPort) findings.push({ cause: 'target-not-listening', confidence: 'ruled-out', evidence: [`${total}/${total} targets pass the ALB's health checks on their traffic port`] });
     return { ...base, status: 'pass', outcome: 'all-healthy', summary: `All ${plural(total, 'target')} healthy: look at keep-alive, responses and metrics next` };
   }
@@ -170,7 +197,7 @@ export const elbv2TargetHealth: Check<TargetHealthEvidence> = {
     },
     outcomes: ['all-healthy', 'some-unhealthy', 'all-unhealthy', 'no-targets', 'initial-only', 'draining'],
     causes: ['all-targets-unhealthy', 'deregistration-delay', 'health-check-misconfigured', 'no-healthy-targets-yet', 'sg-blocks-lb-to-target', 'target-crashed-or-overloaded', 'target-not-listening'],
-    facts: ['targets.total', 'targets.healthy', 'targets.unhealthy', 'targets.initial', 'targets.draining', 'targets.unused', 'targets.reason', 'targets.ids', 'targets.healthCheckCodes', 'targets.drainingIds'],
+    facts: ['targets.total', 'targets.healthy', 'targets.unhealthy', 'targets.initial', 'targets.draining', 'targets.unused', 'targets.reason', 'targets.ids', 'targets.healthCheckCodes', 'targets.drainingIds', 'tg.targetType', 'lambda.targetGroupArn', 'lambda.function', 'lambda.name'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
@@ -189,5 +216,5 @@ export const elbv2TargetHealth: Check<TargetHealthEvidence> = {
       })),
     };
   },
-  evaluate: (ev) => evaluate(ev),
+  evaluate: (ev, { facts }) => evaluate(ev, facts),
 };

@@ -1,6 +1,4 @@
-import { awsChecks } from './aws.js';
-import { logsChecks } from './logs.js';
-import { netChecks } from './net.js';
+import { allChecks } from './registry.js';
 import type { Check } from './types.js';
 
 export interface IamStatement {
@@ -16,9 +14,13 @@ export interface IamPolicy {
   Statement: IamStatement[];
 }
 
-/** Every check any registry holds: the policy must cover whatever a flow may run. */
+/**
+ * Every check the registry holds: the policy must cover whatever a flow may run (the ALB flow's
+ * Lambda lane runs lambda.function, the CloudFront flow its own checks). Azure RBAC actions
+ * (`Microsoft.Network/…`) are not IAM actions and are left out by declaredActions.
+ */
 export function registeredChecks(): Check<unknown>[] {
-  return [...awsChecks, ...netChecks, ...logsChecks];
+  return [...allChecks];
 }
 
 /** IAM actions the checks declare; `probe:*` entries are network probes, not IAM actions. */

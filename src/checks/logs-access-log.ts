@@ -5,7 +5,7 @@ import { sparkline } from '../logs/sparkline.js';
 import { NEXT_STEP } from '../logs/next-steps.js';
 import { LogSourceError, describeIoError } from '../logs/errors.js';
 import type { AnalyzerOptions } from '../logs/log-analyzer.js';
-import type { LogAnalysis, LogCause } from '../logs/types.js';
+import type { LogAnalysis, LogCause, LogCauseId } from '../logs/types.js';
 import type { CheckResult, Confidence, Facts, Finding, Source } from '../engine/vocabulary.js';
 import type { Check, CheckContext } from './types.js';
 import { factList } from './elbv2-common.js';
@@ -130,7 +130,8 @@ function outcomeFor(cause: LogCause, a: LogAnalysis): string {
     case 'all-targets-unhealthy': return 'connection-errors';
     case 'target-generated-502': return 'target-generated';
     case 'lambda-invalid-response':
-    case 'lambda-error-or-timeout': return 'lambda';
+    case 'lambda-error-or-timeout':
+    case 'lambda-invoke-permission-missing': return 'lambda';
     case 'target-tls-handshake': return 'tls';
     case 'malformed-response':
     case 'response-headers-too-large': return 'malformed';
@@ -173,6 +174,26 @@ function weighWithTargets(findings: Finding[], a: LogAnalysis, t: LogsEvidence['
   return { findings };
 }
 
+const LAMBDA_CAUSES: { cause: LogCauseId; codes: string }[] = [
+  { cause: 'lambda-invalid-response', codes: 'LambdaInvalidResponse or LambdaResponseTooLarge' },
+  { cause: 'lambda-invoke-permission-missing', codes: 'LambdaAccessDenied' },
+  { cause: 'lambda-error-or-timeout', codes: 'LambdaUnhandled, LambdaThrottling or another failure code' },
+];
+
+/**
+ * For a Lambda target the ALB writes why it answered 502 into error_reason, on every such line.
+ * When each 502 in the log carries a Lambda code, a Lambda cause none of them names is ruled out.
+ */
+function lambdaRuledOut(a: LogAnalysis): Finding[] {
+  const counts = new Map(a.causes.map((c) => [c.cause, c.count]));
+  const lambda502 = LAMBDA_CAUSES.reduce((n, l) => n + (counts.get(l.cause) ?? 0), 0);
+  if (lambda502 === 0 || lambda502 !== a.count502) return [];
+  return LAMBDA_CAUSES.filter((l) => !counts.get(l.cause)).map((l) => ({
+    cause: l.cause, confidence: 'ruled-out' as const,
+    evidence: [`none of the ${a.count502} 502s in the access log carries error_reason ${l.codes}`],
+  }));
+}
+
 export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   const a = ev.analysis;
   if (!a || (a.requests === 0 && a.count502 === 0)) {
@@ -205,7 +226,7 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   }
   for (const t of a.byTarget.slice(0, 5)) details.push(`target ${t.key}: ${t.count502} 502s${t.requests !== undefined ? ` of ${t.requests} requests` : ''}`);
   if (a.targetsSeen > 1 && a.topTargetShare >= 0.8 && top && top.key !== '-') details.push(`One target (${top.key}) has ${Math.round(a.topTargetShare * 100)}% of the 502s`);
-  const weighed = weighWithTargets(findingsOf(a), a, ev.targets);
+  const weighed = weighWithTargets([...findingsOf(a), ...lambdaRuledOut(a)], a, ev.targets);
   if (weighed.note) details.push(weighed.note);
   const cause = weighed.cause ?? v.cause ?? 'unclassified';
   const confidence = weighed.cause ? 'likely' : v.confidence;

@@ -9,6 +9,8 @@ export interface KeepAliveCheckEvidence {
   measurement?: KeepAliveEvidence;
   idleTimeoutSeconds: number;
   paramError?: string;
+  /** The target group is of type lambda: nothing holds a keep-alive connection, so nothing is probed. */
+  lambdaTarget?: boolean;
 }
 
 function round1(n: number): number {
@@ -26,6 +28,14 @@ function confirmLine(m: KeepAliveEvidence): string | undefined {
 }
 
 function evaluate(ev: KeepAliveCheckEvidence): CheckResult {
+  if (ev.lambdaTarget) {
+    return {
+      status: 'pass', outcome: 'not-applicable',
+      summary: 'Lambda target: the ALB invokes the function for each request and keeps no connection to it, so there is no keep-alive to measure',
+      details: ['A slow function is cut by its own timeout (a 502 with error_reason LambdaUnhandled), not by the ALB idle timeout.'],
+      findings: [{ cause: 'keepalive-race', confidence: 'ruled-out', evidence: ['the target group is of type lambda: no pooled connection to a backend'], strength: 'config' }],
+    };
+  }
   if (ev.paramError || !ev.measurement) {
     return paramProblem(ev.paramError ?? 'no probe ran', 'Pass target as a URL or host:port, e.g. target: 10.0.1.15:8080.');
   }
@@ -143,7 +153,7 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
       confirm: { description: '"true" to send a second request just before the measured close, to show the race' },
       servername: { description: 'SNI name for an https target given by IP address' },
     },
-    outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive'],
+    outcomes: ['race', 'ok', 'no-keepalive', 'inconclusive', 'not-applicable'],
     causes: ['keepalive-race'],
     facts: [
       'backend.keepAliveSeconds', 'backend.keepAliveAtLeastSeconds', 'backend.server', 'backend.kind', 'backend.closedBy',
@@ -153,6 +163,7 @@ export const keepAliveCheck: Check<KeepAliveCheckEvidence> = {
   async collect(ctx) {
     const idle = numberParam(ctx.params, 'idleTimeoutSeconds', 60, { min: 0.01, max: MAX_IDLE_TIMEOUT_SECONDS });
     const idleTimeoutSeconds = idle.ok ? idle.value : 60;
+    if (ctx.facts['tg.targetType'] === 'lambda') return { idleTimeoutSeconds, lambdaTarget: true };
     if (!idle.ok) return { idleTimeoutSeconds, paramError: idle.error };
     const maxWait = numberParam(ctx.params, 'maxWaitSeconds', 120, { min: 0.01, max: MAX_KEEPALIVE_WAIT_SECONDS });
     if (!maxWait.ok) return { idleTimeoutSeconds, paramError: maxWait.error };

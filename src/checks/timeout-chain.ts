@@ -52,6 +52,10 @@ export interface TimeoutChainEvidence {
   idleSource: 'param' | 'fact' | 'default';
   slowestRequestSeconds?: number;
   workerTimeoutSeconds?: number;
+  /** The target group's type: a `lambda` group has no backend connection to keep alive. */
+  targetType?: string;
+  /** The function's timeout, when lambda.function has read it. */
+  lambdaTimeoutSeconds?: number;
 }
 
 function num(v: string | undefined): number | undefined {
@@ -60,7 +64,22 @@ function num(v: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** lambda-functions.md: the ALB invokes the function and waits for it; the idle timeout is not applied. */
+function lambdaTarget(ev: TimeoutChainEvidence): CheckResult {
+  const fnTimeout = ev.lambdaTimeoutSeconds !== undefined ? `${ev.lambdaTimeoutSeconds} s` : 'its configured timeout (3 s by default)';
+  return {
+    status: 'pass', outcome: 'not-applicable',
+    summary: `Lambda target: no keep-alive connection to race and no idle timeout applied; the ALB waits for the function up to ${fnTimeout}`,
+    details: [
+      `The ALB idle timeout (${ev.idleTimeoutSeconds} s) and the backend keep-alive do not apply to Lambda targets: each request is an invoke, not a pooled connection.`,
+      `A function that runs past ${fnTimeout} is a 502 with error_reason LambdaUnhandled ("Task timed out" in /aws/lambda/<function>).`,
+    ],
+    findings: [{ cause: 'keepalive-race', confidence: 'ruled-out', evidence: ['the target group is of type lambda: the ALB holds no keep-alive connection to a backend that could close it'], strength: 'config' }],
+  };
+}
+
 function evaluate(ev: TimeoutChainEvidence): CheckResult {
+  if (ev.targetType === 'lambda') return lambdaTarget(ev);
   const idle = ev.idleTimeoutSeconds;
   const target = idle + 5;
   const server = (ev.server ?? '').toLowerCase() as Server;
@@ -136,7 +155,7 @@ export const timeoutChain: Check<TimeoutChainEvidence> = {
       slowestRequestSeconds: { description: 'Slowest legitimate request, if known (timeout-mismatch)' },
       workerTimeoutSeconds: { description: 'Worker/request timeout of the app server (gunicorn --timeout defaults to 30)' },
     },
-    outcomes: ['race', 'ok', 'unknown-server', 'timeout-mismatch'],
+    outcomes: ['race', 'ok', 'unknown-server', 'timeout-mismatch', 'not-applicable'],
     strength: 'config',
     causes: ['keepalive-race', 'timeout-mismatch'],
     facts: ['backend.keepAliveSeconds', 'backend.fix', 'backend.server'],
@@ -154,6 +173,9 @@ export const timeoutChain: Check<TimeoutChainEvidence> = {
     if (slow !== undefined) ev.slowestRequestSeconds = slow;
     const worker = num(p.workerTimeoutSeconds);
     if (worker !== undefined) ev.workerTimeoutSeconds = worker;
+    if (ctx.facts['tg.targetType']) ev.targetType = String(ctx.facts['tg.targetType']);
+    const fnTimeout = factNumber(ctx.facts, 'lambda.timeoutSeconds');
+    if (ev.targetType === 'lambda' && fnTimeout !== undefined) ev.lambdaTimeoutSeconds = fnTimeout;
     return ev;
   },
   evaluate: (ev) => evaluate(ev),

@@ -12,6 +12,7 @@ export type AthenaSpec = AlbTableSpec & AlbQuerySpec;
 
 const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-generated-502': 'confirmed', 'lambda-invalid-response': 'confirmed', 'lambda-error-or-timeout': 'confirmed',
+  'lambda-invoke-permission-missing': 'confirmed',
   'malformed-response': 'likely', 'response-headers-too-large': 'likely', 'target-not-listening': 'likely',
   'target-crashed-or-overloaded': 'likely', 'all-targets-unhealthy': 'likely', 'keepalive-race': 'suspected',
   'target-tls-handshake': 'suspected', 'deregistration-delay': 'suspected', unclassified: 'suspected',
@@ -21,7 +22,8 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
 const WHY: Partial<Record<LogCause, string>> = {
   'target-generated-502': 'target_status_code is 502: the target produced it',
   'lambda-invalid-response': "the function's response is malformed or over 1 MB",
-  'lambda-error-or-timeout': 'the function failed, timed out or could not be invoked',
+  'lambda-error-or-timeout': 'the function failed, timed out, was throttled or could not start',
+  'lambda-invoke-permission-missing': "the function's resource policy does not let the ALB invoke it (LambdaAccessDenied)",
   'malformed-response': 'the target answered but its response was not accepted',
   'target-not-listening': 'the target never answered a request in the window',
   'target-tls-handshake': 'an HTTPS target that never completed a connection',

@@ -163,6 +163,7 @@ classified AS (
     CASE
       WHEN target_status_code = '502' THEN 'target-generated-502'
       WHEN lambda_error_reason IN ('LambdaInvalidResponse', 'LambdaResponseTooLarge') THEN 'lambda-invalid-response'
+      WHEN lambda_error_reason = 'LambdaAccessDenied' THEN 'lambda-invoke-permission-missing'
       WHEN lambda_error_reason LIKE 'Lambda%' THEN 'lambda-error-or-timeout'
       WHEN lambda_error_reason <> '-' OR target_status_code <> '-' OR target_ip = '' THEN 'unclassified'
       WHEN request_processing_time >= 0 AND target_processing_time >= 0 AND response_processing_time >= 0 THEN 'malformed-response'

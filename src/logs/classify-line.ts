@@ -14,7 +14,40 @@ export type FirstPass =
    */
   | { kind: 'connection-closed'; dispatched: boolean; heldSeconds: number };
 
-const LAMBDA_SHAPE = new Set(['LambdaInvalidResponse', 'LambdaResponseTooLarge']);
+/**
+ * Every Lambda error_reason the ALB documents (load-balancer-access-logs.html, "Error reason
+ * codes"), what it means and the cause it names. The shape codes are the function's answer;
+ * LambdaAccessDenied is the resource policy; the rest are the function failing, timing out
+ * (LambdaUnhandled), being throttled, or Lambda/EC2 failing to start or reach it.
+ */
+export const LAMBDA_ERROR_REASONS: Record<string, { cause: LogCauseId; meaning: string }> = {
+  LambdaInvalidResponse: { cause: 'lambda-invalid-response', meaning: "the function's response is malformed or lacks required fields" },
+  LambdaResponseTooLarge: { cause: 'lambda-invalid-response', meaning: 'the response is over 1 MB' },
+  LambdaAccessDenied: { cause: 'lambda-invoke-permission-missing', meaning: 'the ALB may not invoke the function (resource-based policy)' },
+  LambdaBadRequest: { cause: 'lambda-error-or-timeout', meaning: 'the request headers or body are not UTF-8' },
+  LambdaConnectionError: { cause: 'lambda-error-or-timeout', meaning: 'the ALB could not connect to Lambda' },
+  LambdaConnectionTimeout: { cause: 'lambda-error-or-timeout', meaning: 'the connection to Lambda timed out' },
+  LambdaEC2AccessDeniedException: { cause: 'lambda-error-or-timeout', meaning: 'EC2 denied Lambda access while the function started (VPC)' },
+  LambdaEC2ThrottledException: { cause: 'lambda-error-or-timeout', meaning: 'EC2 throttled Lambda while the function started' },
+  LambdaEC2UnexpectedException: { cause: 'lambda-error-or-timeout', meaning: 'an unexpected EC2 error while the function started' },
+  LambdaENILimitReachedException: { cause: 'lambda-error-or-timeout', meaning: "no network interface could be made in the function's VPC (ENI limit)" },
+  LambdaInvalidRuntimeException: { cause: 'lambda-error-or-timeout', meaning: 'the runtime version is not supported' },
+  LambdaInvalidSecurityGroupIDException: { cause: 'lambda-error-or-timeout', meaning: "a security group in the function's VPC configuration is invalid" },
+  LambdaInvalidSubnetIDException: { cause: 'lambda-error-or-timeout', meaning: "a subnet in the function's VPC configuration is invalid" },
+  LambdaInvalidZipFileException: { cause: 'lambda-error-or-timeout', meaning: 'the deployment package could not be unzipped' },
+  LambdaKMSAccessDeniedException: { cause: 'lambda-error-or-timeout', meaning: 'environment variables could not be decrypted: KMS access denied' },
+  LambdaKMSDisabledException: { cause: 'lambda-error-or-timeout', meaning: 'environment variables could not be decrypted: the KMS key is disabled' },
+  LambdaKMSInvalidStateException: { cause: 'lambda-error-or-timeout', meaning: 'environment variables could not be decrypted: the KMS key is in an invalid state' },
+  LambdaKMSNotFoundException: { cause: 'lambda-error-or-timeout', meaning: 'environment variables could not be decrypted: the KMS key was not found' },
+  LambdaRequestTooLarge: { cause: 'lambda-error-or-timeout', meaning: 'the request body is over 1 MB' },
+  LambdaResourceNotFound: { cause: 'lambda-error-or-timeout', meaning: 'the function does not exist' },
+  LambdaServiceException: { cause: 'lambda-error-or-timeout', meaning: 'Lambda had an internal error' },
+  LambdaSubnetIPAddressLimitReachedException: { cause: 'lambda-error-or-timeout', meaning: "no free IP address in the function's subnets" },
+  LambdaThrottling: { cause: 'lambda-error-or-timeout', meaning: 'the function was throttled (concurrency)' },
+  LambdaUnhandled: { cause: 'lambda-error-or-timeout', meaning: 'the function raised an unhandled error or ran past its timeout' },
+  LambdaUnhandledException: { cause: 'lambda-error-or-timeout', meaning: 'the load balancer hit an unhandled exception' },
+  LambdaWebsocketNotSupported: { cause: 'lambda-error-or-timeout', meaning: 'WebSockets are not supported with Lambda targets' },
+};
 
 export function classify502(r: AccessRecord): FirstPass {
   if (r.targetStatusCode === 502) {
@@ -29,10 +62,10 @@ export function classify502(r: AccessRecord): FirstPass {
     };
   }
   if (r.errorReason.startsWith('Lambda')) {
-    if (LAMBDA_SHAPE.has(r.errorReason)) {
-      return { kind: 'final', cause: 'lambda-invalid-response', why: `error_reason ${r.errorReason}: the function's response is malformed or over 1 MB` };
-    }
-    return { kind: 'final', cause: 'lambda-error-or-timeout', why: `error_reason ${r.errorReason}: the function failed, timed out or could not be invoked` };
+    const known = Object.hasOwn(LAMBDA_ERROR_REASONS, r.errorReason) ? LAMBDA_ERROR_REASONS[r.errorReason] : undefined;
+    // A code AWS adds later is still a failure to invoke or run the function.
+    if (!known) return { kind: 'final', cause: 'lambda-error-or-timeout', why: `error_reason ${r.errorReason}: a Lambda target failure this version does not know by name` };
+    return { kind: 'final', cause: known.cause, why: `error_reason ${r.errorReason}: ${known.meaning}` };
   }
   if (r.errorReason !== '-' && r.errorReason !== '') {
     return { kind: 'final', cause: 'unclassified', why: `error_reason ${r.errorReason} (authenticate, WAF or weighted target groups)` };

@@ -32,6 +32,7 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-generated-502': 'confirmed',
   'lambda-invalid-response': 'confirmed',
   'lambda-error-or-timeout': 'confirmed',
+  'lambda-invoke-permission-missing': 'confirmed',
   'malformed-response': 'likely',
   'response-headers-too-large': 'likely',
   'target-not-listening': 'likely',

@@ -13,6 +13,7 @@ export const NEXT_STEP: Record<LogCause, string> = {
   'target-generated-502': "the 502 came from the target itself (often an nginx/Envoy sidecar that can't reach the app): read that proxy's error log (badgate logs /var/log/nginx/error.log)",
   'lambda-invalid-response': 'return {statusCode, statusDescription, isBase64Encoded, headers, body} and keep the response under 1 MB',
   'lambda-error-or-timeout': "read the function's CloudWatch logs for errors, timeouts and throttles; compare its timeout and concurrency with the traffic",
+  'lambda-invoke-permission-missing': 'let the ALB invoke the function: aws lambda add-permission --function-name FUNCTION --statement-id alb-invoke --action lambda:InvokeFunction --principal elasticloadbalancing.amazonaws.com --source-arn TARGET_GROUP_ARN',
   unclassified: 'read the example lines below; error_reason names authenticate, WAF or weighted-target-group failures',
   'origin-dns-failure': 'CloudFront could not resolve the origin domain with public DNS: dig ORIGIN @8.8.8.8, then publish the record (an alias to the ALB) or fix the origin domain',
   'timeout-mismatch': "CloudFront timed out connecting to or reading from the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",

@@ -16,6 +16,8 @@ export type LogCauseId =
   | 'target-generated-502'
   | 'lambda-invalid-response'
   | 'lambda-error-or-timeout'
+  // ALB error_reason LambdaAccessDenied: the function's resource policy does not let the ALB invoke it.
+  | 'lambda-invoke-permission-missing'
   // CloudFront standard logs: OriginDnsError, OriginCommError.
   | 'origin-dns-failure'
   | 'timeout-mismatch';

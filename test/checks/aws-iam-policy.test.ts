@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { awsChecks } from '../../src/checks/aws.js';
+import { allChecks } from '../../src/checks/registry.js';
 import { buildIamPolicy, declaredActions } from '../../src/checks/iam-policy.js';
 import type { CheckMeta } from '../../src/engine/vocabulary.js';
 
@@ -15,6 +16,16 @@ describe('buildIamPolicy', () => {
     expect(elb?.Action).toContain('elasticloadbalancing:DescribeTargetHealth');
     expect(policy.Statement.find((s) => s.Sid === 'NetworkDescribe')?.Action).toContain('ec2:DescribeNetworkAcls');
     expect(policy.Version).toBe('2012-10-17');
+  });
+
+  it('covers the checks outside the aws set too: the Lambda target reads, scoped to functions', () => {
+    const policy = buildIamPolicy();
+    const granted = policy.Statement.flatMap((s) => s.Action);
+    for (const a of declaredActions([...allChecks])) expect(granted).toContain(a);
+    expect(policy.Statement.find((s) => s.Sid === 'LambdaTargets')).toMatchObject({
+      Action: ['lambda:GetFunctionConfiguration', 'lambda:GetPolicy'], Resource: 'arn:aws:lambda:*:ACCOUNT_ID:function:*',
+    });
+    expect(JSON.stringify(policy)).not.toContain('Microsoft.');
   });
 
   it('scopes S3 to the LOG_BUCKET placeholders and skips probe entries', () => {

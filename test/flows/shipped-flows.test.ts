@@ -75,7 +75,8 @@ describe('shipped flows', () => {
   });
 
   it('alb: "every request fails" goes to target group, network path and port checks first', () => {
-    const all = alb.paths.filter((p) => p.steps.some((s) => s.node === 'intake-pattern' && 'answer' in s && s.answer === 'all'));
+    // A Lambda target group has no instances, port or network path: it takes the Lambda lane (below).
+    const all = alb.paths.filter((p) => !p.nodes.includes('lambda-fn') && p.steps.some((s) => s.node === 'intake-pattern' && 'answer' in s && s.answer === 'all'));
     expect(all.length).toBeGreaterThan(0);
     for (const p of all) {
       const triage = p.nodes.indexOf('triage');
@@ -104,7 +105,7 @@ describe('shipped flows', () => {
     expect(asked).toEqual(['intake-title', 'intake-started', 'intake-url', 'intake-pattern', 'intake-change', 'emergency', 'probe-url', 'aws-whoami', 'manual-mode', 'manual-lb', 'all-tg-config', 'tg-manual', 'all-network', 'net-manual']);
     // After a check that did answer, its fallback is passed through, not asked.
     const passed = loadFlow('alb').nodes.filter((n) => n.kind === 'step' && n.fallback).map((n) => n.id);
-    expect(passed.sort()).toEqual(['net-manual', 'tg-manual']);
+    expect(passed.sort()).toEqual(['lambda-fn-manual', 'net-manual', 'tg-manual']);
     for (const p of alb.paths.filter((x) => x.nodes.includes('all-tg-config')).slice(0, 50)) {
       expect(p.nodes).toContain('tg-manual');
       expect(p.steps.some((st) => st.node === 'tg-manual')).toBe(p.steps.some((st) => st.node === 'all-tg-config' && 'outcome' in st && st.outcome === 'unknown'));
@@ -119,6 +120,36 @@ describe('shipped flows', () => {
     // Causes only checks can establish (metrics, logs, AWS config) are named by check findings instead.
     const byChecksOnly = ['no-healthy-targets-yet', 'all-targets-unhealthy', 'nacl-blocks-traffic', 'lambda-invalid-response', 'lambda-error-or-timeout', 'origin-dns-failure', 'health-check-misconfigured', 'sg-blocks-lb-to-target', 'target-generated-502', 'target-tls-handshake', 'origin-tls-mismatch', 'listener-or-routing-misconfigured'];
     expect(albCauses.filter((c) => !named.has(c) && !byChecksOnly.includes(c))).toEqual([]);
+  });
+
+  it('alb: a Lambda target group takes the Lambda lane: function, its metrics and log, error_reason, response shape; no instance sweep', () => {
+    const lambda = alb.paths.filter((p) => p.nodes.includes('lambda-fn'));
+    expect(lambda.length).toBeGreaterThan(0);
+    const instanceOnly = ['res-top', 'res-instances', 'net-path', 'ka-server', 'ka-chain', 'lbc-tls', 'app-response', 'logs-proxy'];
+    for (const p of lambda) {
+      const triage = p.nodes.indexOf('triage');
+      expect(triage).toBeGreaterThan(p.nodes.indexOf('target-health'));
+      expect(p.nodes[triage + 1]).toBe('lambda-fn');
+      expect(p.nodes.filter((n) => instanceOnly.includes(n))).toEqual([]);
+      for (const n of ['lambda-metrics', 'lambda-log', 'logs-access', 'lambda-response', 'wrap-emergency']) expect(p.nodes, n).toContain(n);
+      expect(p.nodes.indexOf('lambda-log')).toBeLessThan(p.nodes.indexOf('logs-access'));
+      expect(p.nodes.indexOf('logs-access')).toBeLessThan(p.nodes.indexOf('lambda-response'));
+    }
+    // Without access logs the lane asks for error_reason by hand, not for instance timings.
+    const noLogs = lambda.filter((p) => p.steps.some((s) => s.node === 'logs-access' && 'outcome' in s && s.outcome === 'no-logs'));
+    expect(noLogs.length).toBeGreaterThan(0);
+    for (const p of noLogs) {
+      expect(p.nodes).toContain('lambda-logs-manual');
+      expect(p.nodes).not.toContain('logs-manual');
+    }
+    // Only a Lambda target group leads there.
+    for (const p of alb.paths.filter((x) => !x.nodes.includes('lambda-fn'))) expect(p.nodes).not.toContain('lambda-response');
+    // The three Lambda causes can be named on the lane, by the responder as well as by checks.
+    const flow = loadFlow('alb');
+    const onLane = flow.nodes.filter((n) => n.id.startsWith('lambda-'));
+    const named = new Set(onLane.flatMap((n) => (n.kind === 'step' ? n.choices?.flatMap((c) => (c.finding ? [c.finding.cause] : [])) ?? [] : [])));
+    expect([...named].sort()).toEqual(['lambda-error-or-timeout', 'lambda-invalid-response', 'lambda-invoke-permission-missing']);
+    expect(Object.keys(flow.mitigate?.causes ?? {})).toEqual(expect.arrayContaining(['lambda-error-or-timeout', 'lambda-invalid-response', 'lambda-invoke-permission-missing']));
   });
 
   it('appgw: every path reaches article 003\'s steps (keep-alive probe, capture, direct request, HTTPS→HTTP), and both of its causes can be named', () => {
