@@ -130,7 +130,8 @@ function outcomeFor(cause: LogCause, a: LogAnalysis): string {
     case 'all-targets-unhealthy': return 'connection-errors';
     case 'target-generated-502': return 'target-generated';
     case 'lambda-invalid-response':
-    case 'lambda-error-or-timeout': return 'lambda';
+    case 'lambda-error-or-timeout':
+    case 'lambda-invoke-permission-missing': return 'lambda';
     case 'target-tls-handshake': return 'tls';
     case 'malformed-response':
     case 'response-headers-too-large': return 'malformed';

@@ -16,6 +16,7 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-crashed-or-overloaded': 'likely', 'all-targets-unhealthy': 'likely', 'keepalive-race': 'suspected',
   'target-tls-handshake': 'suspected', 'deregistration-delay': 'suspected', unclassified: 'suspected',
   'origin-dns-failure': 'confirmed', 'timeout-mismatch': 'likely',
+  'lambda-invoke-permission-missing': 'confirmed', 'apigw-integration-misconfigured': 'likely',
 };
 
 const WHY: Partial<Record<LogCause, string>> = {

@@ -15,5 +15,7 @@ export const NEXT_STEP: Record<LogCause, string> = {
   'lambda-error-or-timeout': "read the function's CloudWatch logs for errors, timeouts and throttles; compare its timeout and concurrency with the traffic",
   unclassified: 'read the example lines below; error_reason names authenticate, WAF or weighted-target-group failures',
   'origin-dns-failure': 'CloudFront could not resolve the origin domain with public DNS: dig ORIGIN @8.8.8.8, then publish the record (an alias to the ALB) or fix the origin domain',
-  'timeout-mismatch': "CloudFront timed out connecting to or reading from the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",
+  'timeout-mismatch': "a hop gave up waiting for the next one: API Gateway's integration timeout (29 s default) vs the backend's time, or CloudFront timing out on the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",
+  'lambda-invoke-permission-missing': "let API Gateway invoke the function: aws lambda get-policy --function-name FUNCTION, then add-permission with principal apigateway.amazonaws.com and the API's execute-api ARN as source ARN",
+  'apigw-integration-misconfigured': 'read the failing method\'s integration (aws apigateway get-integration --rest-api-id API --resource-id RES --http-method METHOD): URI, VPC link status, mapping templates and integration responses',
 };
