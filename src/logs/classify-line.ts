@@ -32,6 +32,9 @@ export function classify502(r: AccessRecord): FirstPass {
     if (LAMBDA_SHAPE.has(r.errorReason)) {
       return { kind: 'final', cause: 'lambda-invalid-response', why: `error_reason ${r.errorReason}: the function's response is malformed or over 1 MB` };
     }
+    if (r.errorReason === 'LambdaAccessDenied') {
+      return { kind: 'final', cause: 'lambda-invoke-permission-missing', why: "error_reason LambdaAccessDenied: the function's resource policy does not let elasticloadbalancing.amazonaws.com invoke it" };
+    }
     return { kind: 'final', cause: 'lambda-error-or-timeout', why: `error_reason ${r.errorReason}: the function failed, timed out or could not be invoked` };
   }
   if (r.errorReason !== '-' && r.errorReason !== '') {
