@@ -60,7 +60,7 @@ export function classifyLambdaLine(text: string): LambdaLine {
 
 /** A failed invocation's one-line reason, or null when the line names no failure. */
 export function lambdaFailure(l: LambdaLine): { requestId?: string; kind: 'timeout' | 'error'; why: string; seconds?: number } | null {
-  if (l.kind === 'timeout') return { ...(l.requestId ? { requestId: l.requestId } : {}), kind: 'timeout', seconds: l.seconds, why: `Lambda: Task timed out after ${l.seconds} s` };
+  if (l.kind === 'timeout') return { ...(l.requestId ? { requestId: l.requestId } : {}), kind: 'timeout', seconds: l.seconds, why: `Lambda: Task timed out after ${l.seconds.toFixed(2)} s` };
   if (l.kind === 'error') return { ...(l.requestId ? { requestId: l.requestId } : {}), kind: 'error', why: `Lambda: ${l.errorType}` };
   if (l.kind === 'report' && l.status === 'timeout') return { requestId: l.requestId, kind: 'timeout', seconds: Math.round(l.durationMs / 10) / 100, why: `Lambda: REPORT Status: timeout after ${(l.durationMs / 1000).toFixed(2)} s` };
   if (l.kind === 'report' && l.status && l.status !== 'success') return { requestId: l.requestId, kind: 'error', why: `Lambda: REPORT Status: ${l.status}${l.errorType ? ` (${l.errorType})` : ''}` };
