@@ -20,6 +20,9 @@ export const LAMBDA_PATTERNS = [
   '"Runtime exited with error"',
   '"Process exited before completing request"',
   '"REPORT RequestId"',
+  // JSON log format: platform.report carries the status, runtime error records their errorType.
+  '"platform.report"',
+  '"errorType"',
 ];
 
 export interface LambdaErrorsEvidence {

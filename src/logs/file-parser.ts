@@ -407,6 +407,8 @@ export class LogFileParser {
     let ms = this.prefixMs(buf, s, start);
     // The runtimes' own lines start with their time and a tab.
     if (ms !== ms && /^\d{4}-\d{2}-\d{2}T[^\t]+\t/.test(text)) ms = Date.parse(text.slice(0, text.indexOf('\t')));
+    // JSON format: `"time"` on platform events, `"timestamp"` on the runtime's records.
+    if (ms !== ms && text.startsWith('{')) ms = Date.parse(/"(?:time|timestamp)"\s*:\s*"([^"]+)"/.exec(text)?.[1] ?? '');
     if (ms === ms && !a.inWindow(ms)) {
       a.outOfWindow++;
       return;

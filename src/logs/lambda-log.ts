@@ -5,6 +5,10 @@
  * - https://repost.aws/knowledge-center/lambda-troubleshoot-invocation-timeouts (Task timed out)
  * - https://docs.aws.amazon.com/lambda/latest/dg/nodejs-exceptions.html (ERROR Invoke Error, errorType)
  * - https://repost.aws/knowledge-center/lambda-import-module-error-python (Runtime.ImportModuleError)
+ * - JSON log format (LoggingConfig.LogFormat JSON): platform events as the telemetry schema
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html: `platform.report` with
+ *   `record.status` success|timeout|error) and the runtimes' `{"level":"ERROR","errorType":…}` records
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
  * Throttled invocations never run, so they leave no line here (see the Throttles metric).
  */
 
@@ -25,7 +29,45 @@ export function isLambdaLine(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\t/.test(text) || text.includes('Task timed out after ');
 }
 
+/** A JSON-format Lambda record: a platform event, or a runtime record with a level. */
+export function isLambdaJson(text: string): boolean {
+  return text.startsWith('{') && (text.includes('"type":"platform.') || text.includes('"type": "platform.') || (/"level"\s*:/.test(text) && /"requestId"\s*:/.test(text) && !/"httpMethod"\s*:/.test(text)));
+}
+
+type Json = Record<string, unknown>;
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+function classifyLambdaJson(text: string): LambdaLine {
+  let o: Json;
+  try {
+    o = JSON.parse(text) as Json;
+  } catch {
+    return { kind: 'other' };
+  }
+  const record = (o.record && typeof o.record === 'object' ? o.record : {}) as Json;
+  const type = str(o.type);
+  if (type === 'platform.start') return { kind: 'start', requestId: str(record.requestId) };
+  if (type === 'platform.report') {
+    const metrics = (record.metrics && typeof record.metrics === 'object' ? record.metrics : {}) as Json;
+    return {
+      kind: 'report', requestId: str(record.requestId), durationMs: Number(metrics.durationMs) || 0,
+      ...(typeof metrics.memorySizeMB === 'number' ? { memoryMb: metrics.memorySizeMB } : {}),
+      ...(typeof metrics.maxMemoryUsedMB === 'number' ? { maxMemoryMb: metrics.maxMemoryUsedMB } : {}),
+      ...(str(record.status) ? { status: str(record.status) } : {}),
+      ...(str(record.errorType) ? { errorType: str(record.errorType) } : {}),
+    };
+  }
+  const message = typeof o.message === 'string' ? o.message : JSON.stringify(o.message ?? '');
+  const requestId = str(o.requestId) || str(o.AWSRequestId);
+  const t = /Task timed out after ([\d.]+) seconds/.exec(message);
+  if (t) return { kind: 'timeout', ...(requestId ? { requestId } : {}), seconds: Number(t[1]) };
+  const errorType = str(o.errorType) || str((o.message as Json | undefined)?.errorType);
+  if (str(o.level).toUpperCase() === 'ERROR' && errorType) return { kind: 'error', ...(requestId ? { requestId } : {}), errorType, message: text.slice(0, 300) };
+  return { kind: 'other' };
+}
+
 export function classifyLambdaLine(text: string): LambdaLine {
+  if (text.startsWith('{')) return classifyLambdaJson(text);
   let m = /^(START|END) RequestId: (\S+)/.exec(text);
   if (m) return { kind: m[1] === 'START' ? 'start' : 'end', requestId: m[2] };
   m = /^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms/.exec(text);

@@ -9,7 +9,7 @@
  */
 import type { LogFormat } from './types.js';
 import { isApigwClf, parseExecLine } from './apigw-log.js';
-import { isLambdaLine } from './lambda-log.js';
+import { isLambdaJson, isLambdaLine } from './lambda-log.js';
 
 export interface LineFormat {
   /** null: no known format (container notices, access logs of other servers, noise). */
@@ -167,6 +167,7 @@ function gatewayFormat(buf: Buffer, p: number, e: number): LogFormat | null {
   if (e - p < 8) return null;
   const b = buf[p];
   if (b === 0x7b) {
+    if (isLambdaJson(buf.toString('utf8', p, Math.min(e, p + 4096)))) return 'lambda';
     const id = buf.indexOf(APIGW_REQUEST_ID, p);
     const st = buf.indexOf(APIGW_STATUS, p);
     return id >= 0 && id < e && st >= 0 && st < e ? 'apigw-access' : null;

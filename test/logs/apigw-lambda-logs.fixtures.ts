@@ -81,5 +81,10 @@ export const LAMBDA = {
   nodeError: (id: string) => `2026-12-03T08:00:01.562Z\t${id}\tERROR\tInvoke Error \t{"errorType":"ReferenceError","errorMessage":"x is not defined","stack":["ReferenceError: x is not defined","    at Runtime.exports.handler (/var/task/index.js:2:3)"]}`,
   // https://repost.aws/knowledge-center/lambda-import-module-error-python
   importError: "[ERROR] Runtime.ImportModuleError: Unable to import module 'lambda_function': No module named 'requests'",
+  // JSON log format: platform.report as the telemetry schema gives it
+  // (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html), and a Node runtime error record
+  // (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html).
+  jsonReport: (id: string, status: string, ms = 3001.2) => JSON.stringify({ time: '2026-12-03T08:00:04.000Z', type: 'platform.report', record: { requestId: id, metrics: { durationMs: ms, billedDurationMs: Math.ceil(ms), memorySizeMB: 128, maxMemoryUsedMB: 68 }, status } }),
+  jsonError: (id: string) => JSON.stringify({ timestamp: '2026-12-03T08:00:02.183Z', level: 'ERROR', requestId: id, errorType: 'ReferenceError', errorMessage: 'x is not defined', stackTrace: ['ReferenceError: x is not defined', '    at Runtime.handler (file:///var/task/index.mjs:2:3)'] }),
   info: (id: string) => `2026-12-03T08:00:01.100Z\t${id}\tINFO\tfetching order 42`,
 };

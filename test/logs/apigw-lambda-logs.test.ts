@@ -120,6 +120,16 @@ describe('Lambda function logs', () => {
     expect(a.examples.map((x) => x.ref)).toEqual(['fn.log:2', 'fn.log:7', 'fn.log:14']);
   });
 
+  it('reads the JSON log format: platform.report status and runtime error records, not as API Gateway access logs', () => {
+    const lines = [LAMBDA.jsonReport(A, 'timeout'), LAMBDA.jsonError(B), LAMBDA.jsonReport(B, 'error', 12.5), LAMBDA.jsonReport(C, 'success', 8.1)];
+    for (const l of lines) expect(detect(l).format, l).toBe('lambda');
+    const a = analyzeText({ 'fn.json': lines.join('\n') }, { sinceMs: Date.parse('2026-12-03T07:00:00Z') });
+    expect(a.requests).toBe(3);
+    expect(a.count502).toBe(2);
+    expect(a.causes[0]).toMatchObject({ cause: 'lambda-error-or-timeout', count: 2, evidence: ['fn.json:1', 'fn.json:2'] });
+    expect(a.window.first).toBe('2026-12-03T08:00:02.183Z');
+  });
+
   it('reads `aws logs tail` output of the function log group', () => {
     const tail = [LAMBDA.start(A), LAMBDA.timedOut(A), LAMBDA.report(A, '3003.37', 'timeout')].map((l) => `2026-12-03T08:00:03.500000+00:00 2026/12/03/[$LATEST]0123456789abcdef ${l}`);
     const a = analyzeText({ 'tail.txt': tail.join('\n') });
