@@ -17,6 +17,7 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeClassicLoadBalancerAttributes: 'LoadBalancerName',
   getFunctionConfiguration: 'FunctionName',
   getFunctionPolicy: 'FunctionName',
+  describeLogGroups: 'logGroupNamePrefix',
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */
@@ -69,6 +70,15 @@ function answerAsked(result: unknown, recordedArgs: unknown[], askedArgs: unknow
   });
 }
 
+/** Replayed log events move with the window, as metric points do, so they fall inside the one asked for. */
+function shiftEvents(result: unknown, recordedArgs: unknown[], askedArgs: unknown[]): unknown {
+  const recordedEnd = (recordedArgs[0] as { endTime?: number })?.endTime;
+  const askedEnd = (askedArgs[0] as { endTime?: number })?.endTime;
+  if (!Array.isArray(result) || typeof recordedEnd !== 'number' || typeof askedEnd !== 'number') return result;
+  const delta = askedEnd - recordedEnd;
+  return (result as { timestamp: number }[]).map((e) => ({ ...e, timestamp: e.timestamp + delta }));
+}
+
 export const AWS_PORT: PortSpec<AwsReader> = {
   name: 'aws',
   methods: READER_METHODS,
@@ -84,7 +94,16 @@ export const AWS_PORT: PortSpec<AwsReader> = {
       const scopes = [...new Set(queries.map((q) => stableKey([{ namespace: q.namespace, dimensions: q.dimensions }])))].sort();
       return `${method}:${stableKey([{ scopes, periodSeconds }])}`;
     }
+    // Log reads too: the window moves with "now", and the abort signal is not part of the question.
+    if ((method === 'filterLogEvents' || method === 'queryLogs') && args[0] && typeof args[0] === 'object') {
+      const { startTime: _s, endTime: _e, ...rest } = args[0] as Record<string, unknown>;
+      return `${method}:${stableKey([rest])}`;
+    }
     return `${method}:${stableKey(args)}`;
   },
-  adjust: (method, result, recorded, asked) => (method === 'getMetricData' ? shiftMetrics(answerAsked(result, recorded, asked), recorded, asked) : result),
+  adjust: (method, result, recorded, asked) => {
+    if (method === 'getMetricData') return shiftMetrics(answerAsked(result, recorded, asked), recorded, asked);
+    if (method === 'filterLogEvents') return shiftEvents(result, recorded, asked);
+    return result;
+  },
 };

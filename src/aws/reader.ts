@@ -366,6 +366,49 @@ export interface LambdaPolicy {
   statements: LambdaPolicyStatement[];
 }
 
+/** One CloudWatch Logs event (FilterLogEvents). */
+export interface LogEvent {
+  /** Epoch milliseconds, when the event happened. */
+  timestamp: number;
+  message: string;
+  logStreamName?: string;
+}
+
+export interface LogEventsQuery {
+  logGroupName: string;
+  /** CloudWatch Logs filter pattern, e.g. `"Malformed Lambda proxy response"`; all events when absent. */
+  filterPattern?: string;
+  /** Epoch milliseconds. */
+  startTime: number;
+  endTime: number;
+  /** Reading stops once this many events are in (pages are fetched until then). */
+  limit: number;
+}
+
+export interface LogGroup {
+  name: string;
+  createdAt?: string;
+  retentionDays?: number;
+  storedBytes?: number;
+}
+
+export interface LogsQuery {
+  logGroupNames: string[];
+  /** Logs Insights query, e.g. `fields @timestamp, @message | sort @timestamp desc | limit 200`. */
+  queryString: string;
+  /** Epoch milliseconds (sent to Insights as seconds). */
+  startTime: number;
+  endTime: number;
+  limit: number;
+}
+
+export interface LogsQueryResult {
+  /** `Complete`, or `Timeout`/`Failed`/`Cancelled` as Insights ended it. */
+  status: string;
+  /** One object per row: field name (`@timestamp`, `@message`) → value. */
+  rows: Record<string, string>[];
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
@@ -401,6 +444,15 @@ export interface AwsReader {
   /** A function by name, ARN or `name:alias`. */
   getFunctionConfiguration(functionName: string): Promise<LambdaFunction>;
   getFunctionPolicy(functionName: string): Promise<LambdaPolicy>;
+  /** Events of one log group that match the pattern, oldest first, at most `limit` (paged). */
+  filterLogEvents(query: LogEventsQuery): Promise<LogEvent[]>;
+  /** Log groups whose name starts with the prefix (paged); none is an empty list, not an error. */
+  describeLogGroups(prefix: string): Promise<LogGroup[]>;
+  /**
+   * A Logs Insights query, started and polled until it ends; the signal stops it (StopQuery)
+   * when the check is cancelled. IAM: logs:StartQuery, logs:GetQueryResults, logs:StopQuery.
+   */
+  queryLogs(query: LogsQuery, signal?: AbortSignal): Promise<LogsQueryResult>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -430,6 +482,9 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   describeClassicLoadBalancerAttributes: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
   getFunctionConfiguration: 'lambda:GetFunctionConfiguration',
   getFunctionPolicy: 'lambda:GetPolicy',
+  filterLogEvents: 'logs:FilterLogEvents',
+  describeLogGroups: 'logs:DescribeLogGroups',
+  queryLogs: 'logs:StartQuery',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

@@ -99,6 +99,8 @@ export function athenaStatements(): IamPolicy['Statement'] {
 export const QUERY_ACTIONS = new Set([
   'athena:StartQueryExecution', 'athena:GetQueryResults', 'athena:GetQueryExecution',
   'logs:StartQuery', 'logs:GetQueryResults', 'logs:FilterLogEvents',
+  // Stops only the Insights query badgate itself started, when a check is cancelled.
+  'logs:StopQuery',
 ]);
 
 export function isReadOnlyAction(action: string): boolean {

@@ -203,7 +203,7 @@ export async function runLogsCommand(opts: LogsCommandOptions, io: LogsCommandIo
   else io.out(renderAnalysis(analysis));
   if (analysis.partial && !opts.json) io.err(`badgate logs: partial result: ${analysis.files.errors.length} input(s) failed part-way (see warnings above).\n`);
   if (analysis.requests === 0 && analysis.count502 === 0 && analysis.lines.malformed > 0 && Object.keys(analysis.nginxKinds).length === 0) {
-    io.err('badgate logs: no line could be read as an ALB, CLB or nginx error log.\n  next step: check the file is an access log (ALB lines start with http/https/h2/ws, CLB lines with a timestamp).\n');
+    io.err('badgate logs: no line could be read as an ALB, CLB, CloudFront, App Gateway, API Gateway (access or execution) or Lambda log, or an nginx error log.\n  next step: check the file is an access log (ALB lines start with http/https/h2/ws, CLB lines with a timestamp), or export CloudWatch logs with `aws logs tail GROUP --since 1h > file`.\n');
     return 2;
   }
   return analysis.count502 > 0 ? 1 : 0;

@@ -12,11 +12,11 @@ export type AthenaSpec = AlbTableSpec & AlbQuerySpec;
 
 const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-generated-502': 'confirmed', 'lambda-invalid-response': 'confirmed', 'lambda-error-or-timeout': 'confirmed',
-  'lambda-invoke-permission-missing': 'confirmed',
   'malformed-response': 'likely', 'response-headers-too-large': 'likely', 'target-not-listening': 'likely',
   'target-crashed-or-overloaded': 'likely', 'all-targets-unhealthy': 'likely', 'keepalive-race': 'suspected',
   'target-tls-handshake': 'suspected', 'deregistration-delay': 'suspected', unclassified: 'suspected',
   'origin-dns-failure': 'confirmed', 'timeout-mismatch': 'likely',
+  'lambda-invoke-permission-missing': 'confirmed', 'apigw-integration-misconfigured': 'likely',
 };
 
 const WHY: Partial<Record<LogCause, string>> = {

@@ -32,7 +32,6 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-generated-502': 'confirmed',
   'lambda-invalid-response': 'confirmed',
   'lambda-error-or-timeout': 'confirmed',
-  'lambda-invoke-permission-missing': 'confirmed',
   'malformed-response': 'likely',
   'response-headers-too-large': 'likely',
   'target-not-listening': 'likely',
@@ -45,6 +44,9 @@ const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   // CloudFront names these itself in x-edge-detailed-result-type.
   'origin-dns-failure': 'confirmed',
   'timeout-mismatch': 'likely',
+  // API Gateway names these itself in its execution log and integrationErrorMessage.
+  'lambda-invoke-permission-missing': 'confirmed',
+  'apigw-integration-misconfigured': 'likely',
 };
 
 /** 502s past the store's cap take the cause most of their target's kept 502s got. */

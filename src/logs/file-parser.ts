@@ -13,6 +13,8 @@ import { classifyNginxMessage, parseNginxErrorLine, upstreamHost } from './nginx
 import { classifyCloudFront502, DEFAULT_INDEX, fieldIndex, parseFieldsHeader, type CloudFrontFieldIndex } from './cloudfront-log.js';
 import type { LogFormat } from './types.js';
 import { classifyAppGw502, parseAppGwLine } from './appgw-access.js';
+import { classifyApigwAccess, classifyExecMessage, consoleTimeMs, parseApigwClf, parseApigwJson, parseExecLine, type GatewayClass } from './apigw-log.js';
+import { classifyLambdaLine, lambdaFailure } from './lambda-log.js';
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
@@ -89,6 +91,7 @@ export class LogFileParser {
 
   end(): void {
     this.splitter.end();
+    this.flushExec();
   }
 
   private ref(lineNo: number): string {
@@ -116,6 +119,9 @@ export class LogFileParser {
     else if (format === 'nginx-error') this.nginx(buf, start, e, lineNo);
     else if (format === 'appgw') this.appgw(buf, start, e, lineNo);
     else if (format === 'cloudfront') this.cloudfront(buf, start, e, lineNo);
+    else if (format === 'apigw-access') this.apigwAccess(buf, s, start, e, lineNo);
+    else if (format === 'apigw-execution') this.apigwExec(buf, s, start, e, lineNo);
+    else if (format === 'lambda') this.lambda(buf, s, start, e, lineNo);
     else this.bad(lineNo, 'not an ALB, CLB or nginx error-log line', buf, s, e);
   }
 
@@ -284,6 +290,141 @@ export class LogFileParser {
     a.bumpKey(a.client502s, r.clientIp);
     const c = classifyAppGw502(r);
     a.tally(c.cause, this.ref(lineNo), text, c.why, c.alternatives);
+  }
+
+  /** The time of a `time message` prefix (`aws logs tail`, or a check passing events on), or NaN. */
+  private prefixMs(buf: Buffer, s: number, start: number): number {
+    if (start <= s) return NaN;
+    const sp = buf.indexOf(SPACE, s);
+    return sp > s && sp < start ? Date.parse(buf.toString('latin1', s, sp)) : NaN;
+  }
+
+  /** Counts one request; false when it lies outside the window. Lines with no time count as inside. */
+  private request(ms: number): [number, number] | null | false {
+    const a = this.a;
+    if (ms !== ms) {
+      a.requests++;
+      return null;
+    }
+    if (!a.inWindow(ms)) {
+      a.outOfWindow++;
+      return false;
+    }
+    return a.countRequest(ms);
+  }
+
+  /** One request the gateway failed at its integration: counted with the 502s, whatever status it answered. */
+  private gatewayFailure(minute: [number, number] | null, byBackend: boolean, c: GatewayClass, ref: string, text: string, path?: string, client?: string): void {
+    const a = this.a;
+    a.count502++;
+    if (minute) minute[1]++;
+    if (byBackend) a.target502++;
+    else a.lb502++;
+    if (path) a.bumpKey(a.path502s, path);
+    if (client) a.bumpKey(a.client502s, client);
+    a.tally(c.cause, ref, text, c.why, c.alternatives);
+  }
+
+  private apigwAccess(buf: Buffer, s: number, start: number, e: number, lineNo: number): void {
+    const text = buf.toString('utf8', start, e);
+    const p = buf[start] === 0x7b ? parseApigwJson(text) : parseApigwClf(text);
+    if (!p.ok) {
+      this.bad(lineNo, p.reason, buf, s, e);
+      return;
+    }
+    const r = p.record;
+    this.accepted('apigw-access');
+    const minute = this.request(r.timeMs === r.timeMs ? r.timeMs : this.prefixMs(buf, s, start));
+    if (minute === false) return;
+    const c = classifyApigwAccess(r);
+    if (!c) return;
+    const path = r.route ? (r.route.includes(' ') ? r.route : `${r.method} ${r.route}`.trim()) : undefined;
+    this.gatewayFailure(minute, c.byBackend, c, this.ref(lineNo), text, path, r.ip || undefined);
+  }
+
+  /** Execution logs: a request's failure line comes before its `Method completed with status` line. */
+  private readonly execFailures = new Map<string, GatewayClass & { ref: string; text: string; ms: number }>();
+  private readonly execBackend = new Map<string, number>();
+  private readonly execPaths = new Map<string, string>();
+
+  private apigwExec(buf: Buffer, s: number, start: number, e: number, lineNo: number): void {
+    const text = buf.toString('utf8', start, e);
+    const line = parseExecLine(text);
+    if (!line) {
+      this.bad(lineNo, 'not an API Gateway execution-log line', buf, s, e);
+      return;
+    }
+    this.accepted('apigw-execution');
+    // The console's test output has no request id: its lines belong to the one request shown.
+    const id = line.requestId ?? '(console)';
+    const ms = line.requestId === null ? consoleTimeMs(text) : this.prefixMs(buf, s, start);
+    const ev = classifyExecMessage(line.message);
+    if (ev.kind === 'request') {
+      if (this.execPaths.size < 100_000) this.execPaths.set(id, `${ev.method} ${ev.path}`);
+    } else if (ev.kind === 'integration-status') {
+      if (this.execBackend.size < 100_000) this.execBackend.set(id, ev.status);
+    } else if (ev.kind === 'failure') {
+      if (!this.execFailures.has(id) && this.execFailures.size < 100_000) this.execFailures.set(id, { cause: ev.cause, why: ev.why, ref: this.ref(lineNo), text, ms, ...(ev.alternatives ? { alternatives: ev.alternatives } : {}) });
+    } else if (ev.kind === 'status') {
+      const failure = this.execFailures.get(id);
+      const backend = this.execBackend.get(id);
+      const path = this.execPaths.get(id);
+      this.execFailures.delete(id);
+      this.execBackend.delete(id);
+      this.execPaths.delete(id);
+      const minute = this.request(ms);
+      if (minute === false || ev.status < 500) return;
+      if (!failure && ev.status !== 502) return;
+      const c: GatewayClass = failure ?? (backend === 502
+        ? { cause: 'target-generated-502', why: 'execution log: Received response. Status: 502 (the HTTP backend answered 502 itself)' }
+        : { cause: 'unclassified', why: 'execution log: 502 with no failure line for the request (log level ERROR hides some; set INFO)' });
+      const why = ev.status === 502 ? c.why : `${c.why} (answered ${ev.status})`;
+      this.gatewayFailure(minute, backend === 502, { ...c, why }, failure?.ref ?? this.ref(lineNo), failure?.text ?? text, path);
+    }
+  }
+
+  /** Failure lines whose status line the log does not hold (a filtered export): still failures. */
+  private flushExec(): void {
+    for (const f of this.execFailures.values()) {
+      if (f.ms === f.ms && !this.a.inWindow(f.ms)) {
+        this.a.outOfWindow++;
+        continue;
+      }
+      const minute = f.ms === f.ms ? this.a.minuteFor(f.ms) : null;
+      this.gatewayFailure(minute, false, { ...f, why: `${f.why} (its status line is not in the log)` }, f.ref, f.text);
+    }
+    this.execFailures.clear();
+  }
+
+  /** Request ids already counted as failed: a timeout shows in its own line and again in REPORT. */
+  private readonly lambdaFailed = new Set<string>();
+
+  private lambda(buf: Buffer, s: number, start: number, e: number, lineNo: number): void {
+    const a = this.a;
+    const text = buf.toString('utf8', start, e);
+    const l = classifyLambdaLine(text);
+    this.accepted('lambda');
+    let ms = this.prefixMs(buf, s, start);
+    // The runtimes' own lines start with their time and a tab.
+    if (ms !== ms && /^\d{4}-\d{2}-\d{2}T[^\t]+\t/.test(text)) ms = Date.parse(text.slice(0, text.indexOf('\t')));
+    // JSON format: `"time"` on platform events, `"timestamp"` on the runtime's records.
+    if (ms !== ms && text.startsWith('{')) ms = Date.parse(/"(?:time|timestamp)"\s*:\s*"([^"]+)"/.exec(text)?.[1] ?? '');
+    if (ms === ms && !a.inWindow(ms)) {
+      a.outOfWindow++;
+      return;
+    }
+    // One REPORT line per invocation: the requests.
+    if (l.kind === 'report') {
+      if (ms === ms) a.countRequest(ms);
+      else a.requests++;
+    }
+    const f = lambdaFailure(l);
+    if (!f) return;
+    if (f.requestId) {
+      if (this.lambdaFailed.has(f.requestId)) return;
+      if (this.lambdaFailed.size < 100_000) this.lambdaFailed.add(f.requestId);
+    }
+    this.gatewayFailure(ms === ms ? a.minuteFor(ms) : null, false, { cause: 'lambda-error-or-timeout', why: f.why }, this.ref(lineNo), text);
   }
 
   /** The field order the file's `#Fields:` line gave (the documented order until one is read). */

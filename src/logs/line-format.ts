@@ -8,6 +8,8 @@
  * - classic syslog: `Dec  1 23:05:00 host nginx[123]: `.
  */
 import type { LogFormat } from './types.js';
+import { isApigwClf, parseExecLine } from './apigw-log.js';
+import { isLambdaJson, isLambdaLine } from './lambda-log.js';
 
 export interface LineFormat {
   /** null: no known format (container notices, access logs of other servers, noise). */
@@ -138,12 +140,43 @@ export function detectLine(buf: Buffer, s: number, e: number): LineFormat {
     const journald = afterSyslogTime(buf, p, e);
     if (journald !== null) return journald;
     if (iso.utc && looksClb(buf, p, e)) return { format: 'clb', start: s };
+    // `aws logs tail` prints `time stream message`; a time and the message alone is how badgate's own checks pass events on.
+    const g = gatewayFormat(buf, p, e);
+    if (g !== null) return { format: g, start: p };
+    const q = buf.indexOf(SPACE, p);
+    const afterStream = q > p && q < e ? gatewayFormat(buf, q + 1, e) : null;
+    if (afterStream !== null) return { format: afterStream, start: q + 1 };
     return { format: null, start: p };
   }
   const t = syslogTimeEnd(buf, s, e);
   if (t >= 0) return afterSyslogTime(buf, t, e) ?? { format: null, start: s };
   if (isCloudFront(buf, s, e)) return { format: 'cloudfront', start: s };
-  return { format: null, start: s };
+  const g = gatewayFormat(buf, s, e);
+  return { format: g, start: s };
+}
+
+const APIGW_REQUEST_ID = Buffer.from('"requestId"', 'latin1');
+const APIGW_STATUS = Buffer.from('"status"', 'latin1');
+const DAYS = new Set(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+
+/**
+ * API Gateway access (JSON or CLF) and execution lines, and Lambda function logs, at `p`.
+ * Tested after every other format, so the ALB, nginx and CloudFront paths pay nothing for it.
+ */
+function gatewayFormat(buf: Buffer, p: number, e: number): LogFormat | null {
+  if (e - p < 8) return null;
+  const b = buf[p];
+  if (b === 0x7b) {
+    if (isLambdaJson(buf.toString('utf8', p, Math.min(e, p + 4096)))) return 'lambda';
+    const id = buf.indexOf(APIGW_REQUEST_ID, p);
+    const st = buf.indexOf(APIGW_STATUS, p);
+    return id >= 0 && id < e && st >= 0 && st < e ? 'apigw-access' : null;
+  }
+  const text = buf.toString('utf8', p, Math.min(e, p + 4096));
+  if (b === 0x28 || (DAYS.has(text.slice(0, 3)) && text[3] === ' ')) return parseExecLine(text) ? 'apigw-execution' : null;
+  if ((isDigit(b) || b === 0x3a || (b >= 0x61 && b <= 0x66)) && isApigwClf(text)) return 'apigw-access';
+  if (isLambdaLine(text)) return 'lambda';
+  return null;
 }
 
 const CF_HEADERS = ['#Version:', '#Fields:'].map((h) => Buffer.from(h, 'latin1'));

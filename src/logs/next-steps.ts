@@ -13,8 +13,9 @@ export const NEXT_STEP: Record<LogCause, string> = {
   'target-generated-502': "the 502 came from the target itself (often an nginx/Envoy sidecar that can't reach the app): read that proxy's error log (badgate logs /var/log/nginx/error.log)",
   'lambda-invalid-response': 'return {statusCode, statusDescription, isBase64Encoded, headers, body} and keep the response under 1 MB',
   'lambda-error-or-timeout': "read the function's CloudWatch logs for errors, timeouts and throttles; compare its timeout and concurrency with the traffic",
-  'lambda-invoke-permission-missing': 'let the ALB invoke the function: aws lambda add-permission --function-name FUNCTION --statement-id alb-invoke --action lambda:InvokeFunction --principal elasticloadbalancing.amazonaws.com --source-arn TARGET_GROUP_ARN',
   unclassified: 'read the example lines below; error_reason names authenticate, WAF or weighted-target-group failures',
   'origin-dns-failure': 'CloudFront could not resolve the origin domain with public DNS: dig ORIGIN @8.8.8.8, then publish the record (an alias to the ALB) or fix the origin domain',
-  'timeout-mismatch': "CloudFront timed out connecting to or reading from the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",
+  'timeout-mismatch': "a hop gave up waiting for the next one: API Gateway's integration timeout (29 s default) vs the backend's time, or CloudFront timing out on the origin (OriginCommError): compare the origin's response time with the origin response timeout, and check the origin's security group lets CloudFront in",
+  'lambda-invoke-permission-missing': "let the gateway invoke the function (aws lambda get-policy --function-name FUNCTION shows who may): aws lambda add-permission --function-name FUNCTION --statement-id gateway-invoke --action lambda:InvokeFunction with --principal elasticloadbalancing.amazonaws.com --source-arn TARGET_GROUP_ARN for an ALB, or --principal apigateway.amazonaws.com and the API's execute-api ARN for API Gateway",
+  'apigw-integration-misconfigured': 'read the failing method\'s integration (aws apigateway get-integration --rest-api-id API --resource-id RES --http-method METHOD): URI, VPC link status, mapping templates and integration responses',
 };

@@ -37,11 +37,20 @@ function peakText(p: PerMinute): string {
   return `peak ${peak} in ${day} ${hhmm(from)}–${hhmm(from + p.periodSeconds * 1000)}Z${minute}`;
 }
 
+/** What the counts mean where a format has no 502 of its own to count. */
+const FORMAT_NOTES: Partial<Record<LogAnalysis['format'], string>> = {
+  'apigw-access': 'API Gateway access log: integration failures count with the 502s even when the gateway answered 500, 503 or 504 (HTTP APIs answer 500 for Lambda problems, REST answers 500 for permissions and VPC links, 504 for timeouts).',
+  'apigw-execution': 'API Gateway execution log: each failure line is tied to its request id\'s `Method completed with status` line; integration failures count with the 502s whatever status was answered.',
+  lambda: 'Lambda function log: it holds invocations, not HTTP statuses. Each failed invocation (timeout, error) counts as a 502 the gateway answered (500 on an HTTP API); throttled ones leave no line (see the Throttles metric).',
+};
+
 export function renderAnalysis(a: LogAnalysis): string {
   const out: string[] = [];
   const span = a.window.first ? `${a.window.first} → ${a.window.last}` : 'no lines in the window';
   out.push(`${a.files.count} file(s), ${mb(a.files.bytes)}, ${a.requests} requests (${a.format}), ${span}`);
   if (a.format === 'nginx-error') out.push('nginx error-log times are local time without a zone; read as UTC.');
+  const note = FORMAT_NOTES[a.format];
+  if (note) out.push(note);
   if (a.partial) for (const e of a.files.errors) out.push(`warning: ${e.message}${e.nextStep ? ` — ${e.nextStep}` : ''}`);
   const rate = a.requests ? ` (${pct(a.rate502)} of requests)` : '';
   out.push(`502s: ${a.count502}${rate}; ${a.lb502} made by the load balancer/proxy, ${a.target502} passed through from targets`);

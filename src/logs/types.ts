@@ -20,12 +20,15 @@ export type LogCauseId =
   | 'lambda-invoke-permission-missing'
   // CloudFront standard logs: OriginDnsError, OriginCommError.
   | 'origin-dns-failure'
-  | 'timeout-mismatch';
+  | 'timeout-mismatch'
+  // API Gateway execution and access logs.
+  | 'lambda-invoke-permission-missing'
+  | 'apigw-integration-misconfigured';
 
 /** A 502 the analyzer could not tie to a cause (e.g. WAF or authenticate errors). */
 export type LogCause = LogCauseId | 'unclassified';
 
-export type LogFormat = 'alb' | 'clb' | 'nginx-error' | 'appgw' | 'cloudfront';
+export type LogFormat = 'alb' | 'clb' | 'nginx-error' | 'appgw' | 'cloudfront' | 'apigw-access' | 'apigw-execution' | 'lambda';
 
 /** `file:line`, the unit of evidence every finding cites. */
 export type LineRef = string;

@@ -9,7 +9,7 @@ import { READER_ACTIONS } from '../../src/aws/reader.js';
 const SDK_DIR = join(import.meta.dirname, '../../src/aws/sdk');
 const ALLOWED = new Set([
   'StartQueryExecutionCommand', 'GetQueryResultsCommand', 'GetQueryExecutionCommand', // Athena
-  'StartQueryCommand', 'FilterLogEventsCommand', // CloudWatch Logs
+  'StartQueryCommand', 'FilterLogEventsCommand', 'StopQueryCommand', // CloudWatch Logs (StopQuery ends only badgate's own query)
 ]);
 
 function tsFiles(dir: string): string[] {

@@ -118,7 +118,7 @@ describe('shipped flows', () => {
     const catalog = loadCatalog();
     const albCauses = catalog.causes.filter((c) => c.gateways.includes('alb')).map((c) => c.id);
     // Causes only checks can establish (metrics, logs, AWS config) are named by check findings instead.
-    const byChecksOnly = ['no-healthy-targets-yet', 'all-targets-unhealthy', 'nacl-blocks-traffic', 'lambda-invalid-response', 'lambda-error-or-timeout', 'origin-dns-failure', 'health-check-misconfigured', 'sg-blocks-lb-to-target', 'target-generated-502', 'target-tls-handshake', 'origin-tls-mismatch', 'listener-or-routing-misconfigured'];
+    const byChecksOnly = ['no-healthy-targets-yet', 'all-targets-unhealthy', 'nacl-blocks-traffic', 'lambda-invalid-response', 'lambda-error-or-timeout', 'origin-dns-failure', 'health-check-misconfigured', 'sg-blocks-lb-to-target', 'target-generated-502', 'target-tls-handshake', 'origin-tls-mismatch', 'listener-or-routing-misconfigured', 'lambda-invoke-permission-missing'];
     expect(albCauses.filter((c) => !named.has(c) && !byChecksOnly.includes(c))).toEqual([]);
   });
 

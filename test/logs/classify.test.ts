@@ -32,7 +32,10 @@ describe('502 classification from single lines', () => {
       DOC_LAMBDA.replace('LambdaInvalidResponse', 'LambdaResponseTooLarge'),
       DOC_LAMBDA.replace('LambdaInvalidResponse', 'LambdaUnhandled'),
       DOC_LAMBDA.replace('LambdaInvalidResponse', 'LambdaThrottling'),
-    ])).toEqual({ 'lambda-invalid-response': 2, 'lambda-error-or-timeout': 2 });
+      // "The load balancer did not have permission to invoke the Lambda function" (error_reason table,
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-access-logs.html).
+      DOC_LAMBDA.replace('LambdaInvalidResponse', 'LambdaAccessDenied'),
+    ])).toEqual({ 'lambda-invalid-response': 2, 'lambda-error-or-timeout': 2, 'lambda-invoke-permission-missing': 1 });
   });
 
   it('target reached, timed, no status: malformed or oversized response', () => {

@@ -92,7 +92,7 @@ describe('badgate logs', () => {
   it('a file that is not a log: exit 2 with a next step', async () => {
     const r = await run({ source: path.join(dir, 'junk.log') });
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no line could be read as an ALB, CLB or nginx error log/);
+    expect(r.err).toMatch(/no line could be read as an ALB, CLB, CloudFront, App Gateway, API Gateway \(access or execution\) or Lambda log/);
   });
 
   it('a truncated gzip: partial result, exit by what was read, and a warning', async () => {

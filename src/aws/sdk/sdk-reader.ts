@@ -5,6 +5,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
@@ -16,6 +17,7 @@ import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
 import * as clb from './elb-classic-reads.js';
 import * as lambda from './lambda-reads.js';
+import * as logs from './logs-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -38,6 +40,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const cloudfront = new CloudFrontClient({ ...config, region: 'us-east-1' });
   const classic = new ElasticLoadBalancingClient(config);
   const lambdaClient = new LambdaClient(config);
+  const logsClient = new CloudWatchLogsClient(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -59,6 +62,9 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
     getFunctionConfiguration: (name) => lambda.getFunctionConfiguration(lambdaClient, name),
     getFunctionPolicy: (name) => lambda.getFunctionPolicy(lambdaClient, name),
+    filterLogEvents: (q) => logs.filterLogEvents(logsClient, q),
+    describeLogGroups: (prefix) => logs.describeLogGroups(logsClient, prefix),
+    queryLogs: (q, signal) => logs.queryLogs(logsClient, q, signal),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
