@@ -5,6 +5,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balancing';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
@@ -16,6 +18,7 @@ import * as ec2 from './ec2-reads.js';
 import * as elb from './elbv2-reads.js';
 import * as clb from './elb-classic-reads.js';
 import * as lambda from './lambda-reads.js';
+import * as apigw from './apigw-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -38,6 +41,8 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const cloudfront = new CloudFrontClient({ ...config, region: 'us-east-1' });
   const classic = new ElasticLoadBalancingClient(config);
   const lambdaClient = new LambdaClient(config);
+  const rest = new APIGatewayClient(config);
+  const http = new ApiGatewayV2Client(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -59,6 +64,17 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
     getFunctionConfiguration: (name) => lambda.getFunctionConfiguration(lambdaClient, name),
     getFunctionPolicy: (name) => lambda.getFunctionPolicy(lambdaClient, name),
+    getRestApis: () => apigw.getRestApis(rest),
+    getResources: (id) => apigw.getResources(rest, id),
+    getIntegration: (id, resourceId, method) => apigw.getIntegration(rest, id, resourceId, method),
+    getStage: (id, stage) => apigw.getStage(rest, id, stage),
+    getGatewayResponses: (id) => apigw.getGatewayResponses(rest, id),
+    getVpcLink: (id) => apigw.getVpcLink(rest, id),
+    getApis: () => apigw.getApis(http),
+    getRoutes: (id) => apigw.getRoutes(http, id),
+    getIntegrations: (id) => apigw.getIntegrations(http, id),
+    getHttpStage: (id, stage) => apigw.getHttpStage(http, id, stage),
+    getHttpVpcLink: (id) => apigw.getHttpVpcLink(http, id),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
