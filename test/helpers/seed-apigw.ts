@@ -27,6 +27,8 @@ export interface SeedRestApi {
     fn?: SeedFunction;
     /** Point the integration at this function name without creating it (a deleted function). */
     missingFunction?: string;
+    /** Name the function through this stage variable (`function:${stageVariables.NAME}`) instead of by name. */
+    viaStageVariable?: string;
     uri?: string;
     timeoutMs?: number;
     vpcLink?: SeedVpcLink;
@@ -63,7 +65,8 @@ export async function seedRestApi(account: MotoAccount, cfg: SeedRestApi): Promi
     const allow = cfg.allowInvoke === false ? [] : [{ principal: 'apigateway.amazonaws.com', sourceArn }];
     functionArn = (await seedFunctions(account, [{ ...i.fn, allow: i.fn.allow ?? allow }]))[i.fn.name];
   }
-  const fnArn = functionArn ?? (i.missingFunction ? `arn:aws:lambda:${region}:${account.accountId}:function:${i.missingFunction}` : undefined);
+  const fnArn = i.viaStageVariable ? `arn:aws:lambda:${region}:${account.accountId}:function:\${stageVariables.${i.viaStageVariable}}`
+    : functionArn ?? (i.missingFunction ? `arn:aws:lambda:${region}:${account.accountId}:function:${i.missingFunction}` : undefined);
   let vpcLinkId: string | undefined;
   if (i.vpcLink) {
     const nlb = `arn:aws:elasticloadbalancing:${region}:${account.accountId}:loadbalancer/net/${cfg.name}-nlb/0123456789abcdef`;
