@@ -23,6 +23,8 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   getRoutes: 'ApiId',
   getIntegrations: 'ApiId',
   getHttpVpcLink: 'VpcLinkId',
+  getStages: 'RestApiId',
+  getHttpStages: 'ApiId',
 };
 
 /** Readers of several plain arguments: each named as the API's own input. */

@@ -517,6 +517,9 @@ export interface AwsReader {
   getIntegrations(apiId: string): Promise<HttpIntegration[]>;
   getHttpStage(apiId: string, stageName: string): Promise<ApiStage>;
   getHttpVpcLink(id: string): Promise<ApiVpcLink>;
+  /** Stage names of a REST API / an HTTP API. */
+  getStages(restApiId: string): Promise<string[]>;
+  getHttpStages(apiId: string): Promise<string[]>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -558,6 +561,8 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   getIntegrations: 'apigateway:GET',
   getHttpStage: 'apigateway:GET',
   getHttpVpcLink: 'apigateway:GET',
+  getStages: 'apigateway:GET',
+  getHttpStages: 'apigateway:GET',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

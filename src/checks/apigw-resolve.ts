@@ -19,6 +19,8 @@ export interface ApigwResolveEvidence {
   stage?: string;
   /** Whether GetStage found the stage (undefined when no stage was known to ask for). */
   stageFound?: boolean;
+  /** The API's stages, when the URL and the flags named none. */
+  stages?: string[];
   /** The request path below the stage. */
   path: string;
   region: string;
@@ -50,7 +52,10 @@ function evaluate(ev: ApigwResolveEvidence): CheckResult {
     return {
       status: 'warn', outcome: 'ambiguous',
       summary: ev.stage ? `${kindName} ${c.name} (${c.id}) has no stage "${ev.stage}"` : `${kindName} ${c.name} (${c.id}): which stage? Pass --stage S (or --api ${c.id}/STAGE)`,
-      details: [c.kind === 'rest' ? `aws apigateway get-stages --rest-api-id ${c.id} --query 'item[].stageName'` : `aws apigatewayv2 get-stages --api-id ${c.id} --query 'Items[].StageName'`],
+      details: [
+        ...(ev.stages ? [`Stages: ${ev.stages.join(', ') || '(none: the API is not deployed)'}`] : []),
+        c.kind === 'rest' ? `aws apigateway get-stages --rest-api-id ${c.id} --query 'item[].stageName'` : `aws apigatewayv2 get-stages --api-id ${c.id} --query 'Items[].StageName'`,
+      ],
       facts: { 'apigw.kind': c.kind, 'apigw.id': c.id, 'apigw.name': c.name },
     };
   }
@@ -118,39 +123,37 @@ export const apigwResolve: Check<ApigwResolveEvidence> = {
       : h ? { kind: 'http' as const, id: h.id, name: h.name, endpointType: 'REGIONAL' } : undefined;
     if (!chosen) return base;
     const segments = urlPath.split('/').filter(Boolean);
+    const onExecuteApi = Boolean(fromHost);
     let stage = ctx.params.stage?.trim() || asked.stage;
     let path = urlPath;
-    const onExecuteApi = Boolean(fromHost);
     if (stage && onExecuteApi && segments[0] === stage) path = `/${segments.slice(1).join('/')}`;
-    // REST URLs always name the stage first; an HTTP API's `$default` stage is served at the root.
+    // REST URLs always name the stage first.
     if (!stage && onExecuteApi && chosen.kind === 'rest' && segments.length) {
       stage = segments[0];
       path = `/${segments.slice(1).join('/')}`;
     }
-    let stageFound: boolean | undefined;
-    if (chosen.kind === 'http' && !stage) {
-      if (onExecuteApi && segments.length) {
-        try {
-          ctx.progress(`GetStage ${chosen.id} ${segments[0]}`);
-          await aws.getHttpStage(chosen.id, segments[0]);
-          return { ...base, chosen, stage: segments[0], stageFound: true, path: `/${segments.slice(1).join('/')}` };
-        } catch (e) {
-          if (!isNotFound(e)) throw e;
-        }
-      }
-      stage = '$default';
+    let stages: string[] | undefined;
+    if (!stage) {
+      ctx.progress(`GetStages ${chosen.id}`);
+      stages = await (chosen.kind === 'rest' ? aws.getStages(chosen.id) : aws.getHttpStages(chosen.id));
+      // An HTTP API's `$default` stage is served at the root; a named one is the URL's first segment.
+      if (chosen.kind === 'http' && onExecuteApi && segments.length && stages.includes(segments[0])) {
+        stage = segments[0];
+        path = `/${segments.slice(1).join('/')}`;
+      } else if (chosen.kind === 'http' && stages.includes('$default')) stage = '$default';
+      else if (stages.length === 1) stage = stages[0];
+      if (!stage) return { ...base, chosen, stages, path };
+      return { ...base, chosen, stages, stage, stageFound: true, path };
     }
-    if (stage) {
-      ctx.progress(`GetStage ${chosen.id} ${stage}`);
-      try {
-        await (chosen.kind === 'rest' ? aws.getStage(chosen.id, stage) : aws.getHttpStage(chosen.id, stage));
-        stageFound = true;
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-        stageFound = false;
-      }
+    ctx.progress(`GetStage ${chosen.id} ${stage}`);
+    let stageFound = true;
+    try {
+      await (chosen.kind === 'rest' ? aws.getStage(chosen.id, stage) : aws.getHttpStage(chosen.id, stage));
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      stageFound = false;
     }
-    return { ...base, chosen, ...(stage ? { stage } : {}), ...(stageFound !== undefined ? { stageFound } : {}), path };
+    return { ...base, chosen, stage, stageFound, path };
   },
   evaluate: (ev) => evaluate(ev),
 };

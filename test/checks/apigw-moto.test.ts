@@ -175,6 +175,10 @@ describeMoto('API Gateway checks against moto', (endpoint) => {
     const missing = await runCheckResult(getCheck('apigw.resolve')!, testContext({ params: { url: 'https://zzzz999999.execute-api.us-east-1.amazonaws.com/prod/x' }, aws }));
     expect(missing.outcome).toBe('not-found');
     expect(missing.details?.join('\n')).toContain('only-one');
+    // By id alone (no URL): the only stage is taken; a stage that does not exist is named.
+    expect(await runCheckResult(getCheck('apigw.resolve')!, testContext({ params: { api: api.id }, aws }))).toMatchObject({ outcome: 'found', facts: { 'apigw.stage': 'prod', 'apigw.path': '/' } });
+    const wrongStage = await runCheckResult(getCheck('apigw.resolve')!, testContext({ params: { api: `${api.id}/staging` }, aws }));
+    expect(wrongStage).toMatchObject({ outcome: 'ambiguous', summary: expect.stringContaining('has no stage "staging"') });
     const noRoute = await runCheckResult(getCheck('apigw.integration')!, testContext({ params: { api: api.id, kind: 'rest', stage: 'prod', path: '/nowhere' }, aws }));
     expect(noRoute.outcome).toBe('no-route');
     expect(noRoute.details?.join('\n')).toContain('Missing Authentication Token');

@@ -1,9 +1,9 @@
 import {
-  GetGatewayResponsesCommand, GetIntegrationCommand, GetMethodCommand, GetStageCommand, GetVpcLinkCommand, paginateGetResources,
+  GetGatewayResponsesCommand, GetIntegrationCommand, GetMethodCommand, GetStageCommand, GetStagesCommand, GetVpcLinkCommand, paginateGetResources,
   paginateGetRestApis, type APIGatewayClient,
 } from '@aws-sdk/client-api-gateway';
 import {
-  GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStageCommand as GetHttpStageCommand, GetVpcLinkCommand as GetHttpVpcLinkCommand,
+  GetApisCommand, GetIntegrationsCommand, GetRoutesCommand, GetStageCommand as GetHttpStageCommand, GetStagesCommand as GetHttpStagesCommand, GetVpcLinkCommand as GetHttpVpcLinkCommand,
   type ApiGatewayV2Client,
 } from '@aws-sdk/client-apigatewayv2';
 import type { ApiStage, ApiVpcLink, GatewayResponseInfo, HttpApi, HttpIntegration, HttpRoute, RestApi, RestIntegration, RestResource } from '../reader.js';
@@ -134,4 +134,14 @@ export async function getHttpVpcLink(client: ApiGatewayV2Client, id: string): Pr
     id: v.VpcLinkId ?? id, name: v.Name ?? '', status: v.VpcLinkStatus ?? '', ...(v.VpcLinkStatusMessage ? { statusMessage: v.VpcLinkStatusMessage } : {}),
     targetArns: [], subnetIds: v.SubnetIds ?? [], securityGroupIds: v.SecurityGroupIds ?? [],
   };
+}
+
+export async function getStages(client: APIGatewayClient, restApiId: string): Promise<string[]> {
+  const res = await client.send(new GetStagesCommand({ restApiId }));
+  return (res.item ?? []).map((s) => s.stageName ?? '').filter(Boolean).sort();
+}
+
+export async function getHttpStages(client: ApiGatewayV2Client, apiId: string): Promise<string[]> {
+  const items = await allPages((NextToken) => client.send(new GetHttpStagesCommand({ ApiId: apiId, NextToken, MaxResults: '500' })));
+  return items.map((s) => s.StageName ?? '').filter(Boolean).sort();
 }
