@@ -31,7 +31,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const HELP = `
   Usage
     $ badgate                         start, resume or replay an investigation (interactive)
-    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, appgw, cloudfront, clb, nlb)
+    $ badgate run <flow>              walk a flow interactively (flows: alb, nginx, appgw, cloudfront, clb, nlb, apigw)
     $ badgate check <flow>            headless: run every automatic check, print causes
     $ badgate probe <url>             probe a URL: DNS, TCP, HTTP, TLS, gateway fingerprint
     $ badgate logs <source>           analyse ALB/CLB or App Gateway access logs, or an nginx error log
@@ -60,6 +60,7 @@ const HELP = `
   nginx flow (run, check): --config FILE (output of "nginx -v; nginx -T", or nginx.conf)
                           --error-log FILE (the nginx error log); no AWS calls
   cloudfront flow (run, check): --distribution ID (or --url https://www.example.com/path)
+  apigw flow (run, check): --api ID [--stage S] (or --url https://ID.execute-api.REGION.amazonaws.com/STAGE/path)
   Targeting (appgw: Azure Application Gateway, after az login)
     --subscription S      Azure subscription id    --resource-group G   its resource group
     --name N              the Application Gateway  --access-log FILE    exported access log (JSON lines)
@@ -114,7 +115,7 @@ async function dispatch(): Promise<number> {
   const io = processIo;
   // `logs` takes --since/--until of its own and checks them itself; probe takes no targeting flags.
   if (command !== 'logs') checkTargetFlags(f);
-  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog, subscription: f.subscription, resourceGroup: f.resourceGroup, name: f.name, accessLog: f.accessLog, distribution: f.distribution };
+  const target = { lb: f.lb, url: f.url, profile: f.profile, region: f.region, since: f.since, replay: f.replay, record: f.record, awsTimeout: f.awsTimeout, config: f.config, errorLog: f.errorLog, subscription: f.subscription, resourceGroup: f.resourceGroup, name: f.name, accessLog: f.accessLog, distribution: f.distribution, api: f.api, stage: f.stage };
   switch (command) {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);

@@ -38,6 +38,9 @@ export interface TargetFlags {
   cloud?: 'aws' | 'azure';
   /** The cloudfront flow's distribution id (or its domain). */
   distribution?: string;
+  /** The apigw flow's API id (or ID/STAGE) and stage. */
+  api?: string;
+  stage?: string;
 }
 
 export interface RunSetup {
@@ -184,6 +187,8 @@ export function targetFacts(flags: TargetFlags): Facts {
   if (flags.name) f['target.appgw'] = flags.name;
   if (flags.accessLog) f['target.accessLog'] = flags.accessLog;
   if (flags.distribution) f['target.distribution'] = flags.distribution;
+  if (flags.api) f['target.api'] = flags.api;
+  if (flags.stage) f['target.stage'] = flags.stage;
   return f;
 }
 
@@ -202,6 +207,10 @@ export function checkFlowInputs(flow: { id: string; gateway: string }, flags: Ta
   }
   if (flags.distribution !== undefined && flow.gateway !== 'cloudfront') {
     throw new BadgateError(`--distribution is read by the cloudfront flow, not by "${flow.id}"`, `badgate run cloudfront --distribution ${flags.distribution}`);
+  }
+  const apiFlags = [flags.api !== undefined && '--api', flags.stage !== undefined && '--stage'].filter(Boolean);
+  if (apiFlags.length && flow.gateway !== 'apigw') {
+    throw new BadgateError(`${apiFlags.join(' and ')} ${apiFlags.length > 1 ? 'are' : 'is'} read by the apigw flow, not by "${flow.id}"`, `badgate run apigw --api ${flags.api ?? 'ID'}${flags.stage ? ` --stage ${flags.stage}` : ''}`);
   }
 }
 

@@ -18,6 +18,21 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   getFunctionConfiguration: 'FunctionName',
   getFunctionPolicy: 'FunctionName',
   describeLogGroups: 'logGroupNamePrefix',
+  getResources: 'RestApiId',
+  getGatewayResponses: 'RestApiId',
+  getVpcLink: 'VpcLinkId',
+  getRoutes: 'ApiId',
+  getIntegrations: 'ApiId',
+  getHttpVpcLink: 'VpcLinkId',
+  getStages: 'RestApiId',
+  getHttpStages: 'ApiId',
+};
+
+/** Readers of several plain arguments: each named as the API's own input. */
+const MULTI_ARG_NAMES: Partial<Record<ReaderMethod, string[]>> = {
+  getIntegration: ['RestApiId', 'ResourceId', 'HttpMethod'],
+  getStage: ['RestApiId', 'StageName'],
+  getHttpStage: ['ApiId', 'StageName'],
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */
@@ -25,6 +40,8 @@ export function sourceParams(method: ReaderMethod, args: unknown[]): Record<stri
   if (args.length === 0 || args[0] === undefined) return undefined;
   const name = SINGLE_ARG_NAMES[method];
   if (name) return { [name]: args[0] };
+  const names = MULTI_ARG_NAMES[method];
+  if (names) return Object.fromEntries(names.map((n, i) => [n, args[i]]));
   if (method === 'getMetricData') {
     const req = args[0] as { queries: { metricName: string }[]; start: string; end: string; periodSeconds: number };
     return {

@@ -409,6 +409,109 @@ export interface LogsQueryResult {
   rows: Record<string, string>[];
 }
 
+/** A REST API (apigateway, v1). */
+export interface RestApi {
+  id: string;
+  name: string;
+  /** `EDGE`, `REGIONAL`, `PRIVATE`. */
+  endpointTypes: string[];
+  createdAt?: string;
+}
+
+/** A REST API resource (path) and the methods on it (GetResources with embed=methods). */
+export interface RestResource {
+  id: string;
+  path: string;
+  /** `GET`, `POST`, `ANY`, …. */
+  methods: string[];
+}
+
+/** A REST method's integration (GetIntegration) and the method's own response codes (GetMethod). */
+export interface RestIntegration {
+  /** `AWS_PROXY`, `AWS`, `HTTP`, `HTTP_PROXY`, `MOCK`. */
+  type: string;
+  uri?: string;
+  httpMethod?: string;
+  /** Absent means the API's default (29 s for REST). */
+  timeoutInMillis?: number;
+  /** `INTERNET` or `VPC_LINK`. */
+  connectionType?: string;
+  connectionId?: string;
+  /** Status codes of the integration responses (non-proxy integrations map the backend's answer through them). */
+  integrationResponses: { statusCode: string; selectionPattern?: string }[];
+  /** Status codes the method declares (an integration response must map to one of them). */
+  methodResponses: string[];
+  authorizationType?: string;
+}
+
+/** A stage (REST GetStage or HTTP API GetStage), in one shape. */
+export interface ApiStage {
+  name: string;
+  /** REST: the stage-wide method setting (key "*\/*") loggingLevel; HTTP: DefaultRouteSettings.LoggingLevel (`OFF`, `ERROR`, `INFO`). */
+  loggingLevel?: string;
+  dataTrace?: boolean;
+  detailedMetrics?: boolean;
+  accessLog?: { destinationArn: string; format?: string };
+  variables: Record<string, string>;
+  deploymentId?: string;
+  autoDeploy?: boolean;
+  lastUpdated?: string;
+}
+
+/** A customised gateway response (REST GetGatewayResponses; defaults are left out). */
+export interface GatewayResponseInfo {
+  /** `DEFAULT_5XX`, `INTEGRATION_FAILURE`, `INTEGRATION_TIMEOUT`, …. */
+  type: string;
+  statusCode?: string;
+  /** Whether API Gateway's default is in force (not customised). */
+  isDefault: boolean;
+  templates: string[];
+}
+
+/** A VPC link (REST v1: NLB target ARNs; HTTP API v2: subnets and security groups). */
+export interface ApiVpcLink {
+  id: string;
+  name: string;
+  /** `AVAILABLE`, `PENDING`, `DELETING`, `FAILED` (v2 also `INACTIVE`). */
+  status: string;
+  statusMessage?: string;
+  targetArns: string[];
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
+
+/** An HTTP API (apigatewayv2); WebSocket APIs are listed with their protocol too. */
+export interface HttpApi {
+  id: string;
+  name: string;
+  /** `HTTP` or `WEBSOCKET`. */
+  protocol: string;
+  endpoint?: string;
+  createdAt?: string;
+}
+
+export interface HttpRoute {
+  id: string;
+  /** `GET /orders/{id}`, `ANY /{proxy+}`, `$default`. */
+  routeKey: string;
+  /** `integrations/<id>`. */
+  target?: string;
+  authorizationType?: string;
+}
+
+export interface HttpIntegration {
+  id: string;
+  /** `AWS_PROXY`, `HTTP_PROXY`, `MOCK`, …. */
+  type: string;
+  uri?: string;
+  method?: string;
+  /** `1.0` or `2.0`. */
+  payloadFormatVersion?: string;
+  timeoutInMillis?: number;
+  connectionType?: string;
+  connectionId?: string;
+}
+
 export interface AwsReader {
   /** Region the reader talks to, for citing sources. */
   readonly region: string;
@@ -453,6 +556,22 @@ export interface AwsReader {
    * when the check is cancelled. IAM: logs:StartQuery, logs:GetQueryResults, logs:StopQuery.
    */
   queryLogs(query: LogsQuery, signal?: AbortSignal): Promise<LogsQueryResult>;
+  /** Every REST API in the region (paged). */
+  getRestApis(): Promise<RestApi[]>;
+  getResources(restApiId: string): Promise<RestResource[]>;
+  getIntegration(restApiId: string, resourceId: string, httpMethod: string): Promise<RestIntegration>;
+  getStage(restApiId: string, stageName: string): Promise<ApiStage>;
+  getGatewayResponses(restApiId: string): Promise<GatewayResponseInfo[]>;
+  getVpcLink(id: string): Promise<ApiVpcLink>;
+  /** Every HTTP (and WebSocket) API in the region (paged). */
+  getApis(): Promise<HttpApi[]>;
+  getRoutes(apiId: string): Promise<HttpRoute[]>;
+  getIntegrations(apiId: string): Promise<HttpIntegration[]>;
+  getHttpStage(apiId: string, stageName: string): Promise<ApiStage>;
+  getHttpVpcLink(id: string): Promise<ApiVpcLink>;
+  /** Stage names of a REST API / an HTTP API. */
+  getStages(restApiId: string): Promise<string[]>;
+  getHttpStages(apiId: string): Promise<string[]>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -485,6 +604,20 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   filterLogEvents: 'logs:FilterLogEvents',
   describeLogGroups: 'logs:DescribeLogGroups',
   queryLogs: 'logs:StartQuery',
+  // API Gateway authorises every read (REST and HTTP APIs alike) as apigateway:GET on the resource path.
+  getRestApis: 'apigateway:GET',
+  getResources: 'apigateway:GET',
+  getIntegration: 'apigateway:GET',
+  getStage: 'apigateway:GET',
+  getGatewayResponses: 'apigateway:GET',
+  getVpcLink: 'apigateway:GET',
+  getApis: 'apigateway:GET',
+  getRoutes: 'apigateway:GET',
+  getIntegrations: 'apigateway:GET',
+  getHttpStage: 'apigateway:GET',
+  getHttpVpcLink: 'apigateway:GET',
+  getStages: 'apigateway:GET',
+  getHttpStages: 'apigateway:GET',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

@@ -1,7 +1,12 @@
+import { apigwGatewayResponses } from './apigw-gateway-responses.js';
+import { apigwIntegration } from './apigw-integration.js';
+import { apigwResolve } from './apigw-resolve.js';
+import { apigwStage } from './apigw-stage.js';
 import { clbAttributes } from './clb-attributes.js';
 import { clbInstanceHealth } from './clb-instance-health.js';
 import { clbNetworkPath } from './clb-network-path.js';
 import { clbResolve } from './clb-resolve.js';
+import { cloudwatchApigwMetrics } from './cloudwatch-apigw-metrics.js';
 import { cloudwatchClbMetrics } from './cloudwatch-clb-metrics.js';
 import { cloudwatchLambdaMetrics } from './cloudwatch-lambda-metrics.js';
 import { cloudwatchWhoMade502 } from './cloudwatch-who-made-502.js';
@@ -35,4 +40,9 @@ export const awsChecks: Check<any>[] = [
   cloudwatchClbMetrics,
   nlbClientPath,
   cloudwatchLambdaMetrics,
+  apigwResolve,
+  apigwIntegration,
+  apigwStage,
+  apigwGatewayResponses,
+  cloudwatchApigwMetrics,
 ];

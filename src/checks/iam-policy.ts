@@ -40,7 +40,18 @@ const SIDS: Record<string, string> = {
   acm: 'Certificates',
   cloudfront: 'CloudFront',
   cloudtrail: 'CloudTrail',
+  apigateway: 'ApiGatewayRead',
 };
+
+/**
+ * API Gateway authorises reads as apigateway:GET on the resource path: the API lists and everything
+ * under them (REST /restapis, HTTP /apis) and the VPC links, in any region.
+ */
+const APIGATEWAY_READ = [
+  'arn:aws:apigateway:*::/restapis', 'arn:aws:apigateway:*::/restapis/*',
+  'arn:aws:apigateway:*::/apis', 'arn:aws:apigateway:*::/apis/*',
+  'arn:aws:apigateway:*::/vpclinks', 'arn:aws:apigateway:*::/vpclinks/*',
+];
 
 /** Actions scoped to resources where IAM allows it (reference §8); everything else is `*`. */
 const S3_LIST = new Set(['s3:ListBucket', 's3:GetBucketLocation']);
@@ -76,7 +87,7 @@ export function buildIamPolicy(checks: Pick<Check<unknown>, 'meta'>[] = register
       continue;
     }
     const sid = SIDS[service] ?? `${service.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Read`;
-    const resource = service === 'lambda' ? 'arn:aws:lambda:*:ACCOUNT_ID:function:*' : '*';
+    const resource = service === 'lambda' ? 'arn:aws:lambda:*:ACCOUNT_ID:function:*' : service === 'apigateway' ? APIGATEWAY_READ : '*';
     statements.push({ Sid: sid, Effect: 'Allow', Action: list, Resource: resource });
   }
   return { Version: '2012-10-17', Statement: statements };
@@ -105,5 +116,7 @@ export const QUERY_ACTIONS = new Set([
 
 export function isReadOnlyAction(action: string): boolean {
   const op = action.split(':')[1] ?? '';
+  // API Gateway names its actions by HTTP verb: GET is its only read.
+  if (action.startsWith('apigateway:')) return op === 'GET';
   return /^(Describe|Get|List)/.test(op) || QUERY_ACTIONS.has(action);
 }

@@ -17,6 +17,7 @@ const FLAGS = {
   config: 'string', 'error-log': 'string', 'print-commands': 'boolean',
   subscription: 'string', 'resource-group': 'string', name: 'string', 'access-log': 'string',
   distribution: 'string',
+  api: 'string', stage: 'string',
 } as const;
 
 type Kind = (typeof FLAGS)[keyof typeof FLAGS];

@@ -122,6 +122,7 @@ const OTHER_GATEWAYS: HomeChoice[] = [
   { value: 'nginx', label: 'nginx (your own, or ingress-nginx)', hint: 'its config, error log and backend keep-alive; no AWS needed' },
   { value: 'cloudfront', label: 'CloudFront', hint: 'the distribution, its origins (TLS, SNI, Host, DNS, timeouts), edge functions and standard logs' },
   { value: 'clb', label: 'Classic Load Balancer', hint: 'instance health, security groups and NACLs, idle timeout vs backend keep-alive' },
+  { value: 'apigw', label: 'API Gateway (REST or HTTP API) with Lambda or HTTP integrations', hint: 'the route\'s integration, the Lambda function (timeout, invoke permission), execution and access logs, VPC link' },
   { value: 'nlb', label: 'Network Load Balancer', hint: 'the NLB makes no 502 itself: finds the hop that does, target health, client-IP security groups' },
   { value: 'appgw', label: 'Azure Application Gateway', hint: 'backend health, HTTP settings, NSG/UDR and backend keep-alive (after az login)' },
 ];
@@ -155,7 +156,7 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const recs = recordings();
   const choices: HomeChoice[] = [
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
-    { value: 'new-other', label: 'Start a new investigation behind another gateway', hint: 'nginx, CloudFront, Classic Load Balancer, Network Load Balancer, Azure Application Gateway' },
+    { value: 'new-other', label: 'Start a new investigation behind another gateway', hint: 'nginx, CloudFront, Classic Load Balancer, API Gateway, Network Load Balancer, Azure Application Gateway' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
     { value: 'drill', label: 'Practise: a drill on a simulated incident', hint: 'a briefing, the real wizard against a recorded environment, a score and a debrief' },
     ...recs.map((r) => ({ value: `replay:${r}`, label: `Replay a recorded incident: ${r.replace(/^.*\//, '').replace(/\.json$/, '')}`, hint: 'no AWS account needed: real-looking answers from a recording' })),

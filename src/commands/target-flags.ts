@@ -13,11 +13,16 @@ export interface TargetFlagValues {
   awsTimeout?: number;
   config?: string;
   errorLog?: string;
+  api?: string;
+  stage?: string;
 }
 
 const DURATION = /^\d+(?:\.\d+)?\s*[smhdw]$/i;
 const ISO = /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?(Z|[+-]\d\d:?\d\d)?$/;
 /** Every AWS region name has this shape (us-east-1, ap-northeast-3, us-gov-west-1, cn-north-1, eu-central-2). */
+/** API ids are short lower-case alphanumerics (`a1b2c3d4e5`), optionally with the stage (`ID/prod`). */
+const API_ID = /^[a-z0-9]{4,20}(\/(\$default|[A-Za-z0-9_-]{1,128}))?$/;
+const STAGE = /^(\$default|[A-Za-z0-9_-]{1,128})$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d{1,2}$/;
 
 export function checkTargetFlags(f: TargetFlagValues): void {
@@ -37,6 +42,12 @@ export function checkTargetFlags(f: TargetFlagValues): void {
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
       throw new BadgateError(`--url "${f.url}" is not an http or https URL`, 'e.g. --url https://shop.example.com/checkout');
     }
+  }
+  if (f.api !== undefined && !API_ID.test(f.api.trim())) {
+    throw new BadgateError(`--api "${f.api}" is not an API id`, 'e.g. --api a1b2c3d4e5 or --api a1b2c3d4e5/prod (`aws apigateway get-rest-apis` / `aws apigatewayv2 get-apis` list them)');
+  }
+  if (f.stage !== undefined && !STAGE.test(f.stage.trim())) {
+    throw new BadgateError(`--stage "${f.stage}" is not a stage name`, 'e.g. --stage prod (letters, digits, - and _; HTTP APIs also have $default)');
   }
   if (f.region !== undefined && !REGION.test(f.region)) {
     throw new BadgateError(`--region "${f.region}" is not an AWS region name`, 'e.g. --region us-east-1 or --region ap-northeast-1 (`aws ec2 describe-regions` lists them)');

@@ -21,6 +21,8 @@ export const CONTEXT_FACTS = [
   'target.subscription', 'target.resourceGroup', 'target.appgw', 'target.accessLog', 'azure.available',
   // `run cloudfront --distribution ID`
   'target.distribution',
+  // `run apigw --api ID --stage S`
+  'target.api', 'target.stage',
 ] as const;
 
 /** Where each node sends the responder next, with the YAML path of each edge. */

@@ -36,6 +36,16 @@ describe('buildIamPolicy', () => {
     expect(JSON.stringify(policy)).not.toContain('probe:');
   });
 
+  it('grants apigateway:GET on the REST and HTTP API paths and VPC links only, and the Lambda reads on functions', () => {
+    const policy = buildIamPolicy();
+    const apigw = policy.Statement.find((s) => s.Sid === 'ApiGatewayRead');
+    expect(apigw?.Action).toEqual(['apigateway:GET']);
+    expect(apigw?.Resource).toEqual(expect.arrayContaining(['arn:aws:apigateway:*::/restapis/*', 'arn:aws:apigateway:*::/apis/*', 'arn:aws:apigateway:*::/vpclinks/*']));
+    expect(apigw?.Resource).not.toContain('*');
+    const lambda = policy.Statement.find((s) => s.Action.includes('lambda:GetPolicy'));
+    expect(lambda).toMatchObject({ Action: ['lambda:GetFunctionConfiguration', 'lambda:GetPolicy'], Resource: 'arn:aws:lambda:*:ACCOUNT_ID:function:*' });
+  });
+
   it('grants nothing a check does not declare', () => {
     const policy = buildIamPolicy([meta(['ec2:DescribeInstances']) as never]);
     expect(policy.Statement).toEqual([{ Sid: 'NetworkDescribe', Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: '*' }]);

@@ -303,3 +303,49 @@ describe('shipped flows: nlb', () => {
     expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('nlb'))).toEqual([]);
   }, 60_000);
 });
+
+describe('shipped flows: apigw', () => {
+  let apigw: Enumeration;
+  beforeAll(() => { apigw = enumeratePaths(loadFlow('apigw'), checkMetas()); }, 120_000);
+
+  it('walks scope → API → integration → stage logs → config → application, in that order, on every path that found the API', () => {
+    const order = ['intake-status', 'resolve', 'integration', 'stage', 'gateway-responses', 'metrics', 'wrap-emergency'];
+    const found = apigw.paths.filter((p) => p.nodes.includes('integration'));
+    expect(found.length).toBeGreaterThan(0);
+    for (const p of found) {
+      const at = order.map((n) => p.nodes.indexOf(n)).filter((i) => i >= 0);
+      expect(at).toEqual([...at].sort((a, b) => a - b));
+      for (const n of ['stage', 'gateway-responses', 'metrics']) expect(p.nodes).toContain(n);
+    }
+  });
+
+  it('reads the Lambda function with the integration\'s facts, and searches the execution log named after the API and stage', () => {
+    const flow = loadFlow('apigw');
+    expect(flow.nodes.find((n) => n.id === 'lambda')).toMatchObject({ run: 'lambda.function', with: { invoker: 'apigateway', sourceArn: '{{apigw.sourceArn}}', budgetMs: '{{apigw.integrationTimeoutMs}}' } });
+    const exec = flow.nodes.find((n) => n.id === 'exec-log');
+    expect(exec?.kind === 'step' && exec.commands?.[0]).toMatch(/^aws logs filter-log-events --log-group-name '\{\{apigw\.executionLogGroup\}\}' .*--filter-pattern '.*"Malformed Lambda proxy response"/);
+    // Every path that found a Lambda integration reads the function and its log.
+    for (const p of apigw.paths.filter((x) => x.steps.some((s) => s.node === 'integration' && 'outcome' in s && ['lambda-proxy', 'lambda-custom'].includes(String(s.outcome))))) {
+      expect(p.nodes).toContain('lambda');
+    }
+  });
+
+  it('tells REST from HTTP API statuses in scope, and hands a VPC link over to the nlb flow', () => {
+    const flow = loadFlow('apigw');
+    const help = flow.nodes.find((n) => n.id === 'intake-status')?.help ?? '';
+    expect(help).toMatch(/REST API: 502 = a malformed Lambda proxy response/);
+    expect(help).toMatch(/HTTP API: any Lambda problem is a 500/);
+    expect(help).toMatch(/integration\s+timeout a 503/);
+    const link = flow.nodes.find((n) => n.id === 'vpc-link');
+    expect(link?.kind === 'step' && link.commands).toContain('badgate run nlb --lb {{apigw.nlbName}}');
+    expect(flow.mitigate?.causes).toHaveProperty('lambda-invalid-response');
+  });
+
+  it('names only catalog causes for apigw, each of the Lambda and integration causes among them', () => {
+    const flow = loadFlow('apigw');
+    const named = namedCauses(flow, checkMetas());
+    const catalog = new Map(loadCatalog().causes.map((c) => [c.id, c]));
+    expect([...named].filter((c) => !catalog.get(c)?.gateways.includes('apigw'))).toEqual([]);
+    for (const c of ['lambda-invalid-response', 'lambda-error-or-timeout', 'timeout-mismatch', 'lambda-invoke-permission-missing', 'apigw-integration-misconfigured', 'target-generated-502']) expect(named).toContain(c);
+  });
+});

@@ -53,5 +53,54 @@ def _classic_with_tagged_health(self):
 
 ELBResponse.describe_instance_health = _classic_with_tagged_health
 
+# API Gateway: moto keeps every VPC link AVAILABLE and drops a REST integration's connectionId.
+# A tag `moto:status` = `STATUS|message` on a VPC link (REST or HTTP API) reports that status,
+# and PutIntegration's connectionId is kept and returned, as API Gateway does.
+from moto.apigateway import models as _apigw_models
+from moto.apigateway.responses import APIGatewayResponse
+from moto.apigatewayv2 import models as _apigwv2_models
+
+STATUS_TAG = "moto:status"
+
+
+def _status_from(tags, out, status_key, message_key):
+    value = (tags or {}).get(STATUS_TAG) if isinstance(tags, dict) else None
+    if value:
+        status, message = (value.split("|", 1) + [""])[:2]
+        out[status_key] = status
+        if message:
+            out[message_key] = message
+    return out
+
+
+_v1_link_json = _apigw_models.VpcLink.to_json
+_apigw_models.VpcLink.to_json = lambda self: _status_from(self.tags, _v1_link_json(self), "status", "statusMessage")
+_v2_link_json = _apigwv2_models.VpcLink.to_json
+_apigwv2_models.VpcLink.to_json = lambda self: _status_from(self.backend.get_tags(self.arn), _v2_link_json(self), "vpcLinkStatus", "vpcLinkStatusMessage")
+
+_put_integration = APIGatewayResponse.put_integration
+
+
+def _put_integration_keeping_connection(self):
+    result = _put_integration(self)
+    parts = self.path.split("/")
+    integration = self.backend.get_integration(parts[2], parts[4], parts[6])
+    integration.connection_id = self._get_param("connectionId")
+    return result
+
+
+APIGatewayResponse.put_integration = _put_integration_keeping_connection
+_integration_json = _apigw_models.Integration.to_json
+
+
+def _integration_with_connection(self):
+    out = _integration_json(self)
+    if getattr(self, "connection_id", None):
+        out["connectionId"] = self.connection_id
+    return out
+
+
+_apigw_models.Integration.to_json = _integration_with_connection
+
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -6,6 +6,8 @@ import { ElasticLoadBalancingClient } from '@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Source } from '../../engine/vocabulary.js';
 import type { AwsReader } from '../reader.js';
@@ -18,6 +20,7 @@ import * as elb from './elbv2-reads.js';
 import * as clb from './elb-classic-reads.js';
 import * as lambda from './lambda-reads.js';
 import * as logs from './logs-reads.js';
+import * as apigw from './apigw-reads.js';
 
 export interface SdkReaderOptions extends SdkOptions {
   /** Every call, as the Source a check cites. */
@@ -41,6 +44,8 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
   const classic = new ElasticLoadBalancingClient(config);
   const lambdaClient = new LambdaClient(config);
   const logsClient = new CloudWatchLogsClient(config);
+  const rest = new APIGatewayClient(config);
+  const http = new ApiGatewayV2Client(config);
   const base: AwsReader = {
     region: config.region,
     describeLoadBalancers: (q) => elb.describeLoadBalancers(elbv2, q),
@@ -65,6 +70,19 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     filterLogEvents: (q) => logs.filterLogEvents(logsClient, q),
     describeLogGroups: (prefix) => logs.describeLogGroups(logsClient, prefix),
     queryLogs: (q, signal) => logs.queryLogs(logsClient, q, signal),
+    getRestApis: () => apigw.getRestApis(rest),
+    getResources: (id) => apigw.getResources(rest, id),
+    getIntegration: (id, resourceId, method) => apigw.getIntegration(rest, id, resourceId, method),
+    getStage: (id, stage) => apigw.getStage(rest, id, stage),
+    getGatewayResponses: (id) => apigw.getGatewayResponses(rest, id),
+    getVpcLink: (id) => apigw.getVpcLink(rest, id),
+    getApis: () => apigw.getApis(http),
+    getRoutes: (id) => apigw.getRoutes(http, id),
+    getIntegrations: (id) => apigw.getIntegrations(http, id),
+    getHttpStage: (id, stage) => apigw.getHttpStage(http, id, stage),
+    getHttpVpcLink: (id) => apigw.getHttpVpcLink(http, id),
+    getStages: (id) => apigw.getStages(rest, id),
+    getHttpStages: (id) => apigw.getHttpStages(http, id),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
