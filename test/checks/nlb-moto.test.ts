@@ -1,12 +1,15 @@
 // The NLB checks against moto_server over HTTP: client IP preservation means the targets' security
 // groups must admit the clients; health comes from DescribeTargetHealth (launcher tag overrides).
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getCheck } from '../../src/checks/registry.js';
 import type { AwsReader } from '../../src/aws/reader.js';
 import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../helpers/check-context.js';
 import { describeMoto, newAccount } from '../helpers/moto.js';
 import { seedNlb } from '../helpers/seed-nlb.js';
+import { seedAlb } from '../helpers/seed-alb.js';
+import { liveDns } from '../../src/net/port.js';
+import { startMiniDns, type MiniDns } from '../net/helpers/mini-dns.js';
 
 async function runNlb(aws: AwsReader, lb: string): Promise<Record<string, CheckResult>> {
   const facts: Facts = { 'target.lb': lb };
@@ -47,5 +50,58 @@ describeMoto('NLB checks against moto', (endpoint) => {
     const r = await runNlb(account.reader(), name);
     expect(r['elbv2.target-health'].status).toBe('fail');
     expect([...named(r)].some((c) => ['all-targets-unhealthy', 'health-check-misconfigured', 'target-not-listening'].includes(c))).toBe(true);
+  }, 30_000);
+});
+
+describeMoto('elbv2.resolve in the nlb flow: no --lb, only the URL (or nothing)', (endpoint) => {
+  // moto names every elbv2 load balancer <name>-1.<region>.elb.amazonaws.com (moto/elbv2/models.py).
+  let dns: MiniDns;
+  beforeAll(async () => {
+    dns = await startMiniDns({
+      'pay.example.test': { cname: 'pay-edge.example.test' },
+      'pay-edge.example.test': { cname: 'pay-nlb-1.us-east-1.elb.amazonaws.com' },
+      'pay-nlb-1.us-east-1.elb.amazonaws.com': { a: ['192.0.2.20'] },
+      'alias.example.test': { a: ['192.0.2.30'] },
+    });
+  });
+  afterAll(() => dns.close());
+  const resolve = (aws: AwsReader, params: Record<string, string>) => runCheckResult(getCheck('elbv2.resolve')!, testContext({
+    params: { type: 'network', ...params }, aws, env: { dns: { ...liveDns, cname: (h) => dns.resolver().resolveCname(h) } },
+  }));
+
+  it('finds the NLB whose DNS name ends the URL host\'s CNAME chain, among several', async () => {
+    const account = await newAccount(endpoint());
+    await seedNlb(account, { ingress: 'clients', name: 'pay-nlb' });
+    await seedNlb(account, { ingress: 'clients', name: 'other-nlb' });
+    const r = await resolve(account.reader(), { url: 'https://pay.example.test/v1/charge' });
+    expect(r).toMatchObject({ outcome: 'found', facts: { 'lb.name': 'pay-nlb', 'lb.type': 'network', 'tg.name': 'pay-nlb-tg' } });
+    expect(r.summary).not.toMatch(/only one/i);
+  }, 30_000);
+
+  it('takes the only NLB in the region (an ALB beside it does not count) and says so', async () => {
+    const account = await newAccount(endpoint());
+    await seedAlb(account, { name: 'web' });
+    await seedNlb(account, { ingress: 'clients', name: 'solo-nlb' });
+    // A Route 53 alias answers A records, not a CNAME: the host names no load balancer.
+    for (const params of [{}, { url: 'https://alias.example.test/' }] as Record<string, string>[]) {
+      const r = await resolve(account.reader(), params);
+      expect(r, JSON.stringify(params)).toMatchObject({ status: 'pass', outcome: 'found', facts: { 'lb.name': 'solo-nlb', 'lb.type': 'network' } });
+      expect(r.summary).toMatch(/^The only one: solo-nlb/);
+      expect(r.details?.join('\n')).toMatch(/only Network Load Balancer in this region/);
+    }
+  }, 30_000);
+
+  it('several NLBs and no name on the URL: asks, listing only the NLBs', async () => {
+    const account = await newAccount(endpoint());
+    await seedAlb(account, { name: 'web' });
+    await seedNlb(account, { ingress: 'clients', name: 'a-nlb' });
+    await seedNlb(account, { ingress: 'clients', name: 'b-nlb' });
+    const r = await resolve(account.reader(), { url: 'https://alias.example.test/' });
+    expect(r).toMatchObject({ status: 'warn', outcome: 'ambiguous' });
+    expect(r.summary).toMatch(/^2 Network Load Balancers in this region; none has the DNS name of alias\.example\.test: pick one with --lb NAME/);
+    const listing = r.details?.join('\n') ?? '';
+    expect(listing).toContain('a-nlb');
+    expect(listing).toContain('b-nlb');
+    expect(listing).not.toContain('web-alb');
   }, 30_000);
 });
