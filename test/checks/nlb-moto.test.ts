@@ -7,7 +7,8 @@ import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../helpers/check-context.js';
 import { describeMoto, newAccount } from '../helpers/moto.js';
 import { seedNlb } from '../helpers/seed-nlb.js';
-import { seedAlb } from '../helpers/seed-alb.js';
+import { seedAlb, seedMetrics } from '../helpers/seed-alb.js';
+import { lbDimension, tgDimension } from '../../src/checks/elbv2-common.js';
 import { liveDns } from '../../src/net/port.js';
 import { startMiniDns, type MiniDns } from '../net/helpers/mini-dns.js';
 
@@ -103,5 +104,49 @@ describeMoto('elbv2.resolve in the nlb flow: no --lb, only the URL (or nothing)'
     expect(listing).toContain('a-nlb');
     expect(listing).toContain('b-nlb');
     expect(listing).not.toContain('web-alb');
+  }, 30_000);
+});
+
+describeMoto('cloudwatch.nlb-resets against moto: who sent the RST', (endpoint) => {
+  // Metric names, namespace and dimensions (LoadBalancer=net/<name>/<id>, TargetGroup=targetgroup/<name>/<id>) as
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html lists them.
+  const env = async (lbMetrics: Record<string, number[]>, tgMetrics: Record<string, number[]>) => {
+    const account = await newAccount(endpoint());
+    const seeded = await seedNlb(account, { ingress: 'clients' });
+    const now = new Date();
+    const lb = lbDimension(seeded.lbArn);
+    await seedMetrics(account, { LoadBalancer: lb }, lbMetrics, now, 'AWS/NetworkELB');
+    await seedMetrics(account, { LoadBalancer: lb, TargetGroup: tgDimension(seeded.tgArn) }, tgMetrics, now, 'AWS/NetworkELB');
+    const aws = account.reader();
+    const resolved = await runCheckResult(getCheck('elbv2.resolve')!, testContext({ params: { lb: seeded.name }, aws }));
+    const r = await runCheckResult(getCheck('cloudwatch.nlb-resets')!, testContext({ params: { since: '30m' }, facts: resolved.facts, aws, now: () => now }));
+    return { r, causes: (r.findings ?? []).map((f) => f.cause) };
+  };
+
+  it('healthy: flows but no target or NLB resets, every target healthy; no cause', async () => {
+    const { r, causes } = await env({ NewFlowCount: [120, 130, 110], TCP_Target_Reset_Count: [0, 0, 0], TCP_ELB_Reset_Count: [0, 0, 0] }, { UnHealthyHostCount: [0, 0, 0], HealthyHostCount: [2, 2, 2] });
+    expect(r).toMatchObject({ status: 'pass', outcome: 'quiet', facts: { 'metrics.nlbTargetResets': 0, 'metrics.nlbElbResets': 0 } });
+    expect(r.sources?.map((s) => s.api)).toContain('cloudwatch:GetMetricData');
+    expect(causes).toEqual([]);
+  }, 30_000);
+
+  it('targets reset while they turn unhealthy, down to none healthy: target-not-listening and all-targets-unhealthy', async () => {
+    const { r, causes } = await env({ NewFlowCount: [100, 100, 100], TCP_Target_Reset_Count: [0, 30, 45] }, { UnHealthyHostCount: [0, 1, 2], HealthyHostCount: [2, 1, 0] });
+    expect(r).toMatchObject({ status: 'fail', outcome: 'target-resets', facts: { 'metrics.nlbTargetResets': 75, 'metrics.nlbUnhealthyMax': 2 } });
+    expect(causes).toEqual(expect.arrayContaining(['target-not-listening', 'all-targets-unhealthy']));
+    expect(causes).not.toContain('keepalive-race');
+  }, 30_000);
+
+  it('the NLB resets with no unhealthy target: flows idle past the 350 s timeout (timeout-mismatch)', async () => {
+    const { r, causes } = await env({ NewFlowCount: [100, 100, 100], TCP_ELB_Reset_Count: [4, 9, 6] }, { UnHealthyHostCount: [0, 0, 0], HealthyHostCount: [2, 2, 2] });
+    expect(r).toMatchObject({ status: 'fail', outcome: 'elb-resets', facts: { 'metrics.nlbElbResets': 19 } });
+    expect(r.findings?.[0].evidence.join(' ')).toMatch(/idle timeout \(350 s for TCP\)/);
+    expect(causes).toEqual(['timeout-mismatch']);
+  }, 30_000);
+
+  it('healthy targets reset reused connections: the keep-alive race behind the proxy in front', async () => {
+    const { r, causes } = await env({ NewFlowCount: [100, 100, 100], TCP_Target_Reset_Count: [3, 2, 4] }, { UnHealthyHostCount: [0, 0, 0], HealthyHostCount: [2, 2, 2] });
+    expect(r.outcome).toBe('target-resets');
+    expect(causes).toEqual(['keepalive-race']);
   }, 30_000);
 });
