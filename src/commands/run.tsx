@@ -154,6 +154,8 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   }
   const recs = recordings();
   const choices: HomeChoice[] = [
+    // With --url, one GET (and the URL's DNS name) tells which gateway made the 502: its flow opens.
+    ...(flags.url ? [{ value: 'new-url', label: `Start a new investigation of ${flags.url}`, hint: 'badgate asks the URL who makes its 502 and opens that gateway\'s flow' }] : []),
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
     { value: 'new-other', label: 'Start a new investigation behind another gateway', hint: 'nginx, CloudFront, Classic Load Balancer, Network Load Balancer, Azure Application Gateway' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
@@ -164,6 +166,12 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const chosen = await pick(choices);
   if (!chosen || chosen === 'quit') return 0;
   if (chosen === 'new') return runCommand('alb', flags, io);
+  if (chosen === 'new-url' && flags.url) {
+    const { flowForUrl, awsForPick } = await import('./pick-flow.js');
+    const choice = await flowForUrl(flags.url, { progress: (m) => io.err(m), aws: awsForPick(flags) });
+    io.err(choice.why);
+    return runCommand(choice.flow, flags, io);
+  }
   if (chosen === 'new-other') {
     const flow = await pick(OTHER_GATEWAYS, 'Which gateway answers the 502? (`badgate run --url URL` can tell from the error page)');
     return flow ? runCommand(flow, flags, io) : 0;
