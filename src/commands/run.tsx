@@ -13,6 +13,7 @@ import { selfCommand, type Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
+import { recordingFlow } from './run-recording.js';
 
 export interface RunFlags extends TargetFlags {
   out?: string;
@@ -178,5 +179,6 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   }
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
   if (chosen === 'drill') return pickDrill(flags, io);
-  return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);
+  const replay = chosen.slice('replay:'.length);
+  return runCommand(recordingFlow(replay), { ...flags, replay }, io);
 }
