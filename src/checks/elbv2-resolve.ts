@@ -150,7 +150,9 @@ function evaluate(ev: ResolveEvidence): CheckResult {
     return {
       status: 'warn',
       outcome: 'not-found',
-      summary: ev.query ? `No load balancer matches ${ev.query}${searched}` : 'No load balancer in this region',
+      summary: ev.query ? `No load balancer matches ${ev.query}${searched}`
+        : ev.candidates.length ? `No ${KIND_NAME[ev.kind ?? 'application']} in this region; ${plural(ev.candidates.length, 'load balancer')} of another kind listed below`
+          : 'No load balancer in this region',
       details: [
         ...(ev.hostnames.length ? ['A Route 53 alias record does not show up as a CNAME: pass the load balancer name or ARN instead.'] : []),
         ...(ev.candidates.length ? ['Load balancers in this region:', ...listing] : ['Check --region: load balancers are per region.']),
