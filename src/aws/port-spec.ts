@@ -17,6 +17,7 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   describeClassicLoadBalancerAttributes: 'LoadBalancerName',
   getFunctionConfiguration: 'FunctionName',
   getFunctionPolicy: 'FunctionName',
+  describeListenerAttributes: 'ListenerArn',
 };
 
 /** Params as a reader of the report would want them: named like the API's own inputs. */

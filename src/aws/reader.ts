@@ -401,6 +401,8 @@ export interface AwsReader {
   /** A function by name, ARN or `name:alias`. */
   getFunctionConfiguration(functionName: string): Promise<LambdaFunction>;
   getFunctionPolicy(functionName: string): Promise<LambdaPolicy>;
+  /** A listener's attributes, e.g. `tcp.idle_timeout.seconds` on an NLB TCP listener. */
+  describeListenerAttributes(listenerArn: string): Promise<Record<string, string>>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -430,6 +432,7 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   describeClassicLoadBalancerAttributes: 'elasticloadbalancing:DescribeLoadBalancerAttributes',
   getFunctionConfiguration: 'lambda:GetFunctionConfiguration',
   getFunctionPolicy: 'lambda:GetPolicy',
+  describeListenerAttributes: 'elasticloadbalancing:DescribeListenerAttributes',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

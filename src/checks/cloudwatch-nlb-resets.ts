@@ -2,6 +2,7 @@ import type { MetricQuery, MetricResult } from '../aws/reader.js';
 import { incidentWindow, periodFor } from './cloudwatch-who-made-502.js';
 import { factList, lbDimension, loadBalancerArnFor, plural, tgDimension } from './elbv2-common.js';
 import { requireAws } from './env.js';
+import { classifyAwsError } from '../engine/errors.js';
 import type { CheckResult, Facts, Finding, Series } from '../engine/vocabulary.js';
 import type { Check } from './types.js';
 
@@ -32,6 +33,10 @@ export interface NlbResetsEvidence {
   end: string;
   periodSeconds: number;
   results: MetricResult[];
+  /** Per TCP listener, `tcp.idle_timeout.seconds` as DescribeListenerAttributes gave it (absent on older APIs). */
+  idleTimeouts?: { port: number; seconds?: number }[];
+  /** Why the listener attributes could not be read; the default idle timeout is assumed then. */
+  idleTimeoutError?: string;
 }
 
 export function buildNlbQueries(lb: string, tgs: string[]): MetricQuery[] {
@@ -55,7 +60,7 @@ function align(r: MetricResult | undefined, start: number, period: number, bucke
 const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 const firstNonZero = (v: number[]) => v.findIndex((x) => x > 0);
 
-function evaluate(ev: NlbResetsEvidence, facts: Readonly<Facts>): CheckResult {
+function evaluate(ev: NlbResetsEvidence): CheckResult {
   const start = Date.parse(ev.start);
   const buckets = Math.max(1, Math.ceil((Date.parse(ev.end) - start) / (ev.periodSeconds * 1000)));
   const byId = new Map(ev.results.map((r) => [r.id, r]));
@@ -71,7 +76,10 @@ function evaluate(ev: NlbResetsEvidence, facts: Readonly<Facts>): CheckResult {
   });
   const unhealthyMax = Math.max(0, ...tgs.map((t) => t.unhealthyMax));
   const unhealthyFrom = Math.min(...tgs.map((t) => firstNonZero(t.unhealthy)).filter((b) => b >= 0), Infinity);
-  const idle = Number(facts['nlb.idleTimeoutSeconds']) || DEFAULT_IDLE_SECONDS;
+  // The shortest TCP idle timeout among the listeners resets first; TLS listeners keep 350 s fixed.
+  const read = (ev.idleTimeouts ?? []).map((l) => l.seconds).filter((v): v is number => v !== undefined);
+  const idle = read.length ? Math.min(...read) : DEFAULT_IDLE_SECONDS;
+  const idleHow = read.length ? `the listener's tcp.idle_timeout.seconds` : `the TCP default${ev.idleTimeoutError ? `; the listener attributes could not be read: ${ev.idleTimeoutError}` : ''}`;
   const at = (b: number) => new Date(start + b * ev.periodSeconds * 1000).toISOString().slice(11, 16);
   const series: Series[] = [
     ...LB_METRICS.filter(([id]) => id !== 'newFlows').map(([id, name]) => ({ name, start: ev.start, periodSeconds: ev.periodSeconds, values: lb[id] })),
@@ -82,10 +90,12 @@ function evaluate(ev: NlbResetsEvidence, facts: Readonly<Facts>): CheckResult {
     'metrics.nlbElbResets': total.elbResets,
     'metrics.nlbClientResets': total.clientResets,
     'metrics.nlbUnhealthyMax': unhealthyMax,
+    'nlb.idleTimeoutSeconds': idle,
   };
   const details = [
     `${ev.start.slice(0, 16)}Z → ${ev.end.slice(0, 16)}Z, ${ev.periodSeconds} s buckets, LoadBalancer=${ev.loadBalancer}`,
     `TCP_Target_Reset_Count ${total.targetResets} · TCP_ELB_Reset_Count ${total.elbResets} · TCP_Client_Reset_Count ${total.clientResets} · NewFlowCount ${total.newFlows}`,
+    `Idle timeout ${idle} s (${idleHow})`,
     ...tgs.map((t) => `${t.name}: UnHealthyHostCount max ${t.unhealthyMax}${t.allDown ? ', and no healthy host at the same time' : ''}`),
   ];
   if (!ev.results.some((r) => r.values.length)) {
@@ -104,7 +114,7 @@ function evaluate(ev: NlbResetsEvidence, facts: Readonly<Facts>): CheckResult {
   if (total.elbResets > 0) {
     const elbFrom = firstNonZero(lb.elbResets);
     if (unhealthyMax === 0) {
-      findings.push({ cause: 'timeout-mismatch', confidence: 'likely', evidence: [`TCP_ELB_Reset_Count ${total.elbResets} from ${at(elbFrom)}Z with no unhealthy target: the NLB reset flows that stayed idle past its idle timeout (${idle} s for TCP); the clients or the proxy in front reuse connections longer`] });
+      findings.push({ cause: 'timeout-mismatch', confidence: 'likely', evidence: [`TCP_ELB_Reset_Count ${total.elbResets} from ${at(elbFrom)}Z with no unhealthy target: the NLB reset flows that stayed idle past its idle timeout (${idle} s, ${read.length ? 'read from the listener' : 'the TCP default'}); the clients or the proxy in front reuse connections longer`] });
     } else if (elbFrom <= unhealthyFrom) {
       findings.push({ cause: 'target-crashed-or-overloaded', confidence: 'suspected', evidence: [`TCP_ELB_Reset_Count rose at ${at(elbFrom)}Z, ${elbFrom < unhealthyFrom ? 'before' : 'with'} UnHealthyHostCount (${at(unhealthyFrom)}Z): the targets were already failing, and the NLB reset their flows`] });
     } else {
@@ -134,7 +144,7 @@ export const cloudwatchNlbResets: Check<NlbResetsEvidence> = {
     title: 'Network Load Balancer resets: who sent the RST (targets, the NLB, clients) and unhealthy targets per target group',
     docs: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html',
     // The two elbv2 reads run only when the NLB lookup before this check left no ARN or target groups.
-    apis: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups'],
+    apis: ['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeListeners', 'elasticloadbalancing:DescribeListenerAttributes'],
     params: {
       lb: { description: 'NLB name or ARN when lb.arn is not known yet' },
       since: { description: 'Window start: a duration (3h) or a time' },
@@ -143,7 +153,7 @@ export const cloudwatchNlbResets: Check<NlbResetsEvidence> = {
     outcomes: ['target-resets', 'elb-resets', 'unhealthy-targets', 'quiet', 'no-data'],
     strength: 'measured',
     causes: ['target-not-listening', 'keepalive-race', 'timeout-mismatch', 'target-crashed-or-overloaded', 'all-targets-unhealthy'],
-    facts: ['metrics.nlbTargetResets', 'metrics.nlbElbResets', 'metrics.nlbClientResets', 'metrics.nlbUnhealthyMax'],
+    facts: ['metrics.nlbTargetResets', 'metrics.nlbElbResets', 'metrics.nlbClientResets', 'metrics.nlbUnhealthyMax', 'nlb.idleTimeoutSeconds'],
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
@@ -155,7 +165,19 @@ export const cloudwatchNlbResets: Check<NlbResetsEvidence> = {
     const periodSeconds = periodFor(start, end);
     ctx.progress(`GetMetricData AWS/NetworkELB ${loadBalancer}`);
     const results = await aws.getMetricData({ queries: buildNlbQueries(loadBalancer, targetGroups), start: start.toISOString(), end: end.toISOString(), periodSeconds });
-    return { loadBalancer, targetGroups, start: start.toISOString(), end: end.toISOString(), periodSeconds, results };
+    const ev: NlbResetsEvidence = { loadBalancer, targetGroups, start: start.toISOString(), end: end.toISOString(), periodSeconds, results };
+    // The idle timeout the ELB resets are measured against; the metrics stand without it.
+    try {
+      const tcp = (await aws.describeListeners(arn)).filter((l) => l.protocol === 'TCP');
+      ctx.progress(`DescribeListenerAttributes (${plural(tcp.length, 'TCP listener')})`);
+      ev.idleTimeouts = await Promise.all(tcp.map(async (l) => {
+        const v = Number((await aws.describeListenerAttributes(l.arn))['tcp.idle_timeout.seconds']);
+        return { port: l.port, ...(Number.isFinite(v) && v > 0 ? { seconds: v } : {}) };
+      }));
+    } catch (err) {
+      ev.idleTimeoutError = classifyAwsError(err, { action: 'elasticloadbalancing:DescribeListenerAttributes' }).message;
+    }
+    return ev;
   },
-  evaluate: (ev, ctx) => evaluate(ev, ctx.facts),
+  evaluate: (ev) => evaluate(ev),
 };

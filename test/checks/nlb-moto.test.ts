@@ -110,9 +110,9 @@ describeMoto('elbv2.resolve in the nlb flow: no --lb, only the URL (or nothing)'
 describeMoto('cloudwatch.nlb-resets against moto: who sent the RST', (endpoint) => {
   // Metric names, namespace and dimensions (LoadBalancer=net/<name>/<id>, TargetGroup=targetgroup/<name>/<id>) as
   // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html lists them.
-  const env = async (lbMetrics: Record<string, number[]>, tgMetrics: Record<string, number[]>) => {
+  const env = async (lbMetrics: Record<string, number[]>, tgMetrics: Record<string, number[]>, idleTimeoutSeconds?: number) => {
     const account = await newAccount(endpoint());
-    const seeded = await seedNlb(account, { ingress: 'clients' });
+    const seeded = await seedNlb(account, { ingress: 'clients', ...(idleTimeoutSeconds ? { idleTimeoutSeconds } : {}) });
     const now = new Date();
     const lb = lbDimension(seeded.lbArn);
     await seedMetrics(account, { LoadBalancer: lb }, lbMetrics, now, 'AWS/NetworkELB');
@@ -139,9 +139,18 @@ describeMoto('cloudwatch.nlb-resets against moto: who sent the RST', (endpoint) 
 
   it('the NLB resets with no unhealthy target: flows idle past the 350 s timeout (timeout-mismatch)', async () => {
     const { r, causes } = await env({ NewFlowCount: [100, 100, 100], TCP_ELB_Reset_Count: [4, 9, 6] }, { UnHealthyHostCount: [0, 0, 0], HealthyHostCount: [2, 2, 2] });
-    expect(r).toMatchObject({ status: 'fail', outcome: 'elb-resets', facts: { 'metrics.nlbElbResets': 19 } });
-    expect(r.findings?.[0].evidence.join(' ')).toMatch(/idle timeout \(350 s for TCP\)/);
+    expect(r).toMatchObject({ status: 'fail', outcome: 'elb-resets', facts: { 'metrics.nlbElbResets': 19, 'nlb.idleTimeoutSeconds': 350 } });
+    // moto answers tcp.idle_timeout.seconds 350 for a TCP listener left at its default, as AWS does.
+    expect(r.findings?.[0].evidence.join(' ')).toMatch(/idle timeout \(350 s, read from the listener\)/);
     expect(causes).toEqual(['timeout-mismatch']);
+  }, 30_000);
+
+  it('the idle timeout the resets are measured against is the listener\'s tcp.idle_timeout.seconds when set', async () => {
+    // Listener attribute tcp.idle_timeout.seconds, 60-6000 (network/update-idle-timeout.html).
+    const { r } = await env({ NewFlowCount: [100, 100, 100], TCP_ELB_Reset_Count: [2, 3, 1] }, { UnHealthyHostCount: [0, 0, 0], HealthyHostCount: [2, 2, 2] }, 120);
+    expect(r.facts?.['nlb.idleTimeoutSeconds']).toBe(120);
+    expect(r.findings?.[0].evidence.join(' ')).toMatch(/idle timeout \(120 s, read from the listener\)/);
+    expect(r.sources?.map((s) => s.api)).toEqual(expect.arrayContaining(['cloudwatch:GetMetricData', 'elasticloadbalancing:DescribeListenerAttributes']));
   }, 30_000);
 
   it('healthy targets reset reused connections: the keep-alive race behind the proxy in front', async () => {

@@ -4,7 +4,7 @@ import {
   AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, RunInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
-  AddTagsCommand, CreateListenerCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
+  AddTagsCommand, CreateListenerCommand, ModifyListenerAttributesCommand, CreateLoadBalancerCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { MotoAccount } from './moto-server.js';
 
@@ -14,6 +14,8 @@ export interface NlbSeed {
   /** Health override for every target: `state|Reason|description`. */
   health?: string;
   name?: string;
+  /** The TCP listener's tcp.idle_timeout.seconds (the NLB's default is 350). */
+  idleTimeoutSeconds?: number;
 }
 
 export interface SeededNlb {
@@ -48,7 +50,10 @@ export async function seedNlb(account: MotoAccount, cfg: NlbSeed): Promise<Seede
   // Target group names are unique per account: a second NLB in the same account needs its own.
   const tgArn = (await elb.send(new CreateTargetGroupCommand({ Name: cfg.name ? `${cfg.name}-tg` : 'tcp-tg', Protocol: 'TCP', Port: 443, VpcId: vpcId, TargetType: 'instance', HealthCheckProtocol: 'TCP' }))).TargetGroups?.[0]?.TargetGroupArn as string;
   await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: ids.map((Id) => ({ Id, Port: 443 })) }));
-  await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'TCP', Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] }));
+  const listenerArn = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'TCP', Port: 443, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] }))).Listeners?.[0]?.ListenerArn as string;
+  if (cfg.idleTimeoutSeconds) {
+    await elb.send(new ModifyListenerAttributesCommand({ ListenerArn: listenerArn, Attributes: [{ Key: 'tcp.idle_timeout.seconds', Value: String(cfg.idleTimeoutSeconds) }] }));
+  }
   if (cfg.health) await elb.send(new AddTagsCommand({ ResourceArns: [tgArn], Tags: ids.map((id) => ({ Key: `moto:health:${id}`, Value: cfg.health as string })) }));
   return { name: cfg.name ?? 'tcp-nlb', instanceIds: ids, lbArn, dnsName: lb?.DNSName as string, tgArn };
 }

@@ -59,6 +59,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     describeClassicLoadBalancerAttributes: (name) => clb.describeClassicLoadBalancerAttributes(classic, name),
     getFunctionConfiguration: (name) => lambda.getFunctionConfiguration(lambdaClient, name),
     getFunctionPolicy: (name) => lambda.getFunctionPolicy(lambdaClient, name),
+    describeListenerAttributes: (arn) => elb.describeListenerAttributes(elbv2, arn),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
