@@ -1,6 +1,6 @@
 // Records the AWS side of the Classic and Network Load Balancer drills from moto into each file's
 // `aws:` key; the rest of the file stays as written:
-//   node --import tsx scripts/record-lb-drills.ts
+//   node --import tsx scripts/record-lb-drills.ts [drill-id…]
 // Per drill: a fresh moto state with a fixed random seed keeps ids stable; the checks of the
 // drill's flow run through a recording reader, with and without the load balancer's name.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { runCheckResult, testContext } from '../test/helpers/check-context.js';
 import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
 import { seedClb, seedClbMetrics } from '../test/helpers/seed-clb.js';
 import { seedNlb } from '../test/helpers/seed-nlb.js';
+import { seedMetrics } from '../test/helpers/seed-alb.js';
+import { lbDimension, tgDimension } from '../src/checks/elbv2-common.js';
 
 const MINUTES = 60;
 
@@ -46,8 +48,17 @@ const DRILLS: Record<string, LbDrill> = {
   },
   'payments-nlb-502-after-migration': {
     note: 'Two healthy instance targets on :443 behind the Network Load Balancer payments-nlb (TCP:443, client IP preserved); the targets\' security group admits only the NLB subnets 10.2.1.0/24 and 10.2.2.0/24.',
-    checks: ['sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'nlb.client-path'],
-    seed: async (account) => (await seedNlb(account, { ingress: 'nlb-subnets', name: 'payments-nlb' })).name,
+    checks: ['sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'nlb.client-path', 'cloudwatch.nlb-resets'],
+    params: { 'elbv2.resolve': { type: 'network' }, 'cloudwatch.nlb-resets': { since: '3h' } },
+    async seed(account, clock) {
+      const seeded = await seedNlb(account, { ingress: 'nlb-subnets', name: 'payments-nlb' });
+      // The clients' SYNs are dropped by the targets' group: flows start, nobody resets, every target stays healthy.
+      const flat = (v: number) => Array.from({ length: MINUTES }, () => v);
+      const lb = lbDimension(seeded.lbArn);
+      await seedMetrics(account, { LoadBalancer: lb }, { NewFlowCount: flat(240), TCP_Target_Reset_Count: flat(0), TCP_ELB_Reset_Count: flat(0), TCP_Client_Reset_Count: flat(0) }, clock, 'AWS/NetworkELB');
+      await seedMetrics(account, { LoadBalancer: lb, TargetGroup: tgDimension(seeded.tgArn) }, { UnHealthyHostCount: flat(0), HealthyHostCount: flat(2) }, clock, 'AWS/NetworkELB');
+      return seeded.name;
+    },
   },
 };
 
@@ -65,7 +76,9 @@ async function record(reader: AwsReader, drill: LbDrill, lbName: string, clock: 
 
 const moto = await startMoto();
 try {
-  for (const [id, drill] of Object.entries(DRILLS)) {
+  // Names on the command line re-record only those drills.
+  const wanted = process.argv.slice(2);
+  for (const [id, drill] of Object.entries(DRILLS).filter(([name]) => !wanted.length || wanted.includes(name))) {
     const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
     const doc = parseDocument(readFileSync(file, 'utf8'));
     const clock = new Date(String(doc.get('clock')));

@@ -94,10 +94,10 @@ async function main(): Promise<number> {
 }
 
 /** With only --url given, the gateway that made the URL's error picks the flow. */
-async function flowFor(url: string | undefined, io: typeof processIo): Promise<string | undefined> {
+async function flowFor(url: string | undefined, io: typeof processIo, aws: { profile?: string; region?: string; awsTimeout?: number } = {}): Promise<string | undefined> {
   if (!url) return undefined;
-  const { flowForUrl } = await import('./commands/pick-flow.js');
-  const choice = await flowForUrl(url, { progress: (m) => io.err(m) });
+  const { flowForUrl, awsForPick } = await import('./commands/pick-flow.js');
+  const choice = await flowForUrl(url, { progress: (m) => io.err(m), aws: awsForPick(aws) });
   io.err(choice.why);
   return choice.flow;
 }
@@ -120,11 +120,11 @@ async function dispatch(): Promise<number> {
     case undefined:
       return (await run()).homeCommand({ ...target, out: f.out }, io);
     case 'run':
-      return (await run()).runCommand(args[0] ?? await flowFor(f.url, io) ?? 'alb', { ...target, out: f.out }, io);
+      return (await run()).runCommand(args[0] ?? await flowFor(f.url, io, f) ?? 'alb', { ...target, out: f.out }, io);
     case 'resume':
       return (await run()).resumeCommand(args[0], { ...target, out: f.out }, io);
     case 'check':
-      return (await import('./commands/check.js')).checkCommand(args[0] ?? await flowFor(f.url, io), { ...target, answer: f.answer, json: f.json, report: f.report }, io);
+      return (await import('./commands/check.js')).checkCommand(args[0] ?? await flowFor(f.url, io, f), { ...target, answer: f.answer, json: f.json, report: f.report }, io);
     case 'sessions':
       return (await import('./commands/sessions.js')).sessionsCommand(io, { json: f.json });
     case 'report':

@@ -18,6 +18,7 @@ const SINGLE_ARG_NAMES: Partial<Record<ReaderMethod, string>> = {
   getFunctionConfiguration: 'FunctionName',
   getFunctionPolicy: 'FunctionName',
   describeLogGroups: 'logGroupNamePrefix',
+  describeListenerAttributes: 'ListenerArn',
   getResources: 'RestApiId',
   getGatewayResponses: 'RestApiId',
   getVpcLink: 'VpcLinkId',

@@ -572,6 +572,8 @@ export interface AwsReader {
   /** Stage names of a REST API / an HTTP API. */
   getStages(restApiId: string): Promise<string[]>;
   getHttpStages(apiId: string): Promise<string[]>;
+  /** A listener's attributes, e.g. `tcp.idle_timeout.seconds` on an NLB TCP listener. */
+  describeListenerAttributes(listenerArn: string): Promise<Record<string, string>>;
 }
 
 export type ReaderMethod = Exclude<keyof AwsReader, 'region' | 'logObjectStore'>;
@@ -618,6 +620,7 @@ export const READER_ACTIONS: Record<ReaderMethod, string> = {
   getHttpVpcLink: 'apigateway:GET',
   getStages: 'apigateway:GET',
   getHttpStages: 'apigateway:GET',
+  describeListenerAttributes: 'elasticloadbalancing:DescribeListenerAttributes',
 };
 
 export const READER_METHODS = Object.keys(READER_ACTIONS) as ReaderMethod[];

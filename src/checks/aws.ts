@@ -17,6 +17,7 @@ import { elbv2Resolve } from './elbv2-resolve.js';
 import { elbv2TargetGroupConfig } from './elbv2-target-group-config.js';
 import { elbv2TargetHealth } from './elbv2-target-health.js';
 import { nlbClientPath } from './nlb-client-path.js';
+import { cloudwatchNlbResets } from './cloudwatch-nlb-resets.js';
 import { stsWhoami } from './sts-whoami.js';
 import { timeoutChain } from './timeout-chain.js';
 import type { Check } from './types.js';
@@ -45,4 +46,5 @@ export const awsChecks: Check<any>[] = [
   apigwStage,
   apigwGatewayResponses,
   cloudwatchApigwMetrics,
+  cloudwatchNlbResets,
 ];

@@ -17,6 +17,10 @@ export interface ResolveEvidence {
   /** Rules per listener ARN. */
   rules: Record<string, Rule[]>;
   targetGroups: TargetGroup[];
+  /** The flow's kind of LB (`type` param); absent means application. */
+  kind?: LbKind;
+  /** Taken because it is the only LB of the flow's kind in the region, not because a name matched. */
+  pickedOnly?: boolean;
 }
 
 export interface LoadBalancerChoice {
@@ -38,12 +42,32 @@ function normalizeDns(name: string): string {
   return name.toLowerCase().replace(/\.$/, '').replace(/^dualstack\./, '');
 }
 
-async function findLoadBalancer(aws: AwsReader, query: string | undefined, cname: (host: string) => Promise<string[]>): Promise<Pick<ResolveEvidence, 'lb' | 'candidates' | 'hostnames'>> {
+/** What the flow is about: `application` (the default) or `network`; it decides what "the only one" means. */
+export type LbKind = 'application' | 'network';
+
+const KIND_NAME: Record<LbKind, string> = { application: 'Application Load Balancer', network: 'Network Load Balancer' };
+
+function lbKind(value: string | undefined): LbKind {
+  return value?.trim().toLowerCase() === 'network' ? 'network' : 'application';
+}
+
+/** The LB whose DNS name is one of the host's names (the host itself or a CNAME on its chain). */
+function byDnsName(all: LoadBalancer[], hostnames: string[]): LoadBalancer | undefined {
+  const names = new Set(hostnames.map(normalizeDns));
+  return all.find((l) => names.has(normalizeDns(l.dnsName)));
+}
+
+async function findLoadBalancer(aws: AwsReader, query: string | undefined, opts: { url?: string; kind: LbKind }, cname: (host: string) => Promise<string[]>): Promise<Pick<ResolveEvidence, 'lb' | 'candidates' | 'hostnames' | 'pickedOnly'>> {
   if (!query) {
     const all = await aws.describeLoadBalancers();
-    const albs = all.filter((lb) => lb.type === 'application');
-    if (albs.length === 1) return { lb: albs[0], candidates: [], hostnames: [] };
-    return { candidates: albs.length ? albs : all, hostnames: [] };
+    const ofKind = all.filter((lb) => lb.type === opts.kind);
+    // Only a URL was given: its host (or a CNAME on its chain) may be the LB's own DNS name.
+    const host = opts.url ? hostOf(opts.url) : undefined;
+    const hostnames = host ? await cnameChain(host, cname) : [];
+    const named = hostnames.length ? byDnsName(ofKind, hostnames) : undefined;
+    if (named) return { lb: named, candidates: [], hostnames };
+    if (ofKind.length === 1) return { lb: ofKind[0], candidates: [], hostnames, pickedOnly: true };
+    return { candidates: ofKind.length ? ofKind : all, hostnames };
   }
   if (isLbArn(query)) {
     const found = await lookup(aws, { arns: [query] });
@@ -53,8 +77,7 @@ async function findLoadBalancer(aws: AwsReader, query: string | undefined, cname
   if (host) {
     const hostnames = await cnameChain(host, cname);
     const all = await aws.describeLoadBalancers();
-    const names = new Set(hostnames.map(normalizeDns));
-    const lb = all.find((l) => names.has(normalizeDns(l.dnsName)));
+    const lb = byDnsName(all, hostnames);
     return { ...(lb ? { lb } : {}), candidates: lb ? [] : all, hostnames };
   }
   const byName = await lookup(aws, { names: [query] });
@@ -114,10 +137,12 @@ function evaluate(ev: ResolveEvidence): CheckResult {
   if (!lb) {
     const listing = table(['name', 'type', 'scheme', 'state', 'dns'], ev.candidates.map((c) => [c.name, c.type, c.scheme, c.state, c.dnsName]));
     if (!ev.query && ev.candidates.length > 1) {
+      const kind = ev.candidates.every((c) => c.type === ev.kind) && ev.kind ? KIND_NAME[ev.kind] : 'load balancer';
+      const host = ev.hostnames.length ? `; none has the DNS name of ${ev.hostnames[0]}${ev.hostnames.length > 1 ? ` (followed ${ev.hostnames.join(' → ')})` : ''}` : '';
       return {
         status: 'warn',
         outcome: 'ambiguous',
-        summary: `${plural(ev.candidates.length, 'load balancer')} in this region: pick one with --lb NAME`,
+        summary: `${plural(ev.candidates.length, kind)} in this region${host}: pick one with --lb NAME`,
         details: listing,
       };
     }
@@ -125,7 +150,9 @@ function evaluate(ev: ResolveEvidence): CheckResult {
     return {
       status: 'warn',
       outcome: 'not-found',
-      summary: ev.query ? `No load balancer matches ${ev.query}${searched}` : 'No load balancer in this region',
+      summary: ev.query ? `No load balancer matches ${ev.query}${searched}`
+        : ev.candidates.length ? `No ${KIND_NAME[ev.kind ?? 'application']} in this region; ${plural(ev.candidates.length, 'load balancer')} of another kind listed below`
+          : 'No load balancer in this region',
       details: [
         ...(ev.hostnames.length ? ['A Route 53 alias record does not show up as a CNAME: pass the load balancer name or ARN instead.'] : []),
         ...(ev.candidates.length ? ['Load balancers in this region:', ...listing] : ['Check --region: load balancers are per region.']),
@@ -177,10 +204,16 @@ function evaluate(ev: ResolveEvidence): CheckResult {
     if (primary.protocol) facts['tg.protocol'] = primary.protocol;
     facts['tg.targetType'] = primary.targetType;
   }
+  if (ev.pickedOnly) {
+    const kind = KIND_NAME[ev.kind ?? 'application'];
+    const host = ev.hostnames.length ? ` (no load balancer has the DNS name of ${ev.hostnames.join(' → ')}: a Route 53 alias does not show as a CNAME)` : '';
+    notes.unshift(`Taken because it is the only ${kind} in this region${host}; pass --lb NAME if the incident is on another one.`);
+  }
+  if (ev.kind && lb.type !== ev.kind) notes.unshift(`${lb.name} is a ${lb.type} load balancer, but this flow is about a ${KIND_NAME[ev.kind]}: run the matching flow (badgate run ${lb.type === 'network' ? 'nlb' : 'alb'}).`);
   return {
     status: 'pass',
     outcome: 'found',
-    summary: `${lb.name} (${lb.scheme} ${lb.type}): ${plural(ev.listeners.length, 'listener')}, ${plural(ev.targetGroups.length, 'target group')}${primary ? `, default → ${primary.name}` : ''}`,
+    summary: `${ev.pickedOnly ? 'The only one: ' : ''}${lb.name} (${lb.scheme} ${lb.type}): ${plural(ev.listeners.length, 'listener')}, ${plural(ev.targetGroups.length, 'target group')}${primary ? `, default → ${primary.name}` : ''}`,
     details: [...details, ...notes],
     facts,
   };
@@ -199,6 +232,8 @@ export const elbv2Resolve: Check<ResolveEvidence> = {
     ],
     params: {
       lb: { description: 'Load balancer name, ARN, DNS name, or a URL/hostname whose CNAME chain points at it; empty picks the only ALB' },
+      type: { description: 'The kind the flow is about when lb is empty: application (default) or network' },
+      url: { description: 'When lb is empty: the affected URL, whose host (or a CNAME on its chain) may be the LB\'s DNS name' },
     },
     outcomes: ['found', 'not-found', 'ambiguous'],
     facts: [
@@ -211,8 +246,9 @@ export const elbv2Resolve: Check<ResolveEvidence> = {
     const aws = requireAws(ctx);
     const query = ctx.params.lb?.trim() || undefined;
     ctx.progress(query ? `DescribeLoadBalancers ${query}` : 'DescribeLoadBalancers (all)');
-    const found = await findLoadBalancer(aws, query, (host) => ctx.env.dns.cname(host));
-    const ev: ResolveEvidence = { ...(query ? { query } : {}), ...found, listeners: [], rules: {}, targetGroups: [] };
+    const kind = lbKind(ctx.params.type);
+    const found = await findLoadBalancer(aws, query, { url: ctx.params.url?.trim() || undefined, kind }, (host) => ctx.env.dns.cname(host));
+    const ev: ResolveEvidence = { ...(query ? { query } : {}), ...found, ...(ctx.params.type?.trim() ? { kind } : {}), listeners: [], rules: {}, targetGroups: [] };
     if (!found.lb) return ev;
     const lbArn = found.lb.arn;
     ctx.progress(`DescribeListeners ${found.lb.name}`);

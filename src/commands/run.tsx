@@ -13,6 +13,7 @@ import { selfCommand, type Io } from './io.js';
 import { BadgateError } from '../engine/errors.js';
 import { renderReport, writeReportFile } from './report.js';
 import { startSession } from './start-session.js';
+import { recordingFlow } from './run-recording.js';
 
 export interface RunFlags extends TargetFlags {
   out?: string;
@@ -155,6 +156,8 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   }
   const recs = recordings();
   const choices: HomeChoice[] = [
+    // With --url, one GET (and the URL's DNS name) tells which gateway made the 502: its flow opens.
+    ...(flags.url ? [{ value: 'new-url', label: `Start a new investigation of ${flags.url}`, hint: 'badgate asks the URL who makes its 502 and opens that gateway\'s flow' }] : []),
     { value: 'new', label: 'Start a new ALB 502 investigation', hint: 'uses your AWS credentials if any; otherwise guides you step by step' },
     { value: 'new-other', label: 'Start a new investigation behind another gateway', hint: 'nginx, CloudFront, Classic Load Balancer, API Gateway, Network Load Balancer, Azure Application Gateway' },
     ...open.map((s) => ({ value: `resume:${s.id}`, label: `Resume: ${s.title}`, hint: `${s.id} · last entry ${s.updatedAt.slice(0, 16).replace('T', ' ')} UTC` })),
@@ -165,11 +168,18 @@ export async function homeCommand(flags: RunFlags, io: Io): Promise<number> {
   const chosen = await pick(choices);
   if (!chosen || chosen === 'quit') return 0;
   if (chosen === 'new') return runCommand('alb', flags, io);
+  if (chosen === 'new-url' && flags.url) {
+    const { flowForUrl, awsForPick } = await import('./pick-flow.js');
+    const choice = await flowForUrl(flags.url, { progress: (m) => io.err(m), aws: awsForPick(flags) });
+    io.err(choice.why);
+    return runCommand(choice.flow, flags, io);
+  }
   if (chosen === 'new-other') {
     const flow = await pick(OTHER_GATEWAYS, 'Which gateway answers the 502? (`badgate run --url URL` can tell from the error page)');
     return flow ? runCommand(flow, flags, io) : 0;
   }
   if (chosen.startsWith('resume:')) return resumeCommand(chosen.slice('resume:'.length), flags, io);
   if (chosen === 'drill') return pickDrill(flags, io);
-  return runCommand('alb', { ...flags, replay: chosen.slice('replay:'.length) }, io);
+  const replay = chosen.slice('replay:'.length);
+  return runCommand(recordingFlow(replay), { ...flags, replay }, io);
 }

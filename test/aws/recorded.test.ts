@@ -50,6 +50,7 @@ function fakeLive(): AwsReader {
     getHttpVpcLink: notImplemented,
     getStages: notImplemented,
     getHttpStages: notImplemented,
+    describeListenerAttributes: notImplemented,
     getMetricData: async (req) => [{ id: req.queries[0].id, timestamps: [req.start], values: [1] }],
     getCallerIdentity: async () => ({ account: '987654321098', arn: 'arn:aws:sts::987654321098:assumed-role/x/y', userId: 'AROAEXAMPLE:y', sessionToken: 'SECRET', accessKeyId: 'ASIAABCDEFGHIJKLMNOP' } as never),
   };

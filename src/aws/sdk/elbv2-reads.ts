@@ -1,4 +1,5 @@
 import {
+  DescribeListenerAttributesCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -188,4 +189,9 @@ export async function describeTargetHealth(client: ElasticLoadBalancingV2Client,
     if (d.TargetHealth?.Description) th.description = d.TargetHealth.Description;
     return th;
   });
+}
+
+export async function describeListenerAttributes(client: ElasticLoadBalancingV2Client, arn: string): Promise<Record<string, string>> {
+  const res = await client.send(new DescribeListenerAttributesCommand({ ListenerArn: arn }));
+  return attributes(res.Attributes);
 }

@@ -83,6 +83,7 @@ export function createSdkReader(opts: SdkReaderOptions = {}): SdkReader {
     getHttpVpcLink: (id) => apigw.getHttpVpcLink(http, id),
     getStages: (id) => apigw.getStages(rest, id),
     getHttpStages: (id) => apigw.getHttpStages(http, id),
+    describeListenerAttributes: (arn) => elb.describeListenerAttributes(elbv2, arn),
     getMetricData: (req) => cw.getMetricData(cloudwatch, req),
     listDistributions: () => cf.listDistributions(cloudfront),
     getDistributionConfig: (id) => cf.getDistributionConfig(cloudfront, id),
