@@ -1,4 +1,4 @@
-import type { MetricQuery, MetricResult } from '../aws/reader.js';
+import type { AwsReader, MetricQuery, MetricResult } from '../aws/reader.js';
 import { DEFAULT_TIMEOUT_MS, type ApiKind } from './apigw-common.js';
 import { incidentWindow, periodFor } from './cloudwatch-who-made-502.js';
 import { requireAws } from './env.js';
@@ -51,13 +51,24 @@ function evaluate(ev: ApigwMetricsEvidence): CheckResult {
   };
 }
 
+/** REST metrics are keyed by the API's name, which apigw.resolve found; standalone it is read from the id. */
+async function restApiName(aws: AwsReader, apiId: string, facts: Facts): Promise<string> {
+  if (facts['apigw.name'] && (!facts['apigw.id'] || facts['apigw.id'] === apiId)) return String(facts['apigw.name']);
+  const api = (await aws.getRestApis()).find((a) => a.id === apiId);
+  if (!api?.name) throw new Error(`no REST API with id ${apiId} in this region: check the id and --region`);
+  return api.name;
+}
+
 export const cloudwatchApigwMetrics: Check<ApigwMetricsEvidence> = {
   meta: {
     id: 'cloudwatch.apigw-metrics',
     title: 'API Gateway metrics: 5xx count and IntegrationLatency against the integration timeout',
     docs: 'https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html',
-    apis: ['cloudwatch:GetMetricData'],
+    apis: ['cloudwatch:GetMetricData', 'apigateway:GET'],
     params: {
+      kind: { description: 'rest or http (default what apigw.resolve found)' },
+      api: { description: 'the API id (default apigw.id); a REST API is measured by its name, looked up from the id' },
+      stage: { description: 'the stage (default apigw.stage)' },
       since: { description: 'Window start: a duration (3h) or a time' },
       until: { description: 'Window end (default now)' },
       timeoutMs: { description: 'the integration timeout in ms (default apigw.integrationTimeoutMs, else 29 s REST / 30 s HTTP)' },
@@ -69,10 +80,11 @@ export const cloudwatchApigwMetrics: Check<ApigwMetricsEvidence> = {
   },
   async collect(ctx) {
     const aws = requireAws(ctx);
-    const kind = String(ctx.facts['apigw.kind'] ?? '') as ApiKind;
-    const stage = String(ctx.facts['apigw.stage'] ?? '');
-    if ((kind !== 'rest' && kind !== 'http') || !stage) throw new Error('no API and stage known yet: find the API first (apigw.resolve)');
-    const dimensions: Record<string, string> = kind === 'rest' ? { ApiName: String(ctx.facts['apigw.name'] ?? ''), Stage: stage } : { ApiId: String(ctx.facts['apigw.id'] ?? ''), Stage: stage };
+    const kind = (ctx.params.kind?.trim() || String(ctx.facts['apigw.kind'] ?? '')) as ApiKind;
+    const stage = ctx.params.stage?.trim() || String(ctx.facts['apigw.stage'] ?? '');
+    const apiId = ctx.params.api?.trim() || String(ctx.facts['apigw.id'] ?? '');
+    if ((kind !== 'rest' && kind !== 'http') || !stage || !apiId) throw new Error('no API and stage known yet: pass kind=rest|http api=ID stage=NAME, or find the API first (apigw.resolve)');
+    const dimensions: Record<string, string> = kind === 'rest' ? { ApiName: await restApiName(aws, apiId, ctx.facts), Stage: stage } : { ApiId: apiId, Stage: stage };
     const given = Number(ctx.params.timeoutMs || ctx.facts['apigw.integrationTimeoutMs']);
     const timeoutMs = Number.isFinite(given) && given > 0 ? given : DEFAULT_TIMEOUT_MS[kind];
     const { start, end } = incidentWindow(ctx.params.since || undefined, ctx.params.until || undefined, ctx.env.clock.now());

@@ -118,5 +118,8 @@ export function isReadOnlyAction(action: string): boolean {
   const op = action.split(':')[1] ?? '';
   // API Gateway names its actions by HTTP verb: GET is its only read.
   if (action.startsWith('apigateway:')) return op === 'GET';
+  // Azure operation ids (`ApplicationGateways_Get`): Get and List read; BackendHealth is a POST that
+  // only reports probe results (RBAC: Microsoft.Network/applicationGateways/backendhealth/action).
+  if (action.startsWith('azure:')) return /_(Get|List|ListAll|BackendHealth)$/.test(op);
   return /^(Describe|Get|List)/.test(op) || QUERY_ACTIONS.has(action);
 }

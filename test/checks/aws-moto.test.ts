@@ -5,6 +5,7 @@ import { awsChecks } from '../../src/checks/aws.js';
 import type { CheckResult, Facts } from '../../src/engine/vocabulary.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { seedClb } from '../helpers/seed-clb.js';
+import { seedRestApi } from '../helpers/seed-apigw.js';
 import { describeMoto, newAccount, type MotoAccount } from '../helpers/moto.js';
 import { runAwsChecks } from '../helpers/moto-check-run.js';
 import { seedAlb, seedMetrics } from '../helpers/seed-alb.js';
@@ -203,12 +204,17 @@ describeMoto('aws checks against moto', (endpoint) => {
     expect(r.details?.join('\n')).toContain('target_status_code');
   });
 
-  it('each check also runs standalone from just `lb`, and declares every API it calls', async () => {
+  it('each check also runs standalone from what a user would type (`lb`, or the API and stage), and declares every API it calls', async () => {
     const s = await seedAlb(account, { name: 'solo' });
     const classic = await seedClb(account, { name: 'solo-classic' });
+    const api = await seedRestApi(account, { name: 'solo-api', integration: { type: 'AWS_PROXY', fn: { name: 'solo-fn', timeoutSeconds: 10 } }, loggingLevel: 'INFO' });
     const isClassic = (id: string) => id.startsWith('clb.') || id === 'cloudwatch.clb-metrics';
+    const isApi = (id: string) => id.startsWith('apigw.') || id === 'cloudwatch.apigw-metrics';
+    const params = (id: string): Record<string, string> =>
+      isApi(id) ? { url: api.url, api: api.id, kind: 'rest', stage: api.stage, path: '/orders', method: 'GET' }
+        : { lb: isClassic(id) ? classic.name : s.lbName, server: 'node' };
     for (const c of awsChecks) {
-      const r = await runCheck(c, ctx(account, { lb: isClassic(c.meta.id) ? classic.name : s.lbName, server: 'node' }));
+      const r = await runCheck(c, ctx(account, params(c.meta.id)));
       expect(r.status, `${c.meta.id}: ${r.summary}`).not.toBe('unknown');
       for (const src of r.sources ?? []) expect(c.meta.apis, `${c.meta.id} calls ${src.api}`).toContain(src.api);
     }

@@ -129,7 +129,8 @@ describe('badgate command line (built binary)', () => {
     const policy = JSON.parse(run(['iam-policy']).out);
     const actions: string[] = policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
     expect(actions).toContain('elasticloadbalancing:DescribeTargetHealth');
-    for (const a of actions) expect(a).toMatch(/:(Describe|Get|List)/);
+    // Reads by name, plus the log reads and queries (FilterLogEvents, Insights) and API Gateway's GET.
+    for (const a of actions) expect(a).toMatch(/:(Describe|Get|List)|^logs:(FilterLogEvents|StartQuery|StopQuery)$|^apigateway:GET$/);
   });
 
   it('an unknown command or flag gets a one-line hint', () => {
