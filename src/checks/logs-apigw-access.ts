@@ -41,7 +41,7 @@ function evaluate(ev: ApigwAccessEvidence): CheckResult {
   const facts: Facts = { 'apigw.access.logGroup': ev.logGroup };
   if (!ev.exists) {
     return {
-      status: 'unknown', outcome: 'no-logs', summary: `no access log: ${ev.logGroup} does not exist`, facts,
+      status: 'warn', outcome: 'no-logs', summary: `no access log: ${ev.logGroup} does not exist`, facts,
       nextStep: 'turn on access logging for the stage with a JSON format that includes $context.status, $context.integrationErrorMessage, $context.integration.status and $context.error.responseType (REST: aws apigateway update-stage … path=/accessLogSettings/destinationArn and /accessLogSettings/format; HTTP: aws apigatewayv2 update-stage --access-log-settings)',
     };
   }
@@ -107,7 +107,7 @@ export const logsApigwAccess: Check<ApigwAccessEvidence> = {
       limit: { description: 'Newest events to read (default 1000, at most 10000)' },
     },
     outcomes: GATEWAY_OUTCOMES,
-    causes: ['lambda-invalid-response', 'lambda-error-or-timeout', 'lambda-invoke-permission-missing', 'timeout-mismatch', 'target-generated-502', 'apigw-integration-misconfigured', 'target-not-listening'],
+    causes: ['lambda-invalid-response', 'lambda-error-or-timeout', 'lambda-invoke-permission-missing', 'timeout-mismatch', 'target-generated-502', 'apigw-integration-misconfigured'],
     facts: ['apigw.access.logGroup', 'apigw.access.requests', 'apigw.access.failures', 'apigw.access.cause'],
     strength: 'measured',
   },

@@ -6,6 +6,7 @@
  * https://repost.aws/knowledge-center/api-gateway-500-error-vpc.
  */
 import type { LogEvent } from '../aws/reader.js';
+import { executionLogGroup } from './apigw-common.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import { classifyExecMessage, parseExecLine, type GatewayClass } from '../logs/apigw-log.js';
 import {
@@ -38,10 +39,6 @@ export interface ApigwExecutionEvidence {
   /** Searches that returned as many events as the limit: there may be more. */
   capped: string[];
   paramError?: string;
-}
-
-export function executionLogGroup(restApiId: string, stage: string): string {
-  return `API-Gateway-Execution-Logs_${restApiId}/${stage}`;
 }
 
 function enableCommand(ev: ApigwExecutionEvidence): string {
@@ -89,7 +86,7 @@ function evaluate(ev: ApigwExecutionEvidence): CheckResult {
   }
   const where = `${ev.logGroup} (${windowLabel(ev.window)})`;
   if (!ev.exists) {
-    return { status: 'unknown', outcome: 'no-logs', summary: `no execution log: ${ev.logGroup} does not exist`, nextStep: enableCommand(ev), facts: { 'apigw.exec.logGroup': ev.logGroup, 'apigw.exec.enabled': false } };
+    return { status: 'warn', outcome: 'no-logs', summary: `no execution log: ${ev.logGroup} does not exist`, nextStep: enableCommand(ev), facts: { 'apigw.exec.logGroup': ev.logGroup, 'apigw.exec.enabled': false } };
   }
   const { counter, failed, statuses } = classifyExecutionEvents(ev.events);
   const counts = counter.list();

@@ -89,7 +89,7 @@ function evaluate(ev: LambdaErrorsEvidence): CheckResult {
   const where = `${ev.logGroup} (${windowLabel(ev.window)})`;
   if (!ev.exists) {
     return {
-      status: 'unknown', outcome: 'no-logs', summary: `no function log: ${ev.logGroup} does not exist`,
+      status: 'warn', outcome: 'no-logs', summary: `no function log: ${ev.logGroup} does not exist`,
       nextStep: `check the function name (aws lambda get-function-configuration --function-name ${ev.functionName}); a function that ran writes ${ev.logGroup} only when its execution role may (AWSLambdaBasicExecutionRole: logs:CreateLogStream, logs:PutLogEvents), and one with a custom logging config writes to the group named in LoggingConfig.LogGroup`,
       facts: { 'lambda.logs.group': ev.logGroup },
     };

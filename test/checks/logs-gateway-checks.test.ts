@@ -43,7 +43,7 @@ describeMoto('CloudWatch Logs checks against moto', (endpoint) => {
     expect(clean.findings ?? []).toEqual([]);
 
     const missing = await run({ restApiId: 'a1b2c3d4e5', stage: 'staging' });
-    expect(missing).toMatchObject({ status: 'unknown', outcome: 'no-logs' });
+    expect(missing).toMatchObject({ status: 'warn', outcome: 'no-logs' });
     expect(missing.nextStep).toContain('aws apigateway update-stage --rest-api-id a1b2c3d4e5 --stage-name staging --patch-operations op=replace,path=/*/*/logging/loglevel,value=INFO');
 
     // Outside the window: nothing found.
