@@ -1,10 +1,10 @@
-// Regenerates the replayable example incidents of the clb, nlb and cloudfront flows in
+// Regenerates the replayable example incidents of the clb, nlb, cloudfront and apigw flows in
 // flows/recordings/: each seeds a broken environment in moto, runs the built binary
 // (`badgate check <flow> --record …`) against it with no targeting flag, so the recording holds
 // what a replay with no flag asks, then anonymises and compacts the recording.
-//   npx tsup --silent && node --import tsx scripts/record-flow-examples.ts [clb-backend-502|nlb-idle-resets|cloudfront-origin-cert]
-import { mkdtempSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+//   npx tsup --silent && node --import tsx scripts/record-flow-examples.ts [clb-backend-502|nlb-idle-resets|cloudfront-origin-cert|apigw-malformed-response]
+import { mkdtempSync, readFileSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -13,9 +13,12 @@ import { lbDimension, tgDimension } from '../src/checks/elbv2-common.js';
 import { runCliAsync } from '../test/helpers/cli.js';
 import { newAccount, REGION, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
+import { seedRestApi } from '../test/helpers/seed-apigw.js';
 import { seedClb, seedClbMetrics } from '../test/helpers/seed-clb.js';
 import { seedDistribution } from '../test/helpers/seed-cloudfront.js';
+import { seedLogGroup } from '../test/helpers/seed-logs.js';
 import { seedNlb } from '../test/helpers/seed-nlb.js';
+import { execRequest, LAMBDA } from '../test/logs/apigw-lambda-logs.fixtures.js';
 import { makeCerts } from '../test/net/helpers/certs.js';
 
 const minutes = 60;
@@ -64,6 +67,39 @@ export const SCENARIOS: Record<string, Scenario> = {
       const port = (server.address() as AddressInfo).port;
       await seedDistribution(account, { origin: { domain: 'localhost', httpsPort: port }, aliases: ['www.example.com'] });
       return { flags: [], cleanup: () => { server.close(); certs.cleanup(); } };
+    },
+  },
+  'apigw-malformed-response': {
+    flow: 'apigw',
+    note: 'REST API orders-api (stage prod, GET /orders → Lambda proxy integration to the function orders, invoke permission granted, timeout 10 s under the 29 s integration timeout); since a deploy 25 minutes ago the function returns its result object as the body instead of a string, so API Gateway logs "Malformed Lambda proxy response" and answers 502 (5XXError rises, the function itself reports no error).',
+    async seed(account, now) {
+      const api = await seedRestApi(account, { name: 'orders-api', integration: { type: 'AWS_PROXY', fn: { name: 'orders', timeoutSeconds: 10 } }, loggingLevel: 'ERROR' });
+      await seedMetrics(account, { ApiName: api.name, Stage: api.stage }, { Count: flat(400), '5XXError': afterDeploy, '4XXError': flat(0), IntegrationLatency: flat(120), Latency: flat(140) }, now, 'AWS/ApiGateway');
+      // Execution log lines as CloudWatch stores them (request id prefix), the messages as the Knowledge Center quotes them
+      // (see test/logs/apigw-lambda-logs.fixtures.ts): one request in four after the deploy fails.
+      const events = Array.from({ length: 24 }, (_, i) => {
+        const at = now.getTime() - (24 - i) * 60_000;
+        const id = `7c2f${String(i).padStart(4, '0')}-1a2b-4c3d-8e9f-0123456789ab`;
+        return execRequest(id, i >= 10 ? 'malformed' : 'ok').map((message, k) => ({ at: at + k * 5, message }));
+      }).flat();
+      await seedLogGroup(account, `API-Gateway-Execution-Logs_${api.id}/${api.stage}`, events);
+      // The function's own log: every invocation ends cleanly (START/END/REPORT, no error), as it does when only the shape is wrong.
+      const fnEvents = Array.from({ length: 24 }, (_, i) => {
+        const at = now.getTime() - (24 - i) * 60_000;
+        const id = `9d1e${String(i).padStart(4, '0')}-2b3c-4d5e-8f90-123456789abc`;
+        return [LAMBDA.start(id), LAMBDA.end(id), LAMBDA.report(id, '18.20')].map((message, k) => ({ at: at + k * 3, message }));
+      }).flat();
+      await seedLogGroup(account, '/aws/lambda/orders', fnEvents);
+      // The affected URL answers with API Gateway's REST 502 as captured in test/fixtures/net/fingerprint/apigw-rest-502.txt
+      // (source: https://github.com/aws-amplify/amplify-js/issues/6931), so the probe sees what a client saw.
+      const text = readFileSync(new URL('../test/fixtures/net/fingerprint/apigw-rest-502.txt', import.meta.url), 'utf8');
+      const [head, body] = text.split(/\n\n/);
+      const lines = head.split('\n').filter((l) => !/^content-length:/i.test(l)).map((l, i) => (i === 0 ? 'HTTP/1.1 502 Bad Gateway' : l));
+      const raw = Buffer.from(`${[...lines, `Content-Length: ${Buffer.byteLength(body)}`].join('\r\n')}\r\n\r\n${body}`);
+      const server = net.createServer((sock) => { sock.on('error', () => {}); sock.once('data', () => sock.end(raw)); });
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+      const port = (server.address() as AddressInfo).port;
+      return { flags: ['--api', api.id, '--stage', api.stage, '--url', `http://127.0.0.1:${port}/orders`], cleanup: () => server.close() };
     },
   },
 };

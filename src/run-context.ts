@@ -43,6 +43,9 @@ export interface TargetFlags {
   stage?: string;
 }
 
+/** The targeting flags a recording keeps for its replay (not the profile: it names a local config, not the incident). */
+const RECORDED_TARGET: (keyof TargetFlags)[] = ['lb', 'url', 'since', 'distribution', 'api', 'stage'];
+
 export interface RunSetup {
   env: CheckEnv;
   /** One line shown at the top of the run: who and where, or why AWS is not used. */
@@ -70,9 +73,16 @@ export async function setupRun(flags: TargetFlags, progress: (m: string) => void
       throw new SetupError(`cannot read the replay file ${flags.replay}: ${(e as Error).message}`, 'check the path, e.g. flows/recordings/');
     }
     const env = replayEnv(rec);
-    return { env, banner: `Replaying the recorded answers from ${flags.replay} (no network)`, facts: { 'aws.available': true, 'target.region': rec.region }, mode: 'replay', flushRecording: async () => {} };
+    // Flags given now win; the rest are what the recorded run was pointed at.
+    const given = Object.fromEntries(Object.entries(flags).filter(([k, v]) => RECORDED_TARGET.includes(k as keyof TargetFlags) && v !== undefined));
+    const facts = { ...targetFacts({ ...rec.target, ...given }), 'aws.available': true, 'target.region': rec.region };
+    return { env, banner: `Replaying the recorded answers from ${flags.replay} (no network)`, facts, mode: 'replay', flushRecording: async () => {} };
   }
   const recording = flags.record ? newRecording(flags.region ?? '', `recorded by badgate ${new Date().toISOString()}`) : undefined;
+  if (recording) {
+    const target = Object.fromEntries(RECORDED_TARGET.flatMap((k) => (typeof flags[k] === 'string' ? [[k, flags[k] as string]] : [])));
+    if (Object.keys(target).length) recording.target = target;
+  }
   const flushRecording = async () => {
     if (recording && flags.record) await saveRecording(flags.record, recording);
   };

@@ -23,6 +23,11 @@ export interface Recording {
   recordedAt: string;
   /** Free text: how the recording was made (scenario, tool version). */
   note?: string;
+  /**
+   * What the run was pointed at (--lb, --url, --api, --stage, --distribution, --since), so a replay
+   * with no flags asks the same questions the recorded run asked.
+   */
+  target?: Record<string, string>;
   calls: RecordedCall[];
 }
 

@@ -16,6 +16,7 @@ const EXPECTED: Record<string, { flow: string; cause: string; check: [string, st
   'clb-backend-502.json': { flow: 'clb', cause: 'target-generated-502', check: ['cloudwatch.clb-metrics', 'backend-made'] },
   'nlb-idle-resets.json': { flow: 'nlb', cause: 'timeout-mismatch', check: ['cloudwatch.nlb-resets', 'elb-resets'] },
   'cloudfront-origin-cert.json': { flow: 'cloudfront', cause: 'origin-tls-mismatch', check: ['cloudfront.origin-tls', 'name-mismatch'] },
+  'apigw-malformed-response.json': { flow: 'apigw', cause: 'lambda-invalid-response', check: ['logs.apigw-execution', 'lambda-invalid-response'] },
 };
 
 // No credentials and an AWS endpoint nobody listens on: any call that left the recording would fail.
@@ -25,7 +26,7 @@ describe('the recorded example incidents', () => {
   it('there is one per AWS flow, each listed here, with no credential in it', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
     expect(files).toEqual(Object.keys(EXPECTED).sort());
-    expect(new Set(files.map(recordingFlow))).toEqual(new Set(['alb', 'clb', 'nlb', 'cloudfront']));
+    expect(new Set(files.map(recordingFlow))).toEqual(new Set(['alb', 'clb', 'nlb', 'cloudfront', 'apigw']));
     for (const f of files) expect(readFileSync(join(DIR, f), 'utf8'), f).not.toMatch(/ASIA[A-Z0-9]{12}|AKIA[A-Z0-9]{12}|sessionToken|secretAccessKey/i);
   });
 
