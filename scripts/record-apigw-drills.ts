@@ -1,0 +1,111 @@
+// Records the AWS side of the API Gateway drills from moto into each file's `aws:` key (API Gateway,
+// Lambda, CloudWatch metrics and the execution and function logs); the rest of the file stays as written:
+//   node --import tsx scripts/record-apigw-drills.ts [drill-id…]
+// Per drill: a fresh moto state with a fixed random seed keeps the API's id stable (the briefing names
+// its URL); the checks run in the apigw flow's order, each with the facts the earlier ones found.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { anonymiseRecording, compactRecording, createRecordingReader, newRecording, type Recording } from '../src/aws/recorded.js';
+import type { AwsReader } from '../src/aws/reader.js';
+import { getCheck } from '../src/checks/registry.js';
+import type { Facts } from '../src/engine/vocabulary.js';
+import { runCheckResult, testContext } from '../test/helpers/check-context.js';
+import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
+import { seedMetrics } from '../test/helpers/seed-alb.js';
+import { seedRestApi, type SeededApi } from '../test/helpers/seed-apigw.js';
+import { seedLogGroup } from '../test/helpers/seed-logs.js';
+import { execRequest, LAMBDA } from '../test/logs/apigw-lambda-logs.fixtures.js';
+
+const MINUTES = 60;
+const ORDER = ['sts.whoami', 'apigw.resolve', 'apigw.integration', 'lambda.function', 'apigw.stage', 'logs.apigw-execution', 'logs.lambda-errors', 'apigw.gateway-responses', 'cloudwatch.apigw-metrics'];
+
+interface ApigwDrill {
+  note: string;
+  /** The affected URL's path under the stage, as the briefing gives it. */
+  path: string;
+  seed(account: MotoAccount, clock: Date): Promise<SeededApi>;
+}
+
+const DRILLS: Record<string, ApigwDrill> = {
+  'pricing-api-502-under-load': {
+    note: 'REST API pricing-api (stage prod, GET /prices → Lambda proxy integration to the function pricing, invoke permission granted, function timeout 3 s); since minute 40 the rates service it calls answers slowly and one invocation in four runs out of its 3 s: "Task timed out after 3.00 seconds" in the function log, "customer function error" and status 502 in the execution log, 5XXError up, IntegrationLatency at 3 s (far below the 29 s integration timeout).',
+    path: '/prices',
+    async seed(account, clock) {
+      const api = await seedRestApi(account, { name: 'pricing-api', pathPart: 'prices', integration: { type: 'AWS_PROXY', fn: { name: 'pricing', timeoutSeconds: 3 } }, loggingLevel: 'ERROR' });
+      const after = (i: number) => i >= 40;
+      const series = (before: number, late: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (after(i) ? late(i) : before));
+      await seedMetrics(account, { ApiName: api.name, Stage: api.stage }, {
+        Count: series(320, (i) => 310 + (i % 9)),
+        '5XXError': series(0, (i) => 72 + (i % 11)),
+        '4XXError': series(1, () => 1),
+        IntegrationLatency: series(140, () => 3004),
+        Latency: series(160, () => 3021),
+      }, clock, 'AWS/ApiGateway');
+      // Four sampled requests a minute in the logs: after minute 40 the first of each minute times out.
+      const exec: { at: number; message: string }[] = [];
+      const fn: { at: number; message: string }[] = [];
+      for (let i = 0; i < MINUTES; i++) {
+        for (let k = 0; k < 4; k++) {
+          const at = clock.getTime() - (MINUTES - i) * 60_000 + k * 13_000;
+          const id = `5b${String(i).padStart(3, '0')}${k}e7-3c4d-4e5f-9a0b-1c2d3e4f5a6b`;
+          const timedOut = after(i) && k === 0;
+          exec.push(...execRequest(id, timedOut ? 'function-timeout' : 'ok').map((message, n) => ({ at: at + n * 4, message: message.replace('function:orders/', 'function:pricing/').replace('Resource Path: /orders', 'Resource Path: /prices') })));
+          fn.push(...(timedOut
+            ? [LAMBDA.start(id), LAMBDA.timedOut(id, '3.00'), LAMBDA.end(id), LAMBDA.report(id, '3003.41', 'timeout')]
+            : [LAMBDA.start(id), LAMBDA.end(id), LAMBDA.report(id, '121.70')]).map((message, n) => ({ at: at + n * 3, message })));
+        }
+      }
+      await seedLogGroup(account, `API-Gateway-Execution-Logs_${api.id}/${api.stage}`, exec);
+      await seedLogGroup(account, '/aws/lambda/pricing', fn);
+      return api;
+    },
+  },
+};
+
+async function record(reader: AwsReader, api: SeededApi, drill: ApigwDrill, clock: Date, startedAt: string): Promise<void> {
+  const facts: Facts = { 'incident.url': `${api.url.replace(/\/[^/]+$/, '')}${drill.path}`, 'incident.method': 'GET' };
+  for (const id of ORDER) {
+    const params: Record<string, string> = id === 'apigw.resolve' ? { url: String(facts['incident.url']) }
+      : id === 'apigw.integration' ? { path: String(facts['apigw.path'] ?? ''), method: 'GET' }
+        : id === 'lambda.function' ? { invoker: 'apigateway', sourceArn: String(facts['apigw.sourceArn'] ?? ''), budgetMs: String(facts['apigw.integrationTimeoutMs'] ?? '') }
+          : id === 'logs.apigw-execution' ? { restApiId: api.id, stage: api.stage, since: startedAt, window: '3h' }
+            : id === 'logs.lambda-errors' ? { functionName: String(facts['lambda.function'] ?? ''), since: startedAt, window: '3h' }
+              : id === 'cloudwatch.apigw-metrics' ? { since: '3h' } : {};
+    const r = await runCheckResult(getCheck(id)!, testContext({ params, facts: { ...facts }, aws: reader, now: () => clock }));
+    console.log(`${id}: ${r.outcome} · ${r.summary}`);
+    Object.assign(facts, r.facts ?? {});
+  }
+  console.log(`url: ${facts['incident.url']}`);
+}
+
+const moto = await startMoto();
+try {
+  const wanted = process.argv.slice(2);
+  for (const [id, drill] of Object.entries(DRILLS).filter(([name]) => !wanted.length || wanted.includes(name))) {
+    const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const clock = new Date(String(doc.get('clock')));
+    for (const path of ['/moto-api/reset', '/moto-api/seed?a=17']) {
+      const res = await fetch(`${moto.endpoint}${path}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`moto ${path}: HTTP ${res.status}`);
+    }
+    const account = await newAccount(moto.endpoint, '123456789012');
+    const api = await drill.seed(account, clock);
+    const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-apigw-drills.ts.`);
+    await record(createRecordingReader(account.reader(), rec), api, drill, clock, new Date(clock.getTime() - 25 * 60_000).toISOString());
+    // A scenario's `aws:` key is a version-1 recording: AWS calls only, no port field.
+    const text = JSON.stringify(compactRecording(anonymiseRecording(rec, '123456789012')))
+      .replace(/assumed-role\/it\/badgate-test/g, 'assumed-role/OnCallReadOnly/oncall')
+      .replace(/(AROA[A-Z0-9]+):badgate-test/g, '$1:oncall');
+    const saved = JSON.parse(text) as Recording;
+    const calls = saved.calls.filter((c) => (c.port ?? 'aws') === 'aws').map(({ port: _port, ...c }) => c);
+    // Replay matches by method and arguments: sorted, the file stays the same from run to run.
+    const key = (c: { method: string; args: unknown[] }) => `${c.method}\u0000${JSON.stringify(c.args)}`;
+    calls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    doc.set('aws', doc.createNode({ version: 1, region: saved.region, recordedAt: clock.toISOString(), note: saved.note, calls }));
+    writeFileSync(file, doc.toString({ lineWidth: 0 }));
+  }
+} finally {
+  await moto.stop();
+}
