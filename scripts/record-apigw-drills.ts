@@ -6,11 +6,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { anonymiseRecording, compactRecording, createRecordingReader, newRecording, type Recording } from '../src/aws/recorded.js';
+import { createRecordingReader, newRecording } from '../src/aws/recorded.js';
 import type { AwsReader } from '../src/aws/reader.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
+import { drillAwsKey, resetMoto } from './drill-aws.js';
 import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { seedRestApi, type SeededApi } from '../test/helpers/seed-apigw.js';
@@ -86,24 +87,12 @@ try {
     const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
     const doc = parseDocument(readFileSync(file, 'utf8'));
     const clock = new Date(String(doc.get('clock')));
-    for (const path of ['/moto-api/reset', '/moto-api/seed?a=17']) {
-      const res = await fetch(`${moto.endpoint}${path}`, { method: 'POST' });
-      if (!res.ok) throw new Error(`moto ${path}: HTTP ${res.status}`);
-    }
+    await resetMoto(moto.endpoint, 17);
     const account = await newAccount(moto.endpoint, '123456789012');
     const api = await drill.seed(account, clock);
     const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-apigw-drills.ts.`);
     await record(createRecordingReader(account.reader(), rec), api, drill, clock, new Date(clock.getTime() - 25 * 60_000).toISOString());
-    // A scenario's `aws:` key is a version-1 recording: AWS calls only, no port field.
-    const text = JSON.stringify(compactRecording(anonymiseRecording(rec, '123456789012')))
-      .replace(/assumed-role\/it\/badgate-test/g, 'assumed-role/OnCallReadOnly/oncall')
-      .replace(/(AROA[A-Z0-9]+):badgate-test/g, '$1:oncall');
-    const saved = JSON.parse(text) as Recording;
-    const calls = saved.calls.filter((c) => (c.port ?? 'aws') === 'aws').map(({ port: _port, ...c }) => c);
-    // Replay matches by method and arguments: sorted, the file stays the same from run to run.
-    const key = (c: { method: string; args: unknown[] }) => `${c.method}\u0000${JSON.stringify(c.args)}`;
-    calls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    doc.set('aws', doc.createNode({ version: 1, region: saved.region, recordedAt: clock.toISOString(), note: saved.note, calls }));
+    doc.set('aws', doc.createNode(drillAwsKey(rec, clock)));
     writeFileSync(file, doc.toString({ lineWidth: 0 }));
   }
 } finally {

@@ -8,12 +8,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { anonymiseRecording, compactRecording, createRecordingReader, newRecording, type Recording } from '../src/aws/recorded.js';
+import { createRecordingReader, newRecording } from '../src/aws/recorded.js';
 import type { AwsReader } from '../src/aws/reader.js';
 import { lbDimension } from '../src/checks/elbv2-common.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
+import { drillAwsKey, resetMoto } from './drill-aws.js';
 import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { seedLambdaAlb, type SeedLambdaAlbConfig } from '../test/helpers/seed-alb-lambda.js';
@@ -135,26 +136,16 @@ try {
     const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
     const doc = parseDocument(readFileSync(file, 'utf8'));
     const clock = new Date(String(doc.get('clock')));
-    for (const path of ['/moto-api/reset', '/moto-api/seed?a=23']) {
-      const res = await fetch(`${moto.endpoint}${path}`, { method: 'POST' });
-      if (!res.ok) throw new Error(`moto ${path}: HTTP ${res.status}`);
-    }
+    await resetMoto(moto.endpoint, 23);
     const account = await newAccount(moto.endpoint, ACCOUNT);
     const { lbName, lines } = await seedAll(account, drill, clock);
     const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lambda-drills.ts.`);
     await runChecks(createRecordingReader(account.reader(), rec), lbName, clock);
-    const text = JSON.stringify(compactRecording(anonymiseRecording(rec, ACCOUNT)))
-      .replace(/assumed-role\/it\/badgate-test/g, 'assumed-role/OnCallReadOnly/oncall')
-      .replace(/(AROA[A-Z0-9]+):badgate-test/g, '$1:oncall');
-    const saved = JSON.parse(text) as Recording;
-    // A scenario's `aws:` key is a version-1 recording: AWS calls only, no port field.
-    const calls = saved.calls.filter((c) => (c.port ?? 'aws') === 'aws').map(({ port: _port, ...c }) => c);
-    const key = (c: { method: string; args: unknown[] }) => `${c.method}\u0000${JSON.stringify(c.args)}`;
-    calls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const aws = drillAwsKey(rec, clock);
     doc.setIn(['logs', 'access'], doc.createNode(lines));
-    doc.set('aws', doc.createNode({ version: 1, region: saved.region, recordedAt: clock.toISOString(), note: saved.note, calls }));
+    doc.set('aws', doc.createNode(aws));
     writeFileSync(file, doc.toString({ lineWidth: 0 }));
-    console.log(`${id}: ${calls.length} calls, ${lines.length} access-log lines → ${file}`);
+    console.log(`${id}: ${aws.calls.length} calls, ${lines.length} access-log lines → ${file}`);
   }
 } finally {
   await moto.stop();

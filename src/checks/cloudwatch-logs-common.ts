@@ -61,6 +61,25 @@ export async function groupExists(aws: AwsReader, name: string): Promise<boolean
 }
 
 /** Events of several searches in one list, oldest first, each event once. */
+/**
+ * One FilterLogEvents per phrase over the window (a phrase each, so one noisy phrase cannot crowd out
+ * the others under the limit), merged in time order; `capped` names the phrases that hit the limit.
+ */
+export async function readPhrases(
+  ctx: Pick<CheckContext, 'signal' | 'progress'>, aws: AwsReader, logGroup: string, patterns: readonly string[], window: LogWindow, limit: number,
+): Promise<{ events: LogEvent[]; capped: string[] }> {
+  const lists: LogEvent[][] = [];
+  const capped: string[] = [];
+  for (const filterPattern of patterns) {
+    ctx.signal.throwIfAborted();
+    ctx.progress(`FilterLogEvents ${logGroup} ${filterPattern}`);
+    const events = await aws.filterLogEvents({ logGroupName: logGroup, filterPattern, ...window, limit });
+    if (events.length >= limit) capped.push(filterPattern);
+    lists.push(events);
+  }
+  return { events: safeEvents(mergeEvents(lists)), capped };
+}
+
 export function mergeEvents(lists: LogEvent[][]): LogEvent[] {
   const seen = new Set<string>();
   const out: LogEvent[] = [];

@@ -10,8 +10,8 @@ import { executionLogGroup } from './apigw-common.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import { classifyExecMessage, parseExecLine, type GatewayClass } from '../logs/apigw-log.js';
 import {
-  CAUSE_OUTCOME, CauseCounter, detailLines, eventLimit, findingsFor, GATEWAY_OUTCOMES, groupExists, logWindow, mergeEvents,
-  safeEvents, WINDOW_PARAMS, windowLabel, type LogWindow,
+  CAUSE_OUTCOME, CauseCounter, detailLines, eventLimit, findingsFor, GATEWAY_OUTCOMES, groupExists, logWindow, readPhrases,
+  WINDOW_PARAMS, windowLabel, type LogWindow,
 } from './cloudwatch-logs-common.js';
 import { requireAws } from './env.js';
 import type { Check } from './types.js';
@@ -146,16 +146,7 @@ export const logsApigwExecution: Check<ApigwExecutionEvidence> = {
     const aws = requireAws(ctx);
     ctx.progress(`DescribeLogGroups ${logGroup}`);
     if (!(await groupExists(aws, logGroup))) return { ...base, window, limit, exists: false };
-    const lists: LogEvent[][] = [];
-    const capped: string[] = [];
-    for (const filterPattern of EXECUTION_PATTERNS) {
-      ctx.signal.throwIfAborted();
-      ctx.progress(`FilterLogEvents ${logGroup} ${filterPattern}`);
-      const events = await aws.filterLogEvents({ logGroupName: logGroup, filterPattern, ...window, limit });
-      if (events.length >= limit) capped.push(filterPattern);
-      lists.push(events);
-    }
-    return { ...base, window, limit, exists: true, events: safeEvents(mergeEvents(lists)), capped };
+    return { ...base, window, limit, exists: true, ...(await readPhrases(ctx, aws, logGroup, EXECUTION_PATTERNS, window, limit)) };
   },
   evaluate: (ev) => evaluate(ev),
 };

@@ -6,7 +6,7 @@
 import type { LogEvent } from '../aws/reader.js';
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import { classifyLambdaLine, lambdaFailure } from '../logs/lambda-log.js';
-import { eventLimit, groupExists, logWindow, mergeEvents, safeEvents, WINDOW_PARAMS, windowLabel, type LogWindow } from './cloudwatch-logs-common.js';
+import { eventLimit, groupExists, logWindow, readPhrases, WINDOW_PARAMS, windowLabel, type LogWindow } from './cloudwatch-logs-common.js';
 import { requireAws } from './env.js';
 import type { Check } from './types.js';
 
@@ -152,16 +152,7 @@ export const logsLambdaErrors: Check<LambdaErrorsEvidence> = {
     const aws = requireAws(ctx);
     ctx.progress(`DescribeLogGroups ${logGroup}`);
     if (!(await groupExists(aws, logGroup))) return { ...base, window, limit, exists: false };
-    const lists: LogEvent[][] = [];
-    const capped: string[] = [];
-    for (const filterPattern of LAMBDA_PATTERNS) {
-      ctx.signal.throwIfAborted();
-      ctx.progress(`FilterLogEvents ${logGroup} ${filterPattern}`);
-      const events = await aws.filterLogEvents({ logGroupName: logGroup, filterPattern, ...window, limit });
-      if (events.length >= limit) capped.push(filterPattern);
-      lists.push(events);
-    }
-    return { ...base, window, limit, exists: true, events: safeEvents(mergeEvents(lists)), capped };
+    return { ...base, window, limit, exists: true, ...(await readPhrases(ctx, aws, logGroup, LAMBDA_PATTERNS, window, limit)) };
   },
   evaluate: (ev) => evaluate(ev),
 };
