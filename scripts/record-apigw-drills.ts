@@ -25,10 +25,49 @@ interface ApigwDrill {
   note: string;
   /** The affected URL's path under the stage, as the briefing gives it. */
   path: string;
+  /** moto's random seed: another value gives the drill its own API id. */
+  motoSeed?: number;
   seed(account: MotoAccount, clock: Date): Promise<SeededApi>;
 }
 
+/** One request's execution-log lines (test/logs/apigw-lambda-logs.fixtures.ts, as AWS documents them) for this drill's function and path. */
+const execLines = (id: string, kind: Parameters<typeof execRequest>[1], fn: string, path: string) =>
+  execRequest(id, kind).map((m) => m.replace('function:orders/', `function:${fn}/`).replace('Resource Path: /orders', `Resource Path: ${path}`));
+
+/** A function log where every invocation ends cleanly: START, END, REPORT. */
+const cleanInvocation = (id: string, ms: string) => [LAMBDA.start(id), LAMBDA.end(id), LAMBDA.report(id, ms)];
+
 const DRILLS: Record<string, ApigwDrill> = {
+  'menu-api-502-after-refactor': {
+    note: 'REST API menu-api (stage prod, GET /menu → Lambda proxy integration to the function menu, invoke permission granted, timeout 10 s); since minute 38 (a refactor of the translation code path) the function returns its result object as the body for requests with a lang parameter, about one in three: "Malformed Lambda proxy response" and status 502 in the execution log, 5XXError up, the function log clean, IntegrationLatency low.',
+    path: '/menu',
+    motoSeed: 31,
+    async seed(account, clock) {
+      const api = await seedRestApi(account, { name: 'menu-api', pathPart: 'menu', integration: { type: 'AWS_PROXY', fn: { name: 'menu', timeoutSeconds: 10 } }, loggingLevel: 'ERROR' });
+      const after = (i: number) => i >= 38;
+      const series = (before: number, late: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (after(i) ? late(i) : before));
+      await seedMetrics(account, { ApiName: api.name, Stage: api.stage }, {
+        Count: series(540, (i) => 530 + (i % 13)),
+        '5XXError': series(0, (i) => 170 + (i % 9)),
+        '4XXError': series(2, () => 2),
+        IntegrationLatency: series(95, () => 88),
+        Latency: series(110, () => 104),
+      }, clock, 'AWS/ApiGateway');
+      const exec: { at: number; message: string }[] = [];
+      const fn: { at: number; message: string }[] = [];
+      for (let i = 0; i < MINUTES; i++) {
+        for (let k = 0; k < 3; k++) {
+          const at = clock.getTime() - (MINUTES - i) * 60_000 + k * 17_000;
+          const id = `4e${String(i).padStart(3, '0')}${k}a1-7b2c-4d3e-8f4a-5b6c7d8e9f0a`;
+          exec.push(...execLines(id, after(i) && k === 1 ? 'malformed' : 'ok', 'menu', '/menu').map((message, n) => ({ at: at + n * 4, message })));
+          fn.push(...cleanInvocation(id, '41.30').map((message, n) => ({ at: at + n * 3, message })));
+        }
+      }
+      await seedLogGroup(account, `API-Gateway-Execution-Logs_${api.id}/${api.stage}`, exec);
+      await seedLogGroup(account, '/aws/lambda/menu', fn);
+      return api;
+    },
+  },
   'pricing-api-502-under-load': {
     note: 'REST API pricing-api (stage prod, GET /prices → Lambda proxy integration to the function pricing, invoke permission granted, function timeout 3 s); since minute 40 the rates service it calls answers slowly and one invocation in four runs out of its 3 s: "Task timed out after 3.00 seconds" in the function log, "customer function error" and status 502 in the execution log, 5XXError up, IntegrationLatency at 3 s (far below the 29 s integration timeout).',
     path: '/prices',
@@ -51,10 +90,10 @@ const DRILLS: Record<string, ApigwDrill> = {
           const at = clock.getTime() - (MINUTES - i) * 60_000 + k * 13_000;
           const id = `5b${String(i).padStart(3, '0')}${k}e7-3c4d-4e5f-9a0b-1c2d3e4f5a6b`;
           const timedOut = after(i) && k === 0;
-          exec.push(...execRequest(id, timedOut ? 'function-timeout' : 'ok').map((message, n) => ({ at: at + n * 4, message: message.replace('function:orders/', 'function:pricing/').replace('Resource Path: /orders', 'Resource Path: /prices') })));
+          exec.push(...execLines(id, timedOut ? 'function-timeout' : 'ok', 'pricing', '/prices').map((message, n) => ({ at: at + n * 4, message })));
           fn.push(...(timedOut
             ? [LAMBDA.start(id), LAMBDA.timedOut(id, '3.00'), LAMBDA.end(id), LAMBDA.report(id, '3003.41', 'timeout')]
-            : [LAMBDA.start(id), LAMBDA.end(id), LAMBDA.report(id, '121.70')]).map((message, n) => ({ at: at + n * 3, message })));
+            : cleanInvocation(id, '121.70')).map((message, n) => ({ at: at + n * 3, message })));
         }
       }
       await seedLogGroup(account, `API-Gateway-Execution-Logs_${api.id}/${api.stage}`, exec);
@@ -87,7 +126,7 @@ try {
     const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
     const doc = parseDocument(readFileSync(file, 'utf8'));
     const clock = new Date(String(doc.get('clock')));
-    await resetMoto(moto.endpoint, 17);
+    await resetMoto(moto.endpoint, drill.motoSeed ?? 17);
     const account = await newAccount(moto.endpoint, '123456789012');
     const api = await drill.seed(account, clock);
     const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-apigw-drills.ts.`);

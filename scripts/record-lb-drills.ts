@@ -61,6 +61,40 @@ const DRILLS: Record<string, LbDrill> = {
       return seeded.name;
     },
   },
+  'booking-clb-502-after-release': {
+    note: 'Two InService instances on :80 behind the Classic Load Balancer booking-web (HTTP:80 → HTTP:80, the health check on nginx\'s own /health); since minute 35 the instances answer 502 themselves (HTTPCode_Backend_5XX rises, the CLB makes no 5xx of its own, no connection errors).',
+    checks: ['sts.whoami', 'clb.resolve', 'cloudwatch.clb-metrics', 'clb.instance-health', 'clb.network-path', 'clb.attributes'],
+    params: { 'cloudwatch.clb-metrics': { since: '3h' } },
+    async seed(account, clock) {
+      const seeded = await seedClb(account, { name: 'booking-web', instances: 2, port: 80 });
+      const series = (before: number, after: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (i < 35 ? before : after(i)));
+      await seedClbMetrics(account, seeded.name, {
+        RequestCount: series(420, (i) => 410 + (i % 5)),
+        HTTPCode_ELB_5XX: series(0, () => 0),
+        HTTPCode_Backend_5XX: series(0, (i) => 140 + (i % 6)),
+        BackendConnectionErrors: series(0, () => 0),
+        SurgeQueueLength: series(0, () => 0),
+        HealthyHostCount: series(2, () => 2),
+        UnHealthyHostCount: series(0, () => 0),
+      }, clock);
+      return seeded.name;
+    },
+  },
+  'tiles-nlb-502-idle-resets': {
+    note: 'Two healthy instance targets on :443 behind the Network Load Balancer tiles-nlb (TCP:443, client IP preserved, groups admit the clients), its TCP listener\'s idle timeout lowered to 120 s; a few NLB resets most minutes (TCP_ELB_Reset_Count) with no target reset and no unhealthy target.',
+    checks: ['sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'nlb.client-path', 'cloudwatch.nlb-resets'],
+    params: { 'elbv2.resolve': { type: 'network' }, 'cloudwatch.nlb-resets': { since: '3h' } },
+    async seed(account, clock) {
+      const seeded = await seedNlb(account, { ingress: 'clients', name: 'tiles-nlb', idleTimeoutSeconds: 120 });
+      const flat = (v: number) => Array.from({ length: MINUTES }, () => v);
+      // Since minute 20 (the change): the edge reuses pooled flows idle past 120 s, and the NLB resets them.
+      const resets = Array.from({ length: MINUTES }, (_, i) => (i < 20 ? 0 : i % 3 === 0 ? 4 : i % 2 === 0 ? 2 : 1));
+      const lb = lbDimension(seeded.lbArn);
+      await seedMetrics(account, { LoadBalancer: lb }, { NewFlowCount: flat(260), TCP_ELB_Reset_Count: resets, TCP_Target_Reset_Count: flat(0), TCP_Client_Reset_Count: flat(1) }, clock, 'AWS/NetworkELB');
+      await seedMetrics(account, { LoadBalancer: lb, TargetGroup: tgDimension(seeded.tgArn) }, { UnHealthyHostCount: flat(0), HealthyHostCount: flat(2) }, clock, 'AWS/NetworkELB');
+      return seeded.name;
+    },
+  },
 };
 
 async function record(reader: AwsReader, drill: LbDrill, lbName: string, clock: Date): Promise<void> {
