@@ -1,10 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { render } from 'ink';
 import React from 'react';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
-import { FLOWS_DIR, loadCatalog, loadFlow } from '../flow-files.js';
+import { FLOWS_DIR, loadCatalog, loadFlow, shippedFlowFiles } from '../flow-files.js';
+import { nextHop } from '../engine/next-hop.js';
+import { replay } from '../engine/session.js';
+import type { Facts } from '../engine/vocabulary.js';
 import { checkFlowInputs, flowUsesAws, makeCheckRunner, setupRun, SetupError, targetFacts, type RunSetup, type TargetFlags } from '../run-context.js';
 import { findSession, Journal, JournalError, resumable, sessionsDir, type SessionSummary } from '../sessions/journal.js';
 import { HomeApp, type HomeChoice } from '../ui/home-app.js';
@@ -31,7 +34,7 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
   const catalog = loadCatalog();
   const runCheck = makeCheckRunner(aws, { profile: flags.profile });
   const id = (journal.events[0] as Extract<JournalEvent, { type: 'start' }>).sessionId;
-  let how: 'quit' | 'done' | undefined;
+  let how: 'quit' | 'done' | 'handover' | undefined;
   const writeReport = () => {
     const content = renderReport(journal.events, flow, {});
     // A resumed, finished session writes a new file: the old one may hold the responder's edits.
@@ -42,17 +45,34 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
   };
   if (aws) io.err(aws.banner);
   const app = render(
-    <WizardApp flow={flow} catalog={catalog} journal={journal} runCheck={runCheck} writeReport={writeReport} onExit={(h) => { how = h; }} />,
+    <WizardApp flow={flow} catalog={catalog} journal={journal} runCheck={runCheck} writeReport={writeReport} onExit={(h) => { how = h; }} handoverFlows={shippedFlowIds()} />,
     { exitOnCtrlC: true },
   );
   await app.waitUntilExit();
   journal.close();
   await aws?.flushRecording().catch(() => undefined);
+  if (how === 'handover') return handOver(journal.events, flags, io);
   if (how !== 'done') io.err(`Session saved (${journal.path}).\nContinue with: ${selfCommand()} resume ${id}`);
   return 0;
 }
 
-export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promise<number> {
+const shippedFlowIds = () => shippedFlowFiles().map((f) => basename(f, '.yaml'));
+
+/**
+ * The next hop's flow, in a new session linked to the finished one: pointed at the load balancer or URL
+ * the earlier flow found, with the incident as already told (the intake questions come up filled in).
+ */
+async function handOver(events: readonly JournalEvent[], flags: RunFlags, io: Io): Promise<number> {
+  const done = replay(events);
+  const hop = nextHop(done, shippedFlowIds());
+  if (!hop) return 0;
+  io.err(`Handing over from the ${done.flowId} flow (session ${done.sessionId}) to the ${hop.flow} flow${hop.lb ? ` for ${hop.lb}` : ''}.`);
+  // The earlier flow's own targets (its --distribution, --api) mean nothing to the next one.
+  const next: RunFlags = { profile: flags.profile, region: flags.region, since: flags.since, awsTimeout: flags.awsTimeout, record: flags.record, replay: flags.replay, out: undefined, lb: hop.lb, url: hop.url };
+  return runCommand(hop.flow, next, io, hop.carried);
+}
+
+export async function runCommand(flowId: string, flags: RunFlags, io: Io, carried: Facts = {}): Promise<number> {
   if (!process.stdin.isTTY) throw new BadgateError(NOT_A_TTY, /^[a-z0-9-]+$/.test(flowId) ? NOT_A_TTY_NEXT.replace('check alb', `check ${flowId}`) : NOT_A_TTY_NEXT);
   let flow: Flow;
   try {
@@ -68,7 +88,7 @@ export async function runCommand(flowId: string, flags: RunFlags, io: Io): Promi
   const aws: RunSetup = await setupRun({ ...flags, ...(azure ? { cloud: 'azure' as const } : {}) }, undefined, { aws: flowUsesAws(flow) });
   let journal: Journal;
   try {
-    journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...targetFacts(flags), ...aws.facts });
+    journal = startSession(flow, { mode: aws.mode, lb: flags.lb, url: flags.url, region: flags.region, profile: flags.profile, since: flags.since, source: flags.replay }, { ...carried, ...targetFacts(flags), ...aws.facts });
   } catch (e) {
     throw new BadgateError((e as Error).message);
   }

@@ -284,7 +284,7 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
 
   function describe(e: JournalEvent): string | undefined {
     switch (e.type) {
-      case 'start': return `Investigation started (${e.flowTitle}, ${e.context.mode} mode${e.context.lb ? `, load balancer ${e.context.lb}` : ''})`;
+      case 'start': return `Investigation started (${e.flowTitle}, ${e.context.mode} mode${e.context.lb ? `, load balancer ${e.context.lb}` : ''}${e.facts?.['handover.from'] ? `, handed over from session ${String(e.facts['handover.from'])} of the ${String(e.facts['handover.fromFlow'] ?? '')} flow` : ''})`;
       // A question the responder skipped says nothing about the incident.
       case 'answer': return /^\(?(skipped|done)\)?$/i.test(e.label) && !e.note ? undefined : `${nodeTitle(e.node)}: ${answerLabel(e.label)}${e.note ? ` — note: ${e.note}` : ''}`;
       case 'check': return /^skipped: /.test(e.result.summary) ? undefined : `Check ${e.check} (${nodeTitle(e.node)}): ${e.result.status.toUpperCase()} — ${brief(e.result.summary)}`;

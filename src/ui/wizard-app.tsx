@@ -10,6 +10,7 @@ import type { Flow } from '../engine/flow-schema.js';
 import { nodeById, pending, type SessionState } from '../engine/session.js';
 import { examinedPhases } from '../engine/progress.js';
 import { dueMitigation, mitigationEvents } from '../engine/mitigate.js';
+import { nextHop } from '../engine/next-hop.js';
 import { handoverSummary, unexplored } from '../engine/summary.js';
 import { HypothesesView } from './hypotheses-view.js';
 import { MITIGATION_CHOICES, MitigationView, mitigationLines } from './mitigation-view.js';
@@ -34,8 +35,10 @@ export interface WizardProps {
   /** Writes the postmortem when the flow ends; returns the path written or throws. */
   writeReport(state: SessionState): string;
   now?: () => Date;
-  /** Tells the caller how the app ended, so it can print the resume hint. */
-  onExit?(how: 'quit' | 'done'): void;
+  /** Tells the caller how the app ended, so it can print the resume hint or open the next hop's flow. */
+  onExit?(how: 'quit' | 'done' | 'handover'): void;
+  /** Flows a finished investigation may hand over to (`handover.flow`); none in drills and tests. */
+  handoverFlows?: readonly string[];
   /** A drill: the clock runs from its start, `a` names the root cause, and no postmortem is written. */
   drill?: { startedAt: string; onVerdict(): void };
   /** Whether a local path exists (a typed log path is asked again when it does not). */
@@ -63,7 +66,7 @@ export function keyContext(overlay: string, done: boolean, mitigating: boolean, 
   return 'choices';
 }
 
-export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); }, pathExists = existsSync }: WizardProps) {
+export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now = () => new Date(), onExit, handoverFlows, drill, active = true, copy = (text: string) => { process.stdout.write(osc52(text)); }, pathExists = existsSync }: WizardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const width = Math.max(40, Math.min(stdout?.columns ?? 80, 120));
@@ -82,6 +85,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
 
   const p = pending(flow, state);
   const asking = p.kind === 'ask' ? p.node : undefined;
+  const hop = p.kind === 'done' && !drill && handoverFlows ? nextHop(state, handoverFlows) : undefined;
   // Cause confirmed → mitigate now (not in drills: the trainee names the cause at the end).
   const due = drill ? undefined : dueMitigation(flow, state, relations);
   const mitigating = Boolean(due) && ui.overlay === 'none';
@@ -120,6 +124,9 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       dispatch({ type: 'notice', message: 'kept what you had typed here: edit it, or press enter' });
       return;
     }
+    // A session handed over from another flow starts with the incident as already told.
+    const told = state.facts['handover.from'] ? state.facts[asking.input.fact] : undefined;
+    if (told !== undefined && told !== '') { dispatch({ type: 'prefill', text: String(told) }); return; }
     if (!asking.default || !/^\{\{\s*[\w.]+\s*\}\}$/.test(asking.default.trim())) return;
     const v = state.facts[asking.default.trim().slice(2, -2).trim()];
     if (v !== undefined && v !== '') dispatch({ type: 'prefill', text: String(v) });
@@ -144,7 +151,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
     }
   }, [p.kind, report, state, writeReport]);
 
-  const quit = (how: 'quit' | 'done') => {
+  const quit = (how: 'quit' | 'done' | 'handover') => {
     onExit?.(how);
     exit();
   };
@@ -239,7 +246,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
       case 'continue':
         if (ctx === 'hypotheses') dispatch({ type: 'overlay', overlay: 'none' });
         else if (drill) drill.onVerdict();
-        else quit('done');
+        else quit(ctx === 'done' && !drill && handoverFlows && nextHop(s, handoverFlows) ? 'handover' : 'done');
         return;
       case 'back':
         if (goBack()) setReport(null);
@@ -310,7 +317,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
           <Text bold color={color('green')}>{drill ? '✔ End of the flow.' : state.ended?.outcome && state.ended.outcome !== 'investigation complete' ? `✔ Investigation ended: ${state.ended.outcome}.` : '✔ Investigation complete.'}</Text>
           {report?.path ? <Text>{`Postmortem written to ${report.path}`}</Text> : null}
           {report?.error ? <Text color={color('red')}>{`✘ ${report.error}`}</Text> : null}
-          <Text dimColor>{drill ? 'press enter to name the root cause' : 'press enter to exit'}</Text>
+          <Text dimColor>{drill ? 'press enter to name the root cause' : hop ? `press enter to continue with the ${hop.flow} flow${hop.lb ? ` for ${hop.lb}` : ''} (this session is saved), q to exit` : 'press enter to exit'}</Text>
         </Box>
       ) : null}
       {ui.overlay === 'note' ? (
