@@ -10,6 +10,7 @@ import type { Confidence, Finding } from '../engine/vocabulary.js';
 import { parseWindow } from '../logs/time-window.js';
 import type { LogCause } from '../logs/types.js';
 import { windowStart } from './logs-access-log.js';
+import { requireAws } from './env.js';
 import type { CheckContext } from './types.js';
 
 export const WINDOW_PARAMS = {
@@ -61,6 +62,33 @@ export async function groupExists(aws: AwsReader, name: string): Promise<boolean
 }
 
 /** Events of several searches in one list, oldest first, each event once. */
+/** What a phrase-searching log check keeps: the group, the window and limit asked, what came back. */
+export interface PhraseRead {
+  logGroup: string;
+  window?: LogWindow;
+  exists?: boolean;
+  events: LogEvent[];
+  limit?: number;
+  /** Searches that returned as many events as the limit: there may be more. */
+  capped: string[];
+  paramError?: string;
+}
+
+/**
+ * The collect step both phrase-searching checks share: the window and limit from the params, then the
+ * group (missing is an answer, not an error), then one read per phrase.
+ */
+export async function collectPhrases<E extends PhraseRead>(ctx: Pick<CheckContext, 'params' | 'env' | 'signal' | 'progress'>, base: E, patterns: readonly string[]): Promise<E> {
+  const window = logWindow(ctx);
+  if ('error' in window) return { ...base, paramError: window.error };
+  const limit = eventLimit(ctx.params);
+  if (typeof limit !== 'number') return { ...base, paramError: limit.error };
+  const aws = requireAws(ctx);
+  ctx.progress(`DescribeLogGroups ${base.logGroup}`);
+  if (!(await groupExists(aws, base.logGroup))) return { ...base, window, limit, exists: false };
+  return { ...base, window, limit, exists: true, ...(await readPhrases(ctx, aws, base.logGroup, patterns, window, limit)) };
+}
+
 /**
  * One FilterLogEvents per phrase over the window (a phrase each, so one noisy phrase cannot crowd out
  * the others under the limit), merged in time order; `capped` names the phrases that hit the limit.

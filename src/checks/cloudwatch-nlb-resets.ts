@@ -1,5 +1,5 @@
 import type { MetricQuery, MetricResult } from '../aws/reader.js';
-import { incidentWindow, periodFor } from './cloudwatch-who-made-502.js';
+import { align, incidentWindow, periodFor, sum } from './cloudwatch-who-made-502.js';
 import { factList, lbDimension, loadBalancerArnFor, plural, tgDimension } from './elbv2-common.js';
 import { requireAws } from './env.js';
 import { classifyAwsError } from '../engine/errors.js';
@@ -47,17 +47,6 @@ export function buildNlbQueries(lb: string, tgs: string[]): MetricQuery[] {
   return queries;
 }
 
-/** Per-bucket values from `start`; CloudWatch omits empty buckets, so missing means 0. */
-function align(r: MetricResult | undefined, start: number, period: number, buckets: number): number[] {
-  const values = new Array<number>(buckets).fill(0);
-  r?.timestamps.forEach((t, i) => {
-    const b = Math.floor((Date.parse(t) - start) / (period * 1000));
-    if (b >= 0 && b < buckets) values[b] += r.values[i] ?? 0;
-  });
-  return values;
-}
-
-const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 const firstNonZero = (v: number[]) => v.findIndex((x) => x > 0);
 
 function evaluate(ev: NlbResetsEvidence): CheckResult {

@@ -77,7 +77,7 @@ export interface WhoMade502Evidence {
 }
 
 /** Per-bucket values from `start`; CloudWatch omits zero buckets, so missing means 0. */
-function align(r: MetricResult | undefined, start: number, period: number, buckets: number): number[] {
+export function align(r: MetricResult | undefined, start: number, period: number, buckets: number): number[] {
   const values = new Array<number>(buckets).fill(0);
   r?.timestamps.forEach((t, i) => {
     const b = Math.floor((Date.parse(t) - start) / (period * 1000));
@@ -86,7 +86,7 @@ function align(r: MetricResult | undefined, start: number, period: number, bucke
   return values;
 }
 
-const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
+export const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 
 function evaluate(ev: WhoMade502Evidence): CheckResult {
   const start = Date.parse(ev.start);

@@ -10,10 +10,8 @@ import { executionLogGroup } from './apigw-common.js';
 import type { CheckResult, Facts } from '../engine/vocabulary.js';
 import { classifyExecMessage, parseExecLine, type GatewayClass } from '../logs/apigw-log.js';
 import {
-  CAUSE_OUTCOME, CauseCounter, detailLines, eventLimit, findingsFor, GATEWAY_OUTCOMES, groupExists, logWindow, readPhrases,
-  WINDOW_PARAMS, windowLabel, type LogWindow,
+  CAUSE_OUTCOME, CauseCounter, collectPhrases, detailLines, findingsFor, GATEWAY_OUTCOMES, WINDOW_PARAMS, windowLabel, type PhraseRead,
 } from './cloudwatch-logs-common.js';
-import { requireAws } from './env.js';
 import type { Check } from './types.js';
 
 /** One search per phrase: filter patterns with OR (`?"a" ?"b"`) are not understood by every endpoint. */
@@ -28,17 +26,9 @@ export const EXECUTION_PATTERNS = [
   '"Method completed with status: 504"',
 ];
 
-export interface ApigwExecutionEvidence {
-  logGroup: string;
+export interface ApigwExecutionEvidence extends PhraseRead {
   restApiId?: string;
   stage?: string;
-  window?: LogWindow;
-  exists?: boolean;
-  events: LogEvent[];
-  limit?: number;
-  /** Searches that returned as many events as the limit: there may be more. */
-  capped: string[];
-  paramError?: string;
 }
 
 function enableCommand(ev: ApigwExecutionEvidence): string {
@@ -139,14 +129,7 @@ export const logsApigwExecution: Check<ApigwExecutionEvidence> = {
     const logGroup = ctx.params.logGroup?.trim() || (restApiId && stage ? executionLogGroup(restApiId, stage) : '');
     const base: ApigwExecutionEvidence = { logGroup, ...(restApiId ? { restApiId } : {}), ...(stage ? { stage } : {}), events: [], capped: [] };
     if (!logGroup) return { ...base, paramError: 'pass restApiId and stage, or logGroup' };
-    const window = logWindow(ctx);
-    if ('error' in window) return { ...base, paramError: window.error };
-    const limit = eventLimit(ctx.params);
-    if (typeof limit !== 'number') return { ...base, paramError: limit.error };
-    const aws = requireAws(ctx);
-    ctx.progress(`DescribeLogGroups ${logGroup}`);
-    if (!(await groupExists(aws, logGroup))) return { ...base, window, limit, exists: false };
-    return { ...base, window, limit, exists: true, ...(await readPhrases(ctx, aws, logGroup, EXECUTION_PATTERNS, window, limit)) };
+    return collectPhrases(ctx, base, EXECUTION_PATTERNS);
   },
   evaluate: (ev) => evaluate(ev),
 };

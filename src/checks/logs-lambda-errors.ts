@@ -6,8 +6,7 @@
 import type { LogEvent } from '../aws/reader.js';
 import type { CheckResult, Facts, Finding } from '../engine/vocabulary.js';
 import { classifyLambdaLine, lambdaFailure } from '../logs/lambda-log.js';
-import { eventLimit, groupExists, logWindow, readPhrases, WINDOW_PARAMS, windowLabel, type LogWindow } from './cloudwatch-logs-common.js';
-import { requireAws } from './env.js';
+import { collectPhrases, WINDOW_PARAMS, windowLabel, type PhraseRead } from './cloudwatch-logs-common.js';
 import type { Check } from './types.js';
 
 export const LAMBDA_PATTERNS = [
@@ -25,15 +24,8 @@ export const LAMBDA_PATTERNS = [
   '"errorType"',
 ];
 
-export interface LambdaErrorsEvidence {
+export interface LambdaErrorsEvidence extends PhraseRead {
   functionName: string;
-  logGroup: string;
-  window?: LogWindow;
-  exists?: boolean;
-  events: LogEvent[];
-  limit?: number;
-  capped: string[];
-  paramError?: string;
 }
 
 /** `arn:aws:lambda:…:function:orders:live` or `orders:live` → `orders`: the log group carries the bare name. */
@@ -145,14 +137,7 @@ export const logsLambdaErrors: Check<LambdaErrorsEvidence> = {
     const logGroup = ctx.params.logGroup?.trim() || (functionName ? `/aws/lambda/${functionName}` : '');
     const base: LambdaErrorsEvidence = { functionName, logGroup, events: [], capped: [] };
     if (!functionName && !ctx.params.logGroup?.trim()) return { ...base, paramError: 'functionName is required' };
-    const window = logWindow(ctx);
-    if ('error' in window) return { ...base, paramError: window.error };
-    const limit = eventLimit(ctx.params);
-    if (typeof limit !== 'number') return { ...base, paramError: limit.error };
-    const aws = requireAws(ctx);
-    ctx.progress(`DescribeLogGroups ${logGroup}`);
-    if (!(await groupExists(aws, logGroup))) return { ...base, window, limit, exists: false };
-    return { ...base, window, limit, exists: true, ...(await readPhrases(ctx, aws, logGroup, LAMBDA_PATTERNS, window, limit)) };
+    return collectPhrases(ctx, base, LAMBDA_PATTERNS);
   },
   evaluate: (ev) => evaluate(ev),
 };
