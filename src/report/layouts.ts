@@ -42,7 +42,7 @@ function metaTable(p: Postmortem, format: PostmortemFormat): RootContent {
   rows.push(
     ['Document status', `${p.document.status} (Draft → In review → Final)`],
     ['Incident status', p.status],
-    ['Load balancer', [p.target.lb, p.target.region].filter(Boolean).join(' in ') || 'not identified'],
+    [/^(API Gateway|CloudFront) /.test(p.target.lb ?? '') ? 'Gateway' : 'Load balancer', [p.target.lb, p.target.region].filter(Boolean).join(' in ') || 'not identified'],
     ['Investigation', `${time(p.investigation.startedAt)} → ${p.investigation.endedAt ? time(p.investigation.endedAt) : 'in progress'} (${p.investigation.durationMinutes} min, ${p.target.mode} mode)`],
     ['Session', [inlineCode(p.sessionId)]],
   );

@@ -183,7 +183,10 @@ export function buildPostmortem(events: readonly JournalEvent[], flow: Flow, cat
   const reportedStart = f['incident.startedAt'] !== undefined ? String(f['incident.startedAt']) : undefined;
   const lead = rootCauses[0] ?? contributing.find((c) => c.confidence === 'likely');
   const leadCause = lead ? causes.get(lead.id) : undefined;
-  const lb = (f['lb.name'] ?? f['appgw.gatewayName'] ?? s.context.lb) as string | undefined;
+  // The gateway in front, whichever kind the flow found: a load balancer, a distribution or an API and its stage.
+  const api = f['apigw.name'] ? `API Gateway ${String(f['apigw.name'])}${f['apigw.stage'] ? ` (stage ${String(f['apigw.stage'])})` : ''}` : undefined;
+  const distribution = f['cf.id'] ? `CloudFront ${String(f['cf.id'])}${f['cf.domain'] ? ` (${String(f['cf.domain'])})` : ''}` : undefined;
+  const lb = (f['lb.name'] ?? f['clb.name'] ?? f['appgw.gatewayName'] ?? api ?? distribution ?? s.context.lb) as string | undefined;
 
   const shareText = impact.share !== undefined ? `${(impact.share * 100).toFixed(impact.share < 0.001 ? 3 : impact.share < 0.1 ? 2 : 1)}% of requests` : 'requests';
   const firstAt = impact.first502 ?? reportedStart;

@@ -262,3 +262,16 @@ describe('--redact', () => {
     for (const v of [ids.account, ids.sg, ids.lbName, ids.ipv4]) expect(json).not.toContain(v);
   });
 });
+
+describe('the gateway row names what the flow found', () => {
+  it('an API Gateway session names the API and stage, under "Gateway"', () => {
+    const apigw = loadFlow('apigw');
+    const events: JournalEvent[] = [
+      { seq: 1, at: '2026-12-04T10:00:00.000Z', type: 'start', sessionId: 'gw-1', flow: 'apigw', flowTitle: apigw.title, version: 1, start: apigw.start, context: { mode: 'replay', region: 'us-east-1' }, facts: { 'incident.title': 'Menu API 502' } },
+      { seq: 2, at: '2026-12-04T10:01:00.000Z', type: 'check', node: 'resolve', check: 'apigw.resolve', params: {}, next: 'kind-scope', result: { status: 'pass', outcome: 'found', summary: 'REST API menu-api', facts: { 'apigw.name': 'menu-api', 'apigw.stage': 'prod', 'apigw.kind': 'rest' } } },
+    ];
+    const md = renderPostmortem(buildPostmortem(events, apigw, catalog));
+    expect(md).toMatch(/\| Gateway +\| API Gateway menu-api \(stage prod\) in us-east-1 +\|/);
+    expect(md).not.toContain('not identified');
+  });
+});
