@@ -327,7 +327,7 @@ export function WizardApp({ flow, catalog, journal, runCheck, writeReport, now =
         </Box>
       ) : null}
       {ui.overlay === 'none' && !(asking?.kind === 'step' && asking.board) && !(mitigating && rows < 30) ? <BoardView entries={board(state, relations)} titles={titles} width={width} rows={rows} /> : null}
-      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? null : <Text dimColor>{footerFor(keyContext(ui.overlay, p.kind === 'done', mitigating, typing, Boolean(running)), { drill: Boolean(drill) })}</Text>}
+      {ui.overlay === 'hypotheses' || ui.overlay === 'handover' ? null : <Text dimColor>{footerFor(keyContext(ui.overlay, p.kind === 'done', mitigating, typing, Boolean(running)), { drill: Boolean(drill) }).replace(/^enter exit/, hop ? `enter ${hop.flow} flow` : 'enter exit')}</Text>}
     </Box>
   );
 }

@@ -43,6 +43,7 @@ describe('hand-over to the next hop\'s flow', () => {
     await ui.waitFor((f) => f.includes("I'll continue with the ALB flow"));
     await ui.press(KEYS.enter);
     await ui.waitFor((f) => f.includes('press enter to continue with the alb flow'));
+    expect(ui.frame()).toContain('enter alb flow · ');
     await ui.press(KEYS.enter);
     await ui.waitFor(() => exits.length > 0);
     expect(exits).toEqual(['handover']);
