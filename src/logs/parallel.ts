@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LogAnalyzer } from './log-analyzer.js';
 import type { LogInput } from './local-source.js';
-import type { RunOptions } from './run-analysis.js';
+import type { RunOptions } from './run-options.js';
 import type { AnalyzerPartial } from './partial.js';
 import type { LogProgress } from './types.js';
 

@@ -8,12 +8,15 @@ import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { LogAnalyzer, type AnalyzerOptions } from './log-analyzer.js';
+import { LogAnalyzer } from './log-analyzer.js';
 import type { LogInput } from './local-source.js';
 import { describeIoError } from './errors.js';
 import type { LogAnalysis, LogProgress } from './types.js';
 import { availableParallelism } from 'node:os';
 import { readInWorkers } from './parallel.js';
+import type { RunOptions } from './run-options.js';
+
+export type { RunOptions } from './run-options.js';
 
 /**
  * highWaterMark is passed through to the Transform although ZlibOptions does not declare it;
@@ -24,21 +27,6 @@ function gunzipOptions(compressedSize: number | undefined): { chunkSize: number;
   const want = compressedSize === undefined ? 256 << 10 : compressedSize * 8;
   const chunkSize = Math.min(1 << 20, Math.max(16 << 10, 2 ** Math.ceil(Math.log2(Math.max(1, want)))));
   return { chunkSize, highWaterMark: Math.min(4 << 20, chunkSize * 16) };
-}
-
-export interface RunOptions extends AnalyzerOptions {
-  concurrency?: number;
-  onProgress?: (p: LogProgress) => void;
-  /** How often progress is reported at most (ms); the last report always comes. */
-  progressIntervalMs?: number;
-  signal?: AbortSignal;
-  /** The gzip expansion limit (GZIP_LIMIT by default); false reads any file to its end (--no-limit). */
-  gzipLimit?: { ratio: number; minBytes: number } | false;
-  /**
-   * Worker threads for local files (default: one per core, at most 4, and only for inputs of
-   * PARALLEL_MIN_BYTES or more). Inputs that are not local files (S3, stdin) are read here.
-   */
-  jobs?: number;
 }
 
 async function* counted(first: Buffer, rest: AsyncIterator<unknown>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {

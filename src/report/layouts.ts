@@ -1,7 +1,7 @@
 import type { RootContent } from 'mdast';
 import { code, heading, inlineCode, list, paragraph, prose, render, rich, strong, table, text } from './md.js';
 import { timelineChart, xychart } from './mermaid.js';
-import type { Postmortem, ReportCause } from './postmortem.js';
+import type { Postmortem, ReportCause } from './postmortem-model.js';
 import { redactPostmortem } from './redact.js';
 
 export const POSTMORTEM_FORMATS = ['google', 'pagerduty', 'markdown'] as const;

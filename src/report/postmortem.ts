@@ -1,4 +1,4 @@
-import type { CheckResult, Confidence, Source } from '../engine/vocabulary.js';
+import type { CheckResult } from '../engine/vocabulary.js';
 import { board, type BoardEntry, type EvidenceItem } from '../engine/board.js';
 import { causeRelations, type Catalog, type Cause } from '../engine/causes.js';
 import type { JournalEvent } from '../engine/events.js';
@@ -6,69 +6,14 @@ import type { Flow } from '../engine/flow-schema.js';
 import { replay } from '../engine/session.js';
 import { pathFlowchart, type PathEdge } from './mermaid.js';
 import { isCommand } from './md.js';
-import { incidentCharts, type Chart } from './charts.js';
-import { actionItems, lessons, type ActionItem, type Lessons } from './follow-up.js';
-import { measureImpact, minuteUtc, type Impact } from './impact.js';
+import { incidentCharts } from './charts.js';
+import { actionItems, lessons } from './follow-up.js';
+import { measureImpact, minuteUtc } from './impact.js';
 
 export type { ActionItem, Lessons } from './follow-up.js';
+export type { Postmortem, ReportCause, TimelineEntry } from './postmortem-model.js';
+import type { Postmortem, ReportCause, TimelineEntry } from './postmortem-model.js';
 export type { Figure, Impact } from './impact.js';
-
-export interface ReportCause {
-  id: string;
-  title: string;
-  confidence: Confidence;
-  why?: string;
-  /** The strongest evidence for it (or, when ruled out, against it), at most three lines. */
-  evidence: string[];
-  /** How many more pieces of evidence the journal holds. */
-  moreEvidence: number;
-  fix?: string;
-  /** Confirmed symptoms this cause accounts for. */
-  explains?: string[];
-}
-
-export interface TimelineEntry {
-  at: string;
-  event: string;
-  /** A time the responder gave (typed or relative): shown to the minute, never to the millisecond. */
-  reported?: boolean;
-  /** A time known to the minute only (a per-minute count). */
-  minute?: boolean;
-}
-
-export interface Postmortem {
-  title: string;
-  sessionId: string;
-  flow: { id: string; title: string };
-  /** The incident's state at the end of the investigation (resolved, mitigated, ongoing…). */
-  status: string;
-  document: { status: 'Draft'; authors: string; owners: string; date: string };
-  incident: { startedAt?: string; url?: string; pattern?: string; recentChange?: string };
-  investigation: { startedAt: string; endedAt?: string; durationMinutes: number };
-  target: { lb?: string; region?: string; account?: string; mode: string };
-  summary: string;
-  impact: Impact;
-  trigger: string[];
-  detection: string[];
-  timeline: TimelineEntry[];
-  /** Moments for the mermaid timeline: the incident's own, not every step of the investigation. */
-  milestones: TimelineEntry[];
-  rootCauses: ReportCause[];
-  contributingFactors: ReportCause[];
-  ruledOut: ReportCause[];
-  /** Weaker evidence the board outweighed, kept out of the cause blocks. */
-  conflicts: string[];
-  resolution: string[];
-  /** Code the checks produced for the fix (e.g. the backend's keep-alive settings). */
-  fixSnippet?: string;
-  /** Commands the confirming evidence spelled out with this incident's ids, for the fix. */
-  fixCommands: string[];
-  actionItems: ActionItem[];
-  lessons: Lessons;
-  checks: { node: string; check: string; status: string; outcome: string; summary: string; sources: Source[] }[];
-  charts: Chart[];
-  path: { nodes: { id: string; title: string; phase: string }[]; edges: PathEdge[]; mermaid: string };
-}
 
 const MAX_EVIDENCE = 3;
 

@@ -1,5 +1,5 @@
 import { createMasker, redactIdentifiers } from '../engine/scrub.js';
-import type { Postmortem, ReportCause } from './postmortem.js';
+import type { Postmortem, ReportCause } from './postmortem-model.js';
 
 /** Fields that hold the catalog's own text (or badgate's), which names no one's system. */
 const CATALOG_FIELDS = new Set(['why', 'fix', 'action']);
