@@ -1,6 +1,10 @@
 // What the drill-recording scripts share: a moto state with fixed ids, and a scenario's `aws:` key made
 // from a recording.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, type Document } from 'yaml';
 import { anonymiseRecording, compactRecording, type Recording } from '../src/aws/recorded.js';
+import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
 
 export const DRILL_ACCOUNT = '123456789012';
 
@@ -26,4 +30,39 @@ export function drillAwsKey(rec: Recording, clock: Date): { version: 1; region: 
   const key = (c: { method: string; args: unknown[] }) => `${c.method}\u0000${JSON.stringify(c.args)}`;
   calls.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { version: 1, region: saved.region, recordedAt: clock.toISOString(), ...(saved.note ? { note: saved.note } : {}), calls };
+}
+
+export interface DrillRun<D> {
+  id: string;
+  drill: D;
+  /** The scenario file, to set more keys on (its `aws:` key is set from the recording returned). */
+  doc: Document;
+  /** The scenario's "now". */
+  clock: Date;
+  account: MotoAccount;
+}
+
+/**
+ * Records each drill named on the command line (every one when none is): a fresh moto state with the
+ * drill's seed, `record` seeds it and runs the checks through a recording reader, and the scenario's
+ * `aws:` key is written from what it recorded; the rest of the file stays as written.
+ */
+export async function recordDrills<D>(drills: Record<string, D>, motoSeed: (drill: D) => number, record: (run: DrillRun<D>) => Promise<Recording>): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const moto = await startMoto();
+  try {
+    for (const [id, drill] of Object.entries(drills).filter(([name]) => !wanted.length || wanted.includes(name))) {
+      const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
+      const doc = parseDocument(readFileSync(file, 'utf8'));
+      const clock = new Date(String(doc.get('clock')));
+      await resetMoto(moto.endpoint, motoSeed(drill));
+      const account = await newAccount(moto.endpoint, DRILL_ACCOUNT);
+      const aws = drillAwsKey(await record({ id, drill, doc, clock, account }), clock);
+      doc.set('aws', doc.createNode(aws));
+      writeFileSync(file, doc.toString({ lineWidth: 0 }));
+      console.log(`${id}: ${aws.calls.length} calls → ${file}`);
+    }
+  } finally {
+    await moto.stop();
+  }
 }

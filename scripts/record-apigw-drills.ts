@@ -3,16 +3,13 @@
 //   node --import tsx scripts/record-apigw-drills.ts [drill-id…]
 // Per drill: a fresh moto state with a fixed random seed keeps the API's id stable (the briefing names
 // its URL); the checks run in the apigw flow's order, each with the facts the earlier ones found.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { createRecordingReader, newRecording } from '../src/aws/recorded.js';
 import type { AwsReader } from '../src/aws/reader.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
-import { drillAwsKey, resetMoto } from './drill-aws.js';
-import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
+import { recordDrills } from './drill-aws.js';
+import type { MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { seedRestApi, type SeededApi } from '../test/helpers/seed-apigw.js';
 import { seedLogGroup } from '../test/helpers/seed-logs.js';
@@ -119,21 +116,9 @@ async function record(reader: AwsReader, api: SeededApi, drill: ApigwDrill, cloc
   console.log(`url: ${facts['incident.url']}`);
 }
 
-const moto = await startMoto();
-try {
-  const wanted = process.argv.slice(2);
-  for (const [id, drill] of Object.entries(DRILLS).filter(([name]) => !wanted.length || wanted.includes(name))) {
-    const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    const clock = new Date(String(doc.get('clock')));
-    await resetMoto(moto.endpoint, drill.motoSeed ?? 17);
-    const account = await newAccount(moto.endpoint, '123456789012');
-    const api = await drill.seed(account, clock);
-    const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-apigw-drills.ts.`);
-    await record(createRecordingReader(account.reader(), rec), api, drill, clock, new Date(clock.getTime() - 25 * 60_000).toISOString());
-    doc.set('aws', doc.createNode(drillAwsKey(rec, clock)));
-    writeFileSync(file, doc.toString({ lineWidth: 0 }));
-  }
-} finally {
-  await moto.stop();
-}
+await recordDrills(DRILLS, (drill) => drill.motoSeed ?? 17, async ({ drill, clock, account }) => {
+  const api = await drill.seed(account, clock);
+  const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-apigw-drills.ts.`);
+  await record(createRecordingReader(account.reader(), rec), api, drill, clock, new Date(clock.getTime() - 25 * 60_000).toISOString());
+  return rec;
+});

@@ -5,21 +5,17 @@
 // generated from the drill's story (so the ids in it are the recorded ones), CloudWatch gets the
 // counts that log implies (the ALB's and the function's), and the checks of the flow's Lambda
 // lane run through a recording reader, with and without the load balancer's name.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { createRecordingReader, newRecording } from '../src/aws/recorded.js';
 import type { AwsReader } from '../src/aws/reader.js';
 import { lbDimension } from '../src/checks/elbv2-common.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
-import { drillAwsKey, resetMoto } from './drill-aws.js';
-import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
+import { recordDrills } from './drill-aws.js';
+import type { MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { seedLambdaAlb, type SeedLambdaAlbConfig } from '../test/helpers/seed-alb-lambda.js';
 
-const ACCOUNT = '123456789012';
 const MINUTES = 60;
 const CHECKS = ['sts.whoami', 'elbv2.resolve', 'elbv2.target-health', 'cloudwatch.who-made-502', 'lambda.function', 'cloudwatch.lambda-metrics', 'elbv2.lb-attributes'];
 
@@ -130,23 +126,11 @@ async function seedAll(account: MotoAccount, drill: LambdaDrill, clock: Date): P
   return { lbName: s.lbName, lines };
 }
 
-const moto = await startMoto();
-try {
-  for (const [id, drill] of Object.entries(DRILLS)) {
-    const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    const clock = new Date(String(doc.get('clock')));
-    await resetMoto(moto.endpoint, 23);
-    const account = await newAccount(moto.endpoint, ACCOUNT);
-    const { lbName, lines } = await seedAll(account, drill, clock);
-    const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lambda-drills.ts.`);
-    await runChecks(createRecordingReader(account.reader(), rec), lbName, clock);
-    const aws = drillAwsKey(rec, clock);
-    doc.setIn(['logs', 'access'], doc.createNode(lines));
-    doc.set('aws', doc.createNode(aws));
-    writeFileSync(file, doc.toString({ lineWidth: 0 }));
-    console.log(`${id}: ${aws.calls.length} calls, ${lines.length} access-log lines → ${file}`);
-  }
-} finally {
-  await moto.stop();
-}
+await recordDrills(DRILLS, () => 23, async ({ id, drill, doc, clock, account }) => {
+  const { lbName, lines } = await seedAll(account, drill, clock);
+  const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lambda-drills.ts.`);
+  await runChecks(createRecordingReader(account.reader(), rec), lbName, clock);
+  doc.setIn(['logs', 'access'], doc.createNode(lines));
+  console.log(`${id}: ${lines.length} access-log lines`);
+  return rec;
+});

@@ -3,16 +3,13 @@
 //   node --import tsx scripts/record-lb-drills.ts [drill-id…]
 // Per drill: a fresh moto state with a fixed random seed keeps ids stable; the checks of the
 // drill's flow run through a recording reader, with and without the load balancer's name.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { createRecordingReader, newRecording } from '../src/aws/recorded.js';
 import type { AwsReader } from '../src/aws/reader.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
-import { drillAwsKey, resetMoto } from './drill-aws.js';
-import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-server.js';
+import { recordDrills } from './drill-aws.js';
+import type { MotoAccount } from '../test/helpers/moto-server.js';
 import { seedClb, seedClbMetrics } from '../test/helpers/seed-clb.js';
 import { seedNlb } from '../test/helpers/seed-nlb.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
@@ -109,22 +106,10 @@ async function record(reader: AwsReader, drill: LbDrill, lbName: string, clock: 
   }
 }
 
-const moto = await startMoto();
-try {
-  // Names on the command line re-record only those drills.
-  const wanted = process.argv.slice(2);
-  for (const [id, drill] of Object.entries(DRILLS).filter(([name]) => !wanted.length || wanted.includes(name))) {
-    const file = join(import.meta.dirname, `../flows/drills/${id}.yaml`);
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    const clock = new Date(String(doc.get('clock')));
-    await resetMoto(moto.endpoint, 17);
-    const account = await newAccount(moto.endpoint, '123456789012');
-    const lbName = await drill.seed(account, clock);
-    const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lb-drills.ts.`);
-    await record(createRecordingReader(account.reader(), rec), drill, lbName, clock);
-    doc.set('aws', doc.createNode(drillAwsKey(rec, clock)));
-    writeFileSync(file, doc.toString({ lineWidth: 0 }));
-  }
-} finally {
-  await moto.stop();
-}
+// Names on the command line re-record only those drills.
+await recordDrills(DRILLS, () => 17, async ({ drill, clock, account }) => {
+  const lbName = await drill.seed(account, clock);
+  const rec = newRecording(account.reader().region, `${drill.note} Recorded from moto by scripts/record-lb-drills.ts.`);
+  await record(createRecordingReader(account.reader(), rec), drill, lbName, clock);
+  return rec;
+});

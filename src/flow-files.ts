@@ -41,12 +41,17 @@ export function shippedFlowFiles(dir = FLOWS_DIR): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'causes.yaml').map((f) => join(dir, f)).sort();
 }
 
+/** The ids of the shipped flows (`alb`, `cloudfront`, …): their file names. */
+export function shippedFlowIds(dir = FLOWS_DIR): string[] {
+  return shippedFlowFiles(dir).map((f) => basename(f, '.yaml'));
+}
+
 /** A flow by id (`alb`) or by path to a .yaml file. */
 export function resolveFlowFile(idOrPath: string): string {
   if (idOrPath.endsWith('.yaml') || idOrPath.endsWith('.yml')) return resolve(idOrPath);
   const file = join(FLOWS_DIR, `${idOrPath}.yaml`);
   if (!existsSync(file)) {
-    const known = shippedFlowFiles().map((f) => basename(f, '.yaml')).join(', ');
+    const known = shippedFlowIds().join(', ');
     throw new FlowLoadError([{ file, line: 1, col: 1, message: `no flow "${idOrPath}"` }], `known flows: ${known}`);
   }
   return file;

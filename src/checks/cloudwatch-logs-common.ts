@@ -61,7 +61,6 @@ export async function groupExists(aws: AwsReader, name: string): Promise<boolean
   return groups.some((g) => g.name === name);
 }
 
-/** Events of several searches in one list, oldest first, each event once. */
 /** What a phrase-searching log check keeps: the group, the window and limit asked, what came back. */
 export interface PhraseRead {
   logGroup: string;
@@ -93,7 +92,7 @@ export async function collectPhrases<E extends PhraseRead>(ctx: Pick<CheckContex
  * One FilterLogEvents per phrase over the window (a phrase each, so one noisy phrase cannot crowd out
  * the others under the limit), merged in time order; `capped` names the phrases that hit the limit.
  */
-export async function readPhrases(
+async function readPhrases(
   ctx: Pick<CheckContext, 'signal' | 'progress'>, aws: AwsReader, logGroup: string, patterns: readonly string[], window: LogWindow, limit: number,
 ): Promise<{ events: LogEvent[]; capped: string[] }> {
   const lists: LogEvent[][] = [];
@@ -108,6 +107,7 @@ export async function readPhrases(
   return { events: safeEvents(mergeEvents(lists)), capped };
 }
 
+/** Events of several searches in one list, oldest first, each event once. */
 export function mergeEvents(lists: LogEvent[][]): LogEvent[] {
   const seen = new Set<string>();
   const out: LogEvent[] = [];

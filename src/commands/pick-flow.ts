@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { basename } from 'node:path';
 import type { AwsReader } from '../aws/reader.js';
 import { liveEnv } from '../checks/env.js';
 import { cnameChain, hostOf } from '../checks/host-names.js';
@@ -7,7 +6,7 @@ import { httpProbeCheck } from '../checks/net-http-probe.js';
 import { runCheck } from '../checks/runner.js';
 import type { CheckEnv } from '../checks/types.js';
 import { classifyAwsError } from '../engine/errors.js';
-import { shippedFlowFiles } from '../flow-files.js';
+import { shippedFlowIds } from '../flow-files.js';
 import { classifyName, type LbName } from '../net/dns-classify.js';
 import { producerName, PRODUCERS, type Producer } from '../net/fingerprint.js';
 
@@ -77,7 +76,7 @@ export async function flowForUrl(url: string, opts: FlowForUrlOptions = {}): Pro
     signal,
     progress: () => undefined,
   });
-  const shipped = new Set(opts.flows ?? shippedFlowFiles().map((f) => basename(f, '.yaml')));
+  const shipped = new Set(opts.flows ?? shippedFlowIds());
   const facts = result.facts ?? {};
   const status = facts['probe.status'];
   const kind = String(facts['gateway.kind'] ?? 'unknown');

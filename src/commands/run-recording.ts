@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { shippedFlowFiles } from '../flow-files.js';
+import { shippedFlowIds } from '../flow-files.js';
 
 /**
  * The flow a recorded incident belongs to, from its file name: `flows/recordings/<flow>-<what>.json`
@@ -8,5 +8,5 @@ import { shippedFlowFiles } from '../flow-files.js';
  */
 export function recordingFlow(file: string): string {
   const prefix = basename(file).split('-')[0];
-  return shippedFlowFiles().some((f) => basename(f, '.yaml') === prefix) ? prefix : 'alb';
+  return shippedFlowIds().includes(prefix) ? prefix : 'alb';
 }

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { render } from 'ink';
 import React from 'react';
 import type { JournalEvent } from '../engine/events.js';
 import type { Flow } from '../engine/flow-schema.js';
-import { FLOWS_DIR, loadCatalog, loadFlow, shippedFlowFiles } from '../flow-files.js';
+import { FLOWS_DIR, loadCatalog, loadFlow, shippedFlowIds } from '../flow-files.js';
 import { nextHop } from '../engine/next-hop.js';
 import { replay } from '../engine/session.js';
 import type { Facts } from '../engine/vocabulary.js';
@@ -55,8 +55,6 @@ async function runWizard(flow: Flow, journal: Journal, aws: RunSetup | undefined
   if (how !== 'done') io.err(`Session saved (${journal.path}).\nContinue with: ${selfCommand()} resume ${id}`);
   return 0;
 }
-
-const shippedFlowIds = () => shippedFlowFiles().map((f) => basename(f, '.yaml'));
 
 /**
  * The next hop's flow, in a new session linked to the finished one: pointed at the load balancer or URL

@@ -4,6 +4,9 @@ import { timelineChart, xychart } from './mermaid.js';
 import type { Postmortem, ReportCause } from './postmortem-model.js';
 import { redactPostmortem } from './redact.js';
 
+/** Flows whose front is not a load balancer: the row names an API or a distribution. */
+const GATEWAY_FLOWS = new Set(['apigw', 'cloudfront']);
+
 export const POSTMORTEM_FORMATS = ['google', 'pagerduty', 'markdown'] as const;
 export type PostmortemFormat = (typeof POSTMORTEM_FORMATS)[number];
 
@@ -42,7 +45,7 @@ function metaTable(p: Postmortem, format: PostmortemFormat): RootContent {
   rows.push(
     ['Document status', `${p.document.status} (Draft → In review → Final)`],
     ['Incident status', p.status],
-    [/^(API Gateway|CloudFront) /.test(p.target.lb ?? '') ? 'Gateway' : 'Load balancer', [p.target.lb, p.target.region].filter(Boolean).join(' in ') || 'not identified'],
+    [GATEWAY_FLOWS.has(p.flow.id) ? 'Gateway' : 'Load balancer', [p.target.lb, p.target.region].filter(Boolean).join(' in ') || 'not identified'],
     ['Investigation', `${time(p.investigation.startedAt)} → ${p.investigation.endedAt ? time(p.investigation.endedAt) : 'in progress'} (${p.investigation.durationMinutes} min, ${p.target.mode} mode)`],
     ['Session', [inlineCode(p.sessionId)]],
   );

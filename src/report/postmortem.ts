@@ -9,10 +9,10 @@ import { isCommand } from './md.js';
 import { incidentCharts } from './charts.js';
 import { actionItems, lessons } from './follow-up.js';
 import { measureImpact, minuteUtc } from './impact.js';
+import type { Postmortem, ReportCause, TimelineEntry } from './postmortem-model.js';
 
 export type { ActionItem, Lessons } from './follow-up.js';
 export type { Postmortem, ReportCause, TimelineEntry } from './postmortem-model.js';
-import type { Postmortem, ReportCause, TimelineEntry } from './postmortem-model.js';
 export type { Figure, Impact } from './impact.js';
 
 const MAX_EVIDENCE = 3;
