@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // The log reader's worker thread is its own entry: a Worker needs a file to start.
-  entry: { cli: 'src/cli.tsx', 'parse-worker': 'src/logs/parse-worker.ts' },
+  // The log reader's worker threads are entries of their own: a Worker needs a file to start.
+  entry: { cli: 'src/cli.tsx', 'parse-worker': 'src/logs/parse-worker.ts', 'unzip-worker': 'src/logs/unzip-worker.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

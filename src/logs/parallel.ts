@@ -6,9 +6,8 @@
  * per share keeps the peak memory down (each isolate has its own heap and young generation).
  * Shares are contiguous runs of files of about equal size, so evidence keeps the files' order.
  */
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startWorker } from './worker-start.js';
+import { readInputs } from './input-reader.js';
 import type { LogAnalyzer } from './log-analyzer.js';
 import type { LogInput } from './local-source.js';
 import type { RunOptions } from './run-options.js';
@@ -42,28 +41,9 @@ export function shareOut<T extends { size: number }>(files: T[], n: number): T[]
   return shares;
 }
 
-/**
- * A small young generation per worker: a log reader's garbage is short-lived buffers (freed at each
- * scavenge, so a small young generation frees them sooner), and the
- * default (16 MiB semi-spaces in every thread) was most of the peak memory with many targets.
- */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
-
-/**
- * The built worker sits next to the bundle. From the sources (tests, bench), the worker
- * registers tsx first: a worker's execArgv --import does not reach its entry module on Node 20.
- */
-function startWorker(job: WorkerJob): Worker {
-  const js = new URL('./parse-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: job, resourceLimits: RESOURCE_LIMITS });
-  const ts = new URL('./parse-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); })`;
-  return new Worker(boot, { eval: true, workerData: job, resourceLimits: RESOURCE_LIMITS });
-}
-
 function runWorker(job: WorkerJob, onProgress: (m: Extract<WorkerMessage, { type: 'progress' }>) => void, signal?: AbortSignal): Promise<AnalyzerPartial> {
   return new Promise((resolve, reject) => {
-    const w = startWorker(job);
+    const w = startWorker('parse-worker', job);
     let result: AnalyzerPartial | undefined;
     const onAbort = (): void => void w.terminate();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -82,10 +62,8 @@ function runWorker(job: WorkerJob, onProgress: (m: Extract<WorkerMessage, { type
   });
 }
 
-/** `readHere` reads a list of inputs on this thread (run-analysis's readInputs; passed in, so the two modules do not import each other). */
 export async function readInWorkers(
   an: LogAnalyzer, inputs: (LogInput & { path: string })[], jobs: number, opts: RunOptions,
-  readHere: (an: LogAnalyzer, inputs: LogInput[], opts: RunOptions) => Promise<void>,
 ): Promise<void> {
   const [mine, ...shares] = shareOut(inputs.map((i) => ({ ...i, size: i.size ?? 0 })), jobs);
   const { onProgress, signal, ...rest } = opts;
@@ -101,7 +79,7 @@ export async function readInWorkers(
     seen[i + 1] = m;
     report(m.current);
   }, signal).then((partial) => ({ partial }), (error: unknown) => ({ error })));
-  await readHere(an, mine, {
+  await readInputs(an, mine, {
     ...rest,
     ...(signal ? { signal } : {}),
     onProgress: (p) => {

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LogAnalyzer } from './log-analyzer.js';
 import { fileInput } from './local-source.js';
-import { readInputs } from './run-analysis.js';
+import { readInputs } from './input-reader.js';
 import { transferables } from './partial.js';
 import type { WorkerJob, WorkerMessage } from './parallel.js';
 

@@ -14,6 +14,7 @@ import { analyzeInputs, readInputs } from '../../src/logs/run-analysis.js';
 import { LogAnalyzer } from '../../src/logs/log-analyzer.js';
 import { resolveLocalSource } from '../../src/logs/local-source.js';
 import { shareOut } from '../../src/logs/parallel.js';
+import { readAhead } from '../../src/logs/read-ahead.js';
 import { ActivityBits, PackReader, PackWriter } from '../../src/logs/target-timeline.js';
 import type { LogProgress } from '../../src/logs/types.js';
 import { DOC_LAMBDA, NGINX_LINES, T0, albLine, iso } from './fixtures.js';
@@ -88,6 +89,29 @@ describe('worker threads', () => {
     // Two workers besides this thread: their partials merge in file order too.
     expect(await analyzeInputs(inputs, { jobs: 3 })).toEqual(one);
     expect(progress.at(-1)).toMatchObject({ filesTotal: inputs.length, filesDone: inputs.length, count502: one.count502 });
+  });
+
+  it('read ahead: the worker unzips every file and this thread parses them in order, to the same result', async () => {
+    const inputs = (await resolveLocalSource(dir)) as Parameters<typeof readAhead>[1];
+    const here = new LogAnalyzer({});
+    await readInputs(here, inputs);
+    const ahead = new LogAnalyzer({});
+    const progress: LogProgress[] = [];
+    // Left to the worker alone, whatever the timing: the damaged download is still read (and reported) here.
+    const r = await readAhead(ahead, inputs, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 }, { claimHere: false });
+    expect(r.ahead).toBe(inputs.length - 1);
+    expect(ahead.finish()).toEqual(here.finish());
+    expect(progress.at(-1)).toMatchObject({ filesTotal: inputs.length, filesDone: inputs.length, bytesRead: inputs.reduce((n, i) => n + (i.size ?? 0), 0) });
+  });
+
+  it('read ahead stops at Ctrl+C (an aborted signal) without waiting for the worker', async () => {
+    const inputs = (await resolveLocalSource(dir)) as Parameters<typeof readAhead>[1];
+    const ac = new AbortController();
+    const an = new LogAnalyzer({});
+    let files = 0;
+    await readAhead(an, inputs, { signal: ac.signal, progressIntervalMs: 0, onProgress: (p) => { files = p.filesDone; if (p.filesDone >= 2) ac.abort(); } }, { claimHere: false });
+    expect(files).toBeGreaterThanOrEqual(2);
+    expect(files).toBeLessThan(inputs.length);
   });
 
   it("a worker's partial result carries every field of the analyzer state but its settings and caches", () => {
