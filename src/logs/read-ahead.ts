@@ -10,16 +10,19 @@ import type { LogAnalyzer } from './log-analyzer.js';
 import type { LogInput } from './local-source.js';
 import type { RunOptions } from './run-options.js';
 import { inputReader, yieldToLoop } from './input-reader.js';
-import { startWorker } from './worker-start.js';
+import { startWorker, type WorkerEntry } from './worker-start.js';
 import { CTRL, type UnzipJob, type UnzipMessage } from './read-ahead-protocol.js';
 
 type Batch = Extract<UnzipMessage, { type: 'batch' }>;
 
-/**
- * `claimHere: false` leaves every file to the worker (tests: the worker's path, whatever the
- * timing). Returns how many files came unzipped from the worker.
- */
-export async function readAhead(an: LogAnalyzer, inputs: (LogInput & { path: string; size: number })[], opts: RunOptions, { claimHere = true } = {}): Promise<{ ahead: number }> {
+/** For tests: `claimHere: false` leaves every file to the worker, whatever the timing; `entry` starts another worker. */
+export interface ReadAheadTest {
+  claimHere?: boolean;
+  entry?: WorkerEntry;
+}
+
+/** Returns how many files came unzipped from the worker. */
+export async function readAhead(an: LogAnalyzer, inputs: (LogInput & { path: string; size: number })[], opts: RunOptions, { claimHere = true, entry = 'unzip-worker' }: ReadAheadTest = {}): Promise<{ ahead: number }> {
   const reader = inputReader(an, inputs, opts);
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL.length * 4));
   const job: UnzipJob = { files: inputs.map((i) => ({ path: i.path, size: i.size })), ctrl: ctrl.buffer as SharedArrayBuffer, gzipLimit: opts.gzipLimit };
@@ -33,7 +36,7 @@ export async function readAhead(an: LogAnalyzer, inputs: (LogInput & { path: str
   };
   let worker: Worker | undefined;
   try {
-    worker = startWorker('unzip-worker', job);
+    worker = startWorker(entry, job);
     worker.on('message', (m: UnzipMessage) => {
       if (m.type === 'batch') batches.set(m.from, m);
       else ended = true;

@@ -15,7 +15,9 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
  * bench), the worker registers tsx first: a worker's execArgv --import does not reach its entry
  * module on Node 20.
  */
-export function startWorker(entry: 'parse-worker' | 'unzip-worker', workerData: unknown): Worker {
+export type WorkerEntry = 'parse-worker' | 'unzip-worker';
+
+export function startWorker(entry: WorkerEntry, workerData: unknown): Worker {
   const js = new URL(`./${entry}.js`, import.meta.url);
   if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData, resourceLimits: RESOURCE_LIMITS });
   const ts = new URL(`./${entry}.ts`, import.meta.url).href;

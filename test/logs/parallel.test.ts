@@ -104,6 +104,17 @@ describe('worker threads', () => {
     expect(progress.at(-1)).toMatchObject({ filesTotal: inputs.length, filesDone: inputs.length, bytesRead: inputs.reduce((n, i) => n + (i.size ?? 0), 0) });
   });
 
+  it('read ahead loses nothing when its worker fails: this thread reads every file itself', async () => {
+    const inputs = (await resolveLocalSource(dir)) as Parameters<typeof readAhead>[1];
+    const here = new LogAnalyzer({});
+    await readInputs(here, inputs);
+    const alone = new LogAnalyzer({});
+    // A worker entry that does not exist fails at once, as a crashed worker would.
+    const r = await readAhead(alone, inputs, {}, { claimHere: false, entry: 'no-such-worker' as 'unzip-worker' });
+    expect(r.ahead).toBe(0);
+    expect(alone.finish()).toEqual(here.finish());
+  });
+
   it('read ahead stops at Ctrl+C (an aborted signal) without waiting for the worker', async () => {
     const inputs = (await resolveLocalSource(dir)) as Parameters<typeof readAhead>[1];
     const ac = new AbortController();
