@@ -3,7 +3,7 @@
  * keeps Maps, Sets and typed arrays but not classes), and how it is added to the state
  * of the thread that concludes. Merging keeps every cap the single-thread path keeps.
  */
-import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type Tally, type TargetSlot } from './analyzer.js';
+import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type HistoryCompaction, type Tally, type TargetSlot } from './analyzer.js';
 import { PackReader, PackWriter, type Packed } from './target-timeline.js';
 import type { LineRef, LogCause, LogFormat, MalformedSample, SourceError } from './types.js';
 import type { NginxKind } from './nginx-error.js';
@@ -32,6 +32,9 @@ interface PendingPart {
   held: Float64Array;
   file: Int32Array;
   line: Int32Array;
+  /** Per 502, four values kept before its history was folded: gap, minutes m-1, m, m+1 (NaN: none). */
+  resolved: Float64Array;
+  late: number;
   text: Map<number, string>;
   overflow: { target: string; count: number; refs: LineRef[]; minutes: Map<number, number> }[];
 }
@@ -68,6 +71,16 @@ export interface AnalyzerPartial {
   nginxMethods: Map<string, number>;
   fileNames: string[];
   pending: PendingPart;
+  compaction: HistoryCompaction;
+}
+
+function resolvedColumns(p: AnalyzerState['pending']): Float64Array {
+  const out = new Float64Array(p.n * 4);
+  for (let i = 0; i < p.n; i++) {
+    out[i * 4] = p.gap[i];
+    for (let d = 0; d < 3; d++) out[i * 4 + 1 + d] = p.minutes[d][i];
+  }
+  return out;
 }
 
 export function toPartial(s: AnalyzerState): AnalyzerPartial {
@@ -93,9 +106,12 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
     targets, slots, packed: w.finish(),
     target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
     tallies: s.tallies, nginxKinds: s.nginxKinds, nginxMethods: s.nginxMethods, fileNames: s.fileNames,
+    // The meter is this thread's; its late lines travel with the rest.
+    compaction: { ...s.compaction, lateLines: s.compaction.lateLines + s.meter.late, peakBytes: s.peakHistoryBytes },
     pending: {
       n: p.n, slot: Int32Array.from(p.slot, (x) => slotIndex.get(x) as number), reqMs: Float64Array.from(p.reqMs), endMs: Float64Array.from(p.endMs),
-      flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line), text: p.text,
+      flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line),
+      resolved: resolvedColumns(p), late: p.late, text: p.text,
       overflow: [...p.overflow].map(([st, o]) => ({ target: st.key, ...o })),
     },
   };
@@ -104,7 +120,7 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
 /** The typed arrays of a partial, to transfer instead of copy when posting it. */
 export function transferables(p: AnalyzerPartial): ArrayBuffer[] {
   const q = p.pending;
-  return [p.packed.ints, p.packed.u8, p.packed.u32, q.slot, q.reqMs, q.endMs, q.flags, q.held, q.file, q.line].map((a) => a.buffer as ArrayBuffer);
+  return [p.packed.ints, p.packed.u8, p.packed.u32, q.slot, q.reqMs, q.endMs, q.flags, q.held, q.file, q.line, q.resolved].map((a) => a.buffer as ArrayBuffer);
 }
 
 function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
@@ -163,8 +179,11 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
   for (let i = 0; i < p.n; i++) {
     const file = p.file[i] + fileOffset;
     const ref = (): LineRef => `${s.fileNames[file]}:${p.line[i]}`;
-    s.pending.push(slots[p.slot[i]], p.reqMs[i], p.endMs[i], p.flags[i], file, p.line[i], ref, p.text.get(i) ?? null, p.held[i]);
+    const resolved = p.resolved.subarray(i * 4, i * 4 + 4);
+    const kept = resolved.some((v) => v === v) ? resolved : undefined;
+    s.pending.push(slots[p.slot[i]], p.reqMs[i], p.endMs[i], p.flags[i], file, p.line[i], ref, p.text.get(i) ?? null, p.held[i], kept);
   }
+  s.pending.late += p.late;
   for (const o of p.overflow) {
     const st = s.target(o.target);
     const mine = s.pending.overflow.get(st) ?? { count: 0, refs: [], minutes: new Map<number, number>() };
@@ -173,4 +192,22 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
     addCounts(mine.minutes, o.minutes);
     s.pending.overflow.set(st, mine);
   }
+  mergeCompaction(s.compaction, w.compaction);
+  s.keepWithinBudget();
+}
+
+function mergeCompaction(c: HistoryCompaction, w: HistoryCompaction): void {
+  c.tight ||= w.tight;
+  c.spilledSlots += w.spilledSlots;
+  c.spilledTargets += w.spilledTargets;
+  c.other.responses += w.other.responses;
+  c.other.requests += w.other.requests;
+  for (let i = 0; i < c.other.gapsOk.length; i++) c.other.gapsOk[i] += w.other.gapsOk[i];
+  c.other.okAfterGap += w.other.okAfterGap;
+  c.other.okShortGap += w.other.okShortGap;
+  c.lateLines += w.lateLines;
+  c.overBudget ||= w.overBudget;
+  // The worker did not see the marks of the files before its share: gaps at the seam are its own.
+  c.mergedFolded ||= w.mergedFolded || w.foldedBeforeHour >= 0;
+  c.peakBytes = Math.max(c.peakBytes, w.peakBytes);
 }
