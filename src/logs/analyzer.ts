@@ -444,6 +444,14 @@ export class AnalyzerState {
     return Math.max(this.compaction.peakBytes, this.meter.bytes);
   }
 
+  /** The history bytes counted from scratch: what the meter must agree with (tests). */
+  recountHistoryBytes(): number {
+    let n = 0;
+    for (const slot of this.slots.values()) n += SLOT_BYTES + slot.bits.accountedBytes;
+    for (const [key, t] of this.targets) n += targetBytes(key) + t.minutes.storedBytes;
+    return n;
+  }
+
   /** Folds every record's hours before `hour`; false when they were folded already. */
   private foldBefore(hour: number): boolean {
     if (hour <= this.compaction.foldedBeforeHour) return false;

@@ -1,0 +1,215 @@
+/**
+ * The per-target history keeps within a memory budget (issue 15). Within it nothing
+ * changes; past it old hours are folded (exact for logs read in time order) and the least
+ * active records are spilled (approximate, and the analysis says so). The lines are the
+ * documented ALB format (fixtures.ts); file names follow the ELB object naming, 5 minutes
+ * per file and ALB node, so sorted names are time order as in a real log directory.
+ */
+import { describe, expect, it } from 'vitest';
+import { AnalyzerState, type AnalyzerOptions } from '../../src/logs/analyzer.js';
+import { LogFileParser } from '../../src/logs/file-parser.js';
+import { concludeAnalysis } from '../../src/logs/conclude.js';
+import { mergePartial, toPartial } from '../../src/logs/partial.js';
+import type { LogAnalysis } from '../../src/logs/types.js';
+import { albLine, iso } from './fixtures.js';
+
+const H0 = Date.UTC(2024, 2, 5, 0, 0, 0);
+const FILE_MS = 300_000;
+const NODES = ['10.0.0.5', '10.0.0.6'];
+const BUSY = Array.from({ length: 4 }, (_, k) => `10.0.1.${10 + k}:8080`);
+const QUIET = '10.0.2.10:3000';
+const CRASHING = BUSY[3];
+
+const ok = (ms: number, target: string): string =>
+  albLine({ time: iso(ms + 3), created: iso(ms), target, timings: '0.000 0.003 0.000', elb: '200', tstat: '200' });
+/** Sent, closed at once with no status: what a keep-alive race leaves (article 002). */
+const closed = (ms: number, target: string): string =>
+  albLine({ time: iso(ms), created: iso(ms), target, timings: '0.000 0.000 -1', elb: '502', tstat: '-' });
+/** Never dispatched: a crashed target refusing connections. */
+const refused = (ms: number, target: string): string =>
+  albLine({ time: iso(ms), created: iso(ms), target, timings: '-1 -1 -1', elb: '502', tstat: '-' });
+
+function elbName(fileEndMs: number, node: string): string {
+  const t = new Date(fileEndMs).toISOString();
+  const stamp = `${t.slice(0, 4)}${t.slice(5, 7)}${t.slice(8, 10)}T${t.slice(11, 13)}${t.slice(14, 16)}Z`;
+  return `123456789012_elasticloadbalancing_us-east-2_app.shop-prod.50dc6c495c0c9188_${stamp}_${node}_${(fileEndMs / FILE_MS).toString(36)}x.log`;
+}
+
+function rng(seed: number): () => number {
+  // mulberry32: the same lines every run.
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `hours` of traffic: busy targets on both nodes; a quiet target whose connection is
+ * closed after each 5.5 s pause (keep-alive race); a crash burst on one busy target every
+ * 100 minutes; `idle` extra targets with a request or two an hour.
+ */
+function incident(hours: number, idle = 0): [string, string][] {
+  const rnd = rng(7);
+  const byFile = new Map<string, { ms: number; line: string }[]>();
+  const add = (ms: number, node: string, line: string, endMs = ms): void => {
+    const end = (Math.floor(endMs / FILE_MS) + 1) * FILE_MS;
+    const name = elbName(end, node);
+    const list = byFile.get(name) ?? [];
+    list.push({ ms: endMs, line });
+    byFile.set(name, list);
+  };
+  const endMs = H0 + hours * 3_600_000;
+  for (const node of NODES) {
+    for (const target of BUSY) {
+      for (let t = H0 + Math.floor(rnd() * 12_000); t < endMs; t += 2000 + Math.floor(rnd() * 20_000)) add(t, node, ok(t, target), t + 3);
+    }
+  }
+  for (let t = H0 + 10_000; t < endMs - 60_000;) {
+    for (let j = 0; j < 20; j++, t += 1000) add(t, NODES[0], ok(t, QUIET), t + 3);
+    t += 5_500;
+    add(t, NODES[0], closed(t, QUIET));
+    t += 60_000 + Math.floor(rnd() * 60_000);
+  }
+  for (let m = 100; m < hours * 60; m += 100) {
+    for (let k = 0; k < 6; k++) add(H0 + m * 60_000 + 5000 + k * 3000, NODES[1], refused(H0 + m * 60_000 + 5000 + k * 3000, CRASHING));
+  }
+  for (let i = 0; i < idle; i++) {
+    const target = `10.0.${4 + (i >> 8)}.${i & 255}:8080`;
+    for (let h = 0; h < hours; h++) {
+      const t = H0 + h * 3_600_000 + Math.floor(rnd() * 3_500_000);
+      add(t, NODES[i % 2], ok(t, target), t + 3);
+    }
+  }
+  return [...byFile.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([name, lines]) => [name, lines.sort((x, y) => x.ms - y.ms).map((l) => l.line).join('\n') + '\n']);
+}
+
+/** Reads the files in order, as a single thread reads a sorted directory. */
+function read(files: [string, string][], opts: AnalyzerOptions = {}, afterFile?: (s: AnalyzerState) => void): AnalyzerState {
+  const state = new AnalyzerState(opts);
+  for (const [name, body] of files) {
+    const p = new LogFileParser(state, name);
+    p.push(Buffer.from(body));
+    p.end();
+    afterFile?.(state);
+  }
+  return state;
+}
+
+function analyse(files: [string, string][], opts: AnalyzerOptions = {}, afterFile?: (s: AnalyzerState) => void): { a: LogAnalysis; state: AnalyzerState } {
+  const state = read(files, opts, afterFile);
+  return { a: concludeAnalysis(state), state };
+}
+
+const causeCounts = (a: LogAnalysis): Record<string, number> => Object.fromEntries(a.causes.map((c) => [c.cause, c.count]));
+
+describe('history within a memory budget', () => {
+  const files = incident(12);
+  const full = analyse(files);
+
+  it('under the budget nothing is folded and the analysis has no notes', () => {
+    expect(full.state.compaction.foldedBeforeHour).toBe(-1);
+    expect(full.a.notes).toBeUndefined();
+    expect(full.state.meter.bytes).toBe(full.state.recountHistoryBytes());
+    expect(causeCounts(full.a)).toMatchObject({ 'keepalive-race': expect.any(Number), 'target-crashed-or-overloaded': 42 });
+    expect(full.a.keepalive.signature).toBe(true);
+  });
+
+  it('a budget of half what 12 h of time-ordered logs need folds old hours and gives exactly the same causes and keep-alive signature', () => {
+    const budget = Math.floor(full.state.peakHistoryBytes / 2);
+    const small = analyse(files, { historyBudgetBytes: budget });
+    const c = small.state.compaction;
+    expect(c.foldedBeforeHour).toBeGreaterThan(Math.floor(H0 / 3_600_000));
+    expect(c).toMatchObject({ tight: false, spilledSlots: 0, lateLines: 0, overBudget: false });
+    expect(small.state.peakHistoryBytes).toBeLessThanOrEqual(budget);
+    expect(small.state.meter.bytes).toBe(small.state.recountHistoryBytes());
+    expect(causeCounts(small.a)).toEqual(causeCounts(full.a));
+    expect(small.a.keepalive).toEqual(full.a.keepalive);
+    const { notes, ...rest } = small.a;
+    expect(rest).toEqual(full.a);
+    expect(notes?.join(' ')).toMatch(/summarised to stay within the \d+ KB history budget; exact for logs read in time order$/);
+  });
+
+  it("a worker's partial carries folded history: merged, it gives the same causes and keep-alive signature", () => {
+    const opts = { historyBudgetBytes: Math.floor(full.state.peakHistoryBytes / 2) };
+    const worker = read(files, opts);
+    expect(worker.compaction.foldedBeforeHour).toBeGreaterThan(0);
+    const main = new AnalyzerState(opts);
+    mergePartial(main, structuredClone(toPartial(worker)));
+    const merged = concludeAnalysis(main);
+    expect(causeCounts(merged)).toEqual(causeCounts(full.a));
+    expect(merged.keepalive).toEqual(full.a.keepalive);
+    expect(merged.notes?.join(' ')).toMatch(/worker threads summarised their history/);
+  });
+
+  it('out of time order, lines for hours already folded are counted and the result says it is approximate', () => {
+    const budget = Math.floor(full.state.peakHistoryBytes / 2);
+    const shuffled = [...files.slice(files.length / 2), ...files.slice(0, files.length / 2)];
+    const r = analyse(shuffled, { historyBudgetBytes: budget });
+    expect(r.state.peakHistoryBytes).toBeLessThanOrEqual(budget);
+    expect(r.a.notes?.join(' ')).toMatch(/line\(s\) came after their hour had been summarised .*approximate/);
+  });
+});
+
+describe('many targets over many hours', () => {
+  it('5,000 targets over 24 h never hold more history than the budget, by the accounting', () => {
+    const budget = 8 << 20;
+    const targets = 5000;
+    const state = new AnalyzerState({ historyBudgetBytes: budget });
+    let peakAfterFile = 0;
+    let checked = 0;
+    // Files of 5 minutes: each target gets a request at its own offset in every hour.
+    for (let f = 0; f < 24 * 12; f++) {
+      const from = H0 + f * FILE_MS;
+      const lines: string[] = [];
+      for (let i = 0; i < targets; i++) {
+        const at = (i * 7919) % 3_600_000;
+        for (const t of [at, (at + 1_800_000) % 3_600_000]) {
+          const ms = Math.floor(from / 3_600_000) * 3_600_000 + t;
+          if (ms >= from && ms < from + FILE_MS) lines.push(`${ms}\t${ok(ms, `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}:8080`)}`);
+        }
+      }
+      // A keep-alive race now and then on one target, so some 502s wait for the end.
+      lines.push(`${from + 60_000}\t${closed(from + 60_000, '10.1.0.1:8080')}`);
+      lines.sort();
+      const p = new LogFileParser(state, elbName(from + FILE_MS, NODES[0]));
+      p.push(Buffer.from(lines.map((l) => l.slice(l.indexOf('\t') + 1)).join('\n') + '\n'));
+      p.end();
+      peakAfterFile = Math.max(peakAfterFile, state.meter.bytes);
+      if (f % 48 === 0) {
+        expect(state.meter.bytes).toBe(state.recountHistoryBytes());
+        checked++;
+      }
+    }
+    const a = concludeAnalysis(state);
+    expect(a.requests).toBe(targets * 2 * 24 + 24 * 12);
+    expect(checked).toBe(6);
+    // Unbounded this is > 5,000 × 24 h × 240 B of minute counts alone (28.8 MB).
+    expect(state.compaction.foldedBeforeHour).toBeGreaterThan(0);
+    expect(state.peakHistoryBytes).toBeLessThanOrEqual(budget);
+    expect(peakAfterFile).toBeLessThanOrEqual(budget);
+    expect(state.meter.bytes).toBe(state.recountHistoryBytes());
+    expect(a.targetsSeen).toBeGreaterThanOrEqual(targets);
+    expect(a.notes?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('past K records', () => {
+  it('the least active records are spilled, the dominant cause is the same and the analysis says it is approximate', () => {
+    const files = incident(6, 600);
+    const full = analyse(files);
+    const k = 60;
+    const capped = analyse(files, { maxSlots: k }, (s) => expect(s.slots.size).toBeLessThanOrEqual(k + 1));
+    expect(full.state.slots.size).toBeGreaterThan(600);
+    expect(capped.state.compaction.spilledSlots).toBeGreaterThan(0);
+    expect(capped.state.slots.size).toBeLessThanOrEqual(k);
+    expect(capped.a.verdict.cause).toBe(full.a.verdict.cause);
+    expect(capped.a.verdict.cause).toBe('keepalive-race');
+    expect(causeCounts(capped.a)).toEqual(causeCounts(full.a));
+    expect(capped.a.notes?.join(' ')).toMatch(/record\(s\) of \d+ target\(s\) with no pending connection-closed 502.*approximate/);
+  });
+});
