@@ -6,6 +6,7 @@
 import type { AccessRecord, LineRef, LogCause, LogCauseId, LogFormat, MalformedSample, SourceError } from './types.js';
 import { ActivityBits, FoldedGaps, HistoryMeter, MinuteCounts } from './target-timeline.js';
 import { classify502 } from './classify-line.js';
+import { DistinctCount } from './distinct-count.js';
 import { parseIsoString } from './iso-time.js';
 import type { NginxKind } from './nginx-error.js';
 
@@ -252,6 +253,8 @@ export class AnalyzerState {
   /** nginx upstream failures that make a 502, by request method (nginx retries some methods, not others). */
   nginxMethods = new Map<string, number>();
   compaction = emptyCompaction();
+  /** Every target key seen, spilled ones included: targetsSeen once the map has forgotten some. */
+  targetSketch = new DistinctCount();
 
   /** This thread's history bytes; a worker's are counted again as its partial is merged. */
   readonly meter = new HistoryMeter();
@@ -322,6 +325,7 @@ export class AnalyzerState {
       t = { id: this.nextTargetId++, key, requests: 0, responded: 0, lastResponseMs: -Infinity, lastSeenMs: -Infinity, minutes: new MinuteCounts(this.meter) };
       this.targets.set(key, t);
       this.meter.bytes += targetBytes(key);
+      this.targetSketch.add(key);
     }
     return t;
   }
@@ -442,6 +446,11 @@ export class AnalyzerState {
   /** The most history bytes held at any check, for tests and the notes. */
   get peakHistoryBytes(): number {
     return Math.max(this.compaction.peakBytes, this.meter.bytes);
+  }
+
+  /** Distinct targets: exact while none was spilled, then estimated (never fewer than are held). */
+  get targetsSeen(): number {
+    return this.compaction.spilledTargets === 0 ? this.targets.size : Math.max(this.targets.size, this.targetSketch.estimate);
   }
 
   /** The history bytes counted from scratch: what the meter must agree with (tests). */

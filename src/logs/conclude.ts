@@ -349,7 +349,7 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     verdict: verdictOf(a, causes, ka),
     byTarget,
     topTargetShare: round(a.count502 && byTarget.length ? byTarget[0].count502 / a.count502 : 0),
-    targetsSeen: a.targets.size + a.compaction.spilledTargets,
+    targetsSeen: a.targetsSeen,
     byTargetGroup: a.breakdown(a.group502s, top),
     byPath: a.breakdown(a.path502s, top),
     byClient: a.breakdown(a.client502s, top),

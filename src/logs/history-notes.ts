@@ -20,8 +20,8 @@ export function historyNotes(a: AnalyzerState): string[] {
   const late = c.lateLines + a.meter.late + a.pending.late;
   if (late > 0) notes.push(`${late} line(s) came after their hour had been summarised (logs not in time order): idle gaps and bursts around them are approximate`);
   if (c.spilledSlots > 0) {
-    notes.push(`${c.spilledSlots} (ALB node, target) record(s) of ${c.spilledTargets} target(s) with no pending connection-closed 502 were the least active past the record limit or the ${budget} budget and went into one summary ` +
-      `(${c.other.responses} responses, ${c.other.requests} requests): a 502 on them later is judged without their earlier traffic, and those targets show no request counts; results are approximate`);
+    notes.push(`past the record limit or the ${budget} budget, the least active (ALB node, target) records with no pending connection-closed 502 went into one summary ${c.spilledSlots} time(s) ` +
+      `(${c.other.responses} responses, ${c.other.requests} requests): a 502 on them later is judged without their earlier traffic, spilled targets show no request counts and targets seen is an estimate; results are approximate`);
   }
   if (c.mergedFolded) notes.push('worker threads summarised their history: idle gaps and bursts where one thread\'s files meet the next are approximate');
   if (c.overBudget) notes.push(`records with pending connection-closed 502s alone needed more than the ${budget} history budget: memory went past it`);

@@ -72,6 +72,7 @@ export interface AnalyzerPartial {
   fileNames: string[];
   pending: PendingPart;
   compaction: HistoryCompaction;
+  targetSketch: Uint8Array;
 }
 
 function resolvedColumns(p: AnalyzerState['pending']): Float64Array {
@@ -107,6 +108,7 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
     target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
     tallies: s.tallies, nginxKinds: s.nginxKinds, nginxMethods: s.nginxMethods, fileNames: s.fileNames,
     // The meter is this thread's; its late lines travel with the rest.
+    targetSketch: s.targetSketch.registers,
     compaction: { ...s.compaction, lateLines: s.compaction.lateLines + s.meter.late, peakBytes: s.peakHistoryBytes },
     pending: {
       n: p.n, slot: Int32Array.from(p.slot, (x) => slotIndex.get(x) as number), reqMs: Float64Array.from(p.reqMs), endMs: Float64Array.from(p.endMs),
@@ -193,6 +195,7 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
     s.pending.overflow.set(st, mine);
   }
   mergeCompaction(s.compaction, w.compaction);
+  s.targetSketch.merge(w.targetSketch);
   s.keepWithinBudget();
 }
 
