@@ -416,9 +416,9 @@ export class AnalyzerState {
 
   /**
    * Brings the history back under the budget, giving up as little as it can: first hours
-   * older than 2 h before the newest line (exact for logs read in time order: pending 502s
-   * keep what they need from them), then hours older than 10 minutes, then the least
-   * active records with no pending 502 (into one shared summary), last every hour.
+   * that ended 2 h before the newest line (exact for logs read in time order: pending 502s
+   * keep what they need from them), then those that ended 10 minutes before it, then the
+   * least active records with no pending 502 (into one shared summary), last every hour.
    */
   compactHistory(): void {
     const c = this.compaction;
@@ -431,6 +431,8 @@ export class AnalyzerState {
       if (this.meter.bytes > low && this.foldBefore(hourOf(newest - TIGHT_HORIZON_MS))) c.tight = true;
     }
     if (this.meter.bytes > low || this.slots.size > this.maxSlots) this.spillSlots(low);
+    // Every record left has pending 502s: K cannot hold.
+    if (this.slots.size > this.maxSlots) c.overBudget = true;
     if (this.meter.bytes > low && Number.isFinite(newest) && this.foldBefore(hourOf(newest) + 1)) c.tight = true;
     // What is left is records with pending 502s: past the budget, try again only after more growth.
     const over = this.meter.bytes > this.budget - HEADROOM_BYTES;

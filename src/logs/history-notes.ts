@@ -24,6 +24,6 @@ export function historyNotes(a: AnalyzerState): string[] {
       `(${c.other.responses} responses, ${c.other.requests} requests): a 502 on them later is judged without their earlier traffic, spilled targets show no request counts and targets seen is an estimate; results are approximate`);
   }
   if (c.mergedFolded) notes.push('worker threads summarised their history: idle gaps and bursts where one thread\'s files meet the next are approximate');
-  if (c.overBudget) notes.push(`records with pending connection-closed 502s alone needed more than the ${budget} history budget: memory went past it`);
+  if (c.overBudget) notes.push(`records with pending connection-closed 502s alone needed more than the ${budget} history budget or the record limit: memory went past it`);
   return notes;
 }

@@ -6,6 +6,8 @@
  * per file and ALB node, so sorted names are time order as in a real log directory.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ActivityBits, FoldedGaps, gapBucket, HistoryMeter, MinuteCounts } from '../../src/logs/target-timeline.js';
 import { AnalyzerState, type AnalyzerOptions } from '../../src/logs/analyzer.js';
 import { LogFileParser } from '../../src/logs/file-parser.js';
 import { concludeAnalysis } from '../../src/logs/conclude.js';
@@ -151,6 +153,7 @@ describe('history within a memory budget', () => {
     const shuffled = [...files.slice(files.length / 2), ...files.slice(0, files.length / 2)];
     const r = analyse(shuffled, { historyBudgetBytes: budget });
     expect(r.state.peakHistoryBytes).toBeLessThanOrEqual(budget);
+    expect(r.state.meter.bytes).toBe(r.state.recountHistoryBytes());
     expect(r.a.notes?.join(' ')).toMatch(/line\(s\) came after their hour had been summarised .*approximate/);
   });
 });
@@ -207,6 +210,7 @@ describe('past K records', () => {
     expect(full.state.slots.size).toBeGreaterThan(600);
     expect(capped.state.compaction.spilledSlots).toBeGreaterThan(0);
     expect(capped.state.slots.size).toBeLessThanOrEqual(k);
+    expect(capped.state.meter.bytes).toBe(capped.state.recountHistoryBytes());
     expect(capped.a.verdict.cause).toBe(full.a.verdict.cause);
     expect(capped.a.verdict.cause).toBe('keepalive-race');
     expect(causeCounts(capped.a)).toEqual(causeCounts(full.a));
@@ -230,5 +234,68 @@ describe('distinct targets in a fixed sketch', () => {
     for (let i = 1000; i < 2000; i++) b.add(`t${i}`);
     a.merge(b.registers);
     expect(Math.abs(a.estimate - 3000)).toBeLessThanOrEqual(150);
+  });
+});
+
+describe('folding hours of marks', () => {
+  const N = 2;
+  const IDLE = 60;
+  /** The baseline keepalive() takes from a record: live gaps from forEachGap plus the folded ones. */
+  function baseline(b: ActivityBits): { gapsOk: number[]; after: number; short: number; seconds: number } {
+    const f = b.folded ?? new FoldedGaps();
+    const gapsOk = [...f.gapsOk];
+    let after = f.okAfterGap;
+    let short = f.okShortGap;
+    let seconds = f.seconds;
+    b.forEachGap(3600, (gap) => {
+      seconds++;
+      gapsOk[gapBucket(gap)]++;
+      if (gap >= N && gap <= IDLE) after++;
+      else if (gap < N) short++;
+    });
+    return { gapsOk, after, short, seconds };
+  }
+
+  it('in time order, folding any hours gives the same gaps, baseline and bytes as keeping them', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 5 * 3600 }), { maxLength: 500 }), fc.integer({ min: 0, max: 6 }), fc.array(fc.integer({ min: 0, max: 5 * 3600 }), { maxLength: 20 }), (raw, cutHour, queries) => {
+      const base = 1_709_632_800; // an hour boundary, in seconds
+      const marks = [...raw].sort((x, y) => x - y);
+      const meter = new HistoryMeter();
+      const kept = new ActivityBits();
+      const folded = new ActivityBits(meter);
+      const cut = Math.floor(base / 3600) + cutHour;
+      let didFold = false;
+      for (const m of marks) {
+        // Fold once the first mark at or past the cut arrives: everything before it has come.
+        if (!didFold && base + m >= cut * 3600) {
+          folded.foldBefore(cut, N, IDLE);
+          didFold = true;
+        }
+        kept.mark((base + m) * 1000 + 250);
+        folded.mark((base + m) * 1000 + 250);
+      }
+      if (!didFold) folded.foldBefore(cut, N, IDLE);
+      expect(baseline(folded)).toEqual(baseline(kept));
+      expect(folded.marks).toBe(kept.marks);
+      expect(meter.bytes).toBe(folded.accountedBytes);
+      for (const q of queries) {
+        if (base + q < cut * 3600) continue;
+        expect(folded.gapBefore((base + q) * 1000 + 900)).toBe(kept.gapBefore((base + q) * 1000 + 900));
+      }
+      expect(meter.late).toBe(0);
+    }), { numRuns: 300 });
+  });
+
+  it('minute counts account their hours and give them back when dropped', () => {
+    const meter = new HistoryMeter();
+    const c = new MinuteCounts(meter);
+    for (let h = 0; h < 5; h++) for (let m = 0; m < 60; m += 7) c.add(H0 + h * 3_600_000 + m * 60_000);
+    expect(meter.bytes).toBe(5 * 240);
+    c.dropBefore(Math.floor(H0 / 3_600_000) + 3);
+    expect(meter.bytes).toBe(2 * 240);
+    expect(c.at(Math.floor(H0 / 60_000) + 3 * 60 + 7)).toBe(1);
+    expect(c.at(Math.floor(H0 / 60_000) + 7)).toBe(0);
+    c.add(H0 + 1000);
+    expect(meter.late).toBe(1);
   });
 });
