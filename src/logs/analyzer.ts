@@ -463,6 +463,11 @@ export class AnalyzerState {
     return n;
   }
 
+  /** Before a worker's partial folded up to `hour` is merged. */
+  foldHistoryBefore(hour: number): void {
+    this.foldBefore(hour);
+  }
+
   /** Folds every record's hours before `hour`; false when they were folded already. */
   private foldBefore(hour: number): boolean {
     if (hour <= this.compaction.foldedBeforeHour) return false;

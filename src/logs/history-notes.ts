@@ -23,7 +23,7 @@ export function historyNotes(a: AnalyzerState): string[] {
     notes.push(`past the record limit or the ${budget} budget, the least active (ALB node, target) records with no pending connection-closed 502 went into one summary ${c.spilledSlots} time(s) ` +
       `(${c.other.responses} responses, ${c.other.requests} requests): a 502 on them later is judged without their earlier traffic, spilled targets show no request counts and targets seen is an estimate; results are approximate`);
   }
-  if (c.mergedFolded) notes.push('worker threads summarised their history: idle gaps and bursts where one thread\'s files meet the next are approximate');
+  if (c.mergedFolded) notes.push('worker threads summarised their history: bursts of 502s where one thread\'s files meet the next are counted from what both kept, and may be approximate');
   if (c.overBudget) notes.push(`records with pending connection-closed 502s alone needed more than the ${budget} history budget or the record limit: memory went past it`);
   return notes;
 }

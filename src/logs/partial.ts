@@ -155,6 +155,13 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
       c[1] += bad;
     } else s.minutes.set(m, [req, bad]);
   }
+  const seams = w.compaction.foldedBeforeHour >= 0;
+  // The worker folded hours away: bring this thread's history to the same cut first, so
+  // folded gaps join in time order (its files come after the ones merged so far).
+  if (seams) {
+    addSeamMinutes(s, w);
+    s.foldHistoryBefore(w.compaction.foldedBeforeHour);
+  }
   const r = new PackReader(w.packed);
   for (const t of w.targets) {
     const st = s.target(t.key);
@@ -164,11 +171,10 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
     st.lastSeenMs = Math.max(st.lastSeenMs, t.lastSeenMs);
     st.minutes.unpack(r);
   }
-  const slots = w.slots.map((x) => {
-    const slot = s.slot(x.node, x.target);
-    slot.bits.unpack(r);
-    return slot;
-  });
+  const slots = w.slots.map((x) => s.slot(x.node, x.target));
+  if (seams) addSeamGaps(slots, w.pending);
+  const rule = { idleGap: s.opts.idleGapSeconds, idle: s.opts.lbIdleTimeoutSeconds };
+  for (const slot of slots) slot.bits.unpack(r, rule);
   for (const [map, from] of [[s.target502s, w.target502s], [s.group502s, w.group502s], [s.path502s, w.path502s], [s.client502s, w.client502s]] as const) {
     for (const [k, n] of from) s.bumpKey(map, k, n);
   }
@@ -199,6 +205,30 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
   s.keepWithinBudget();
 }
 
+/**
+ * The worker kept minute counts of its 502s from its own lines; lines of the same minutes
+ * merged so far (other nodes' files of the same 5 minutes) count too.
+ */
+function addSeamMinutes(s: AnalyzerState, w: AnalyzerPartial): void {
+  const p = w.pending;
+  for (let i = 0; i < p.n; i++) {
+    const st = s.targets.get(w.slots[p.slot[i]].target);
+    if (!st) continue;
+    const m = Math.floor(p.reqMs[i] / 60000);
+    for (let d = -1; d <= 1; d++) {
+      const k = i * 4 + 2 + d;
+      if (p.resolved[k] === p.resolved[k]) p.resolved[k] += st.minutes.at(m + d);
+    }
+  }
+}
+
+/** A 502 the worker found no earlier response for may have one in the files merged so far. */
+function addSeamGaps(slots: TargetSlot[], p: PendingPart): void {
+  for (let i = 0; i < p.n; i++) {
+    if (p.resolved[i * 4] === Infinity) p.resolved[i * 4] = slots[p.slot[i]].bits.gapBefore(p.reqMs[i]);
+  }
+}
+
 function mergeCompaction(c: HistoryCompaction, w: HistoryCompaction): void {
   c.tight ||= w.tight;
   c.spilledSlots += w.spilledSlots;
@@ -210,7 +240,7 @@ function mergeCompaction(c: HistoryCompaction, w: HistoryCompaction): void {
   c.other.okShortGap += w.other.okShortGap;
   c.lateLines += w.lateLines;
   c.overBudget ||= w.overBudget;
-  // The worker did not see the marks of the files before its share: gaps at the seam are its own.
+  // Minute counts where its share meets the one before are what both kept, not all.
   c.mergedFolded ||= w.mergedFolded || w.foldedBeforeHour >= 0;
   c.peakBytes = Math.max(c.peakBytes, w.peakBytes);
 }

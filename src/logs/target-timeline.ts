@@ -25,6 +25,12 @@ export const FOLDED_BYTES = 96;
  * The bytes of history held by one analyzer, kept up to date where history grows or is
  * dropped (new sparse second, new bitmap, new hour of counts), never per line.
  */
+/** What makes an ordinary gap count as idle (N s ≤ gap ≤ the LB idle timeout) or short. */
+export interface GapRule {
+  idleGap: number;
+  idle: number;
+}
+
 export class HistoryMeter {
   bytes = 0;
   /** Lines that landed in an hour already folded away (input out of time order). */
@@ -44,6 +50,8 @@ export class FoldedGaps {
   firstSec = -Infinity;
   /** The last folded second: the first live gap is measured from it. */
   lastSec = -Infinity;
+  /** The first gap was measured from nothing (Infinity): a worker that did not see the marks before its share. */
+  openStart = true;
 
   addGap(gap: number, n: number, idle: number): void {
     this.seconds++;
@@ -62,7 +70,26 @@ export class FoldedGaps {
     this.lastSec = Math.max(this.lastSec, o.lastSec);
   }
 
+  /**
+   * Adds the folded gaps of a record's later marks (the next worker's share), measuring
+   * their first gap from this one's last second as a single thread would have.
+   */
+  appendLater(theirs: FoldedGaps, rule: GapRule, lookback = 3600): void {
+    if (theirs.openStart && this.lastSec > -Infinity && theirs.firstSec >= this.lastSec) {
+      theirs.gapsOk[GAP_EDGES.length]--;
+      theirs.seconds--;
+      const gap = theirs.firstSec - this.lastSec;
+      // The same second seen by both threads is one second with two marks.
+      if (gap > 0) theirs.addGap(gap > lookback ? Infinity : gap, rule.idleGap, rule.idle);
+      theirs.openStart = false;
+    }
+    const open = this.openStart;
+    this.addAll(theirs);
+    this.openStart = open;
+  }
+
   pack(w: PackWriter): void {
+    w.int(this.openStart ? 1 : 0);
     for (const n of this.gapsOk) w.int(n);
     w.int(this.okAfterGap);
     w.int(this.okShortGap);
@@ -73,6 +100,7 @@ export class FoldedGaps {
 
   static unpack(r: PackReader): FoldedGaps {
     const f = new FoldedGaps();
+    f.openStart = r.int() === 1;
     for (let i = 0; i < f.gapsOk.length; i++) f.gapsOk[i] = r.int();
     f.okAfterGap = r.int();
     f.okShortGap = r.int();
@@ -264,14 +292,16 @@ export class ActivityBits {
   }
 
   /** Adds marks read from a pack (the same node and target, read from other files). */
-  unpack(r: PackReader): void {
+  /** `rule` joins folded gaps in time order (their share came after this one's); without it they are summed. */
+  unpack(r: PackReader, rule?: GapRule): void {
     this.marks += r.int();
     if (r.int() === 1) {
       const theirs = FoldedGaps.unpack(r);
       if (this.folded === null) {
         this.folded = theirs;
         this.meter.bytes += FOLDED_BYTES;
-      } else this.folded.addAll(theirs);
+      } else if (rule) this.folded.appendLater(theirs, rule);
+      else this.folded.addAll(theirs);
     }
     this.foldedHour = Math.max(this.foldedHour, r.int());
     const secs: number[] = [];

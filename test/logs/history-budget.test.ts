@@ -13,6 +13,11 @@ import { LogFileParser } from '../../src/logs/file-parser.js';
 import { concludeAnalysis } from '../../src/logs/conclude.js';
 import { mergePartial, toPartial } from '../../src/logs/partial.js';
 import type { LogAnalysis } from '../../src/logs/types.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { analyzeInputs } from '../../src/logs/run-analysis.js';
+import { resolveLocalSource } from '../../src/logs/local-source.js';
 import { albLine, iso } from './fixtures.js';
 
 const H0 = Date.UTC(2024, 2, 5, 0, 0, 0);
@@ -146,6 +151,24 @@ describe('history within a memory budget', () => {
     expect(causeCounts(merged)).toEqual(causeCounts(full.a));
     expect(merged.keepalive).toEqual(full.a.keepalive);
     expect(merged.notes?.join(' ')).toMatch(/worker threads summarised their history/);
+  });
+
+  it('worker threads, each within a small budget, find the same causes and keep-alive signature in time-ordered files, and say history was summarised', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'badgate-budget-'));
+    try {
+      for (const [name, body] of files) writeFileSync(path.join(dir, name), body);
+      const budget = Math.floor(full.state.peakHistoryBytes / 2);
+      for (const jobs of [2, 3]) {
+        const r = await analyzeInputs(await resolveLocalSource(dir), { jobs, historyBudgetBytes: budget });
+        // Folded gaps join across the seam as one thread measures them.
+        expect(causeCounts(r)).toEqual(causeCounts(full.a));
+        expect(r.keepalive).toEqual(full.a.keepalive);
+        // Whether a share needed folding depends on its size; this thread's merge folds in any case.
+        expect(r.notes?.join(' ')).toMatch(/summarised to stay within the \d+ KB history budget/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('out of time order, lines for hours already folded are counted and the result says it is approximate', () => {
