@@ -61,9 +61,9 @@ export interface HistoryCompaction {
   other: { responses: number; requests: number; gapsOk: number[]; okAfterGap: number; okShortGap: number };
   /** Lines or 502s that came for hours already folded (input out of time order). */
   lateLines: number;
-  /** Summaries of records with pending 502s alone exceeded the budget. */
+  /** Records with pending 502s alone exceeded the budget or K. */
   overBudget: boolean;
-  /** A worker's partial brought folded history: gaps where its share meets another are approximate. */
+  /** A worker's partial brought folded history: minute counts where its share meets another may be approximate. */
   mergedFolded: boolean;
   /** The most bytes held before any compaction brought them down. */
   peakBytes: number;
@@ -426,14 +426,14 @@ export class AnalyzerState {
     const low = this.budget * LOW_WATER;
     const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS);
     const newest = this.lastMs;
-    if (Number.isFinite(newest)) {
-      this.foldBefore(hourOf(newest - HORIZON_MS));
-      if (this.meter.bytes > low && this.foldBefore(hourOf(newest - TIGHT_HORIZON_MS))) c.tight = true;
-    }
+    const timed = Number.isFinite(newest);
+    // Past K alone (bytes within the budget), only records go.
+    if (timed && this.meter.bytes > low) this.foldBefore(hourOf(newest - HORIZON_MS));
+    if (timed && this.meter.bytes > low && this.foldBefore(hourOf(newest - TIGHT_HORIZON_MS))) c.tight = true;
     if (this.meter.bytes > low || this.slots.size > this.maxSlots) this.spillSlots(low);
     // Every record left has pending 502s: K cannot hold.
     if (this.slots.size > this.maxSlots) c.overBudget = true;
-    if (this.meter.bytes > low && Number.isFinite(newest) && this.foldBefore(hourOf(newest) + 1)) c.tight = true;
+    if (timed && this.meter.bytes > low && this.foldBefore(hourOf(newest) + 1)) c.tight = true;
     // What is left is records with pending 502s: past the budget, try again only after more growth.
     const over = this.meter.bytes > this.budget - HEADROOM_BYTES;
     if (over) c.overBudget = true;
