@@ -4,7 +4,8 @@
  * lives in file-parser.ts; this class holds what is kept across files.
  */
 import type { AccessRecord, LineRef, LogCause, LogCauseId, LogFormat, MalformedSample, SourceError } from './types.js';
-import { ActivityBits, FoldedGaps, HistoryMeter, MinuteCounts } from './target-timeline.js';
+import { ActivityBits, HistoryMeter, MinuteCounts } from './target-timeline.js';
+import { emptyCompaction, HEADROOM_BYTES, HISTORY_BUDGET_BYTES, HORIZON_MS, HOUR_MS, LOW_WATER, MAX_SLOTS, SLOT_BYTES, targetBytes, TIGHT_HORIZON_MS } from './history-budget.js';
 import { classify502 } from './classify-line.js';
 import { DistinctCount } from './distinct-count.js';
 import { parseIsoString } from './iso-time.js';
@@ -26,55 +27,6 @@ export interface AnalyzerOptions {
   historyBudgetBytes?: number;
   /** K: (ALB node, target) records kept; past it the least active ones are spilled. MAX_SLOTS by default. */
   maxSlots?: number;
-}
-
-/**
- * The history budget. Within it the analysis is exact; past it old hours are folded into
- * fixed-size summaries and the least active records are spilled (see compactHistory).
- */
-export const HISTORY_BUDGET_BYTES = 48 * 1024 * 1024;
-export const MAX_SLOTS = 100_000;
-/** Bytes counted for a record's object, its map entries and its cache entry. */
-export const SLOT_BYTES = 160;
-function targetBytes(key: string): number {
-  return 160 + 2 * key.length;
-}
-const HOUR_MS = 3_600_000;
-/** Logs come in time order per node, files within minutes of each other: 2 h older than the newest is settled. */
-const HORIZON_MS = 2 * HOUR_MS;
-/** The horizon when 2 h do not fit: still past the 5 minutes an ELB log file spans. */
-const TIGHT_HORIZON_MS = 10 * 60_000;
-/** One line adds at most about this much history, so checking before each line keeps within the budget. */
-const HEADROOM_BYTES = 4096;
-/** Compaction goes down to this share of the budget, so it runs seldom. */
-const LOW_WATER = 0.75;
-
-/** What compaction did, for the notes of the analysis; plain data, so a worker can post it. */
-export interface HistoryCompaction {
-  /** Hours before this one were folded away; -1 when none. */
-  foldedBeforeHour: number;
-  /** The 2 h horizon did not fit: hours were folded up to minutes before the newest line. */
-  tight: boolean;
-  spilledSlots: number;
-  spilledTargets: number;
-  /** The spilled records, summed: their responses, requests and ordinary gaps. */
-  other: { responses: number; requests: number; gapsOk: number[]; okAfterGap: number; okShortGap: number };
-  /** Lines or 502s that came for hours already folded (input out of time order). */
-  lateLines: number;
-  /** Records with pending 502s alone exceeded the budget or K. */
-  overBudget: boolean;
-  /** A worker's partial brought folded history: minute counts where its share meets another may be approximate. */
-  mergedFolded: boolean;
-  /** The most bytes held before any compaction brought them down. */
-  peakBytes: number;
-}
-
-export function emptyCompaction(): HistoryCompaction {
-  return {
-    foldedBeforeHour: -1, tight: false, spilledSlots: 0, spilledTargets: 0,
-    other: { responses: 0, requests: 0, gapsOk: new FoldedGaps().gapsOk, okAfterGap: 0, okShortGap: 0 },
-    lateLines: 0, overBudget: false, mergedFolded: false, peakBytes: 0,
-  };
 }
 
 export interface TargetStats {

@@ -3,7 +3,8 @@
  * keeps Maps, Sets and typed arrays but not classes), and how it is added to the state
  * of the thread that concludes. Merging keeps every cap the single-thread path keeps.
  */
-import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type HistoryCompaction, type Tally, type TargetSlot } from './analyzer.js';
+import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type Tally, type TargetSlot } from './analyzer.js';
+import type { HistoryCompaction } from './history-budget.js';
 import { PackReader, PackWriter, type Packed } from './target-timeline.js';
 import type { LineRef, LogCause, LogFormat, MalformedSample, SourceError } from './types.js';
 import type { NginxKind } from './nginx-error.js';

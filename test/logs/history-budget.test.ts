@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { analyzeInputs } from '../../src/logs/run-analysis.js';
+import { renderAnalysis } from '../../src/logs/render-text.js';
 import { resolveLocalSource } from '../../src/logs/local-source.js';
 import { albLine, iso } from './fixtures.js';
 
@@ -139,6 +140,8 @@ describe('history within a memory budget', () => {
     const { notes, ...rest } = small.a;
     expect(rest).toEqual(full.a);
     expect(notes?.join(' ')).toMatch(/summarised to stay within the \d+ KB history budget; exact for logs read in time order$/);
+    expect(renderAnalysis(small.a)).toMatch(/^note: per-target history before 2024-03-05T\d\d:00Z was summarised/m);
+    expect(renderAnalysis(full.a)).not.toMatch(/^note:/m);
   });
 
   it("a worker's partial carries folded history: merged, it gives the same causes and keep-alive signature", () => {
