@@ -150,6 +150,7 @@ describe('history within a memory budget', () => {
     expect(worker.compaction.foldedBeforeHour).toBeGreaterThan(0);
     const main = new AnalyzerState(opts);
     mergePartial(main, structuredClone(toPartial(worker)));
+    expect(main.meter.bytes).toBe(main.recountHistoryBytes());
     const merged = concludeAnalysis(main);
     expect(causeCounts(merged)).toEqual(causeCounts(full.a));
     expect(merged.keepalive).toEqual(full.a.keepalive);
