@@ -440,8 +440,11 @@ export class AnalyzerState {
     const { idleGapSeconds: n, lbIdleTimeoutSeconds: idle } = this.opts;
     const keep = Math.floor(this.maxSlots * 0.9);
     const candidates = [...this.slots].filter(([, s]) => s.pending === 0);
-    const rank = (s: TargetSlot): number => (this.target502s.has(s.stats.key) ? 2 ** 40 : 0) + s.bits.marks;
-    candidates.sort((x, y) => rank(x[1]) - rank(y[1]));
+    // Least recently seen hour first, so targets scaled in go before new busy ones (many
+    // old marks must not keep a dead target); within an hour, fewest responses first.
+    const tier = (s: TargetSlot): number => (this.target502s.has(s.stats.key) ? 1 : 0);
+    const hour = (s: TargetSlot): number => Math.floor(s.stats.lastSeenMs / HOUR_MS);
+    candidates.sort(([, x], [, y]) => tier(x) - tier(y) || hour(x) - hour(y) || x.bits.marks - y.bits.marks);
     for (const [k, slot] of candidates) {
       if (this.meter.bytes <= low && this.slots.size <= keep) break;
       // Folding gives back the marks' bytes; what is left is the summary and the record.

@@ -247,6 +247,31 @@ describe('past K records', () => {
   });
 });
 
+describe('targets scaled in and out', () => {
+  it('past K, the targets no longer seen are spilled, not the new busy ones', () => {
+    // 200 targets for 3 h, then 200 others (autoscaling replaced them); room for 250.
+    const files: [string, string][] = [];
+    for (let f = 0; f < 6 * 12; f++) {
+      const from = H0 + f * FILE_MS;
+      const set = f < 36 ? 0 : 1;
+      const lines: { ms: number; line: string }[] = [];
+      for (let i = 0; i < 200; i++) {
+        for (let k = 0; k < 5; k++) {
+          const ms = from + ((i * 977 + k * 60_011) % FILE_MS);
+          lines.push({ ms, line: ok(ms, `10.${2 + set}.${i >> 8}.${i & 255}:8080`) });
+        }
+      }
+      lines.sort((x, y) => x.ms - y.ms);
+      files.push([elbName(from + FILE_MS, NODES[0]), lines.map((l) => l.line).join('\n') + '\n']);
+    }
+    const r = analyse(files, { maxSlots: 250 });
+    // Each old target once, when the new ones pushed past K; none of the new ones.
+    expect(r.state.compaction.spilledSlots).toBeLessThanOrEqual(200);
+    expect([...r.state.slots.keys()].filter((k) => k.includes('|10.3.')).length).toBe(200);
+    expect(Math.abs(r.a.targetsSeen - 400)).toBeLessThanOrEqual(20);
+  });
+});
+
 describe('distinct targets in a fixed sketch', () => {
   it('estimates within a few percent from 10 to 100,000 keys, and merges as the union', async () => {
     const { DistinctCount } = await import('../../src/logs/distinct-count.js');
