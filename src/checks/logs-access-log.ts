@@ -213,6 +213,7 @@ export function evaluateAccessLog(ev: LogsEvidence): CheckResult {
   };
   const details: string[] = [];
   if (a.partial) details.push(...a.files.errors.map((e) => `partial: ${e.message}`));
+  details.push(...(a.notes ?? []).map((n) => `note: ${n}`));
   details.push(`${a.requests} requests in ${a.files.count} file(s), ${a.window.first ?? '?'} → ${a.window.last ?? '?'}; 502s ${sparkline(a.perMinute.errors502, 60)}`);
   if (a.count502 === 0) {
     return { status: 'pass', outcome: 'no-502', summary: `No 502s among ${a.requests} requests (${windowText(ev.window)})`, facts, details, series: seriesOf(a), sources: ev.sources };

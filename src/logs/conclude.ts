@@ -17,16 +17,11 @@
  */
 import type { AnalyzerState, Tally, TargetSlot, TargetStats } from './analyzer.js';
 import { PENDING_DISPATCHED, PENDING_HELD, PENDING_HTTPS, PENDING_HTTPS_KNOWN, PENDING_NGINX } from './analyzer.js';
+import { GAP_EDGES, gapBucket } from './target-timeline.js';
+import { historyNotes } from './history-notes.js';
 import type { Breakdown, CauseTally, KeepaliveSignature, LogAnalysis, LogCause, LogCauseId, PerMinute, Verdict } from './types.js';
 
-const GAP_EDGES = [1, 2, 5, 10, 30, 60];
 const MAX_POINTS = 2880;
-
-function gapBucket(gap: number): number {
-  let i = 0;
-  while (i < GAP_EDGES.length && gap >= GAP_EDGES[i]) i++;
-  return i;
-}
 
 const CONFIDENCE: Record<LogCause, CauseTally['confidence']> = {
   'target-generated-502': 'confirmed',
@@ -132,7 +127,7 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     let burst = false;
     for (let d = -1; d <= 1 && !burst; d++) {
       const c = perMinute.get(key(st.id, m + d)) ?? 0;
-      const total = st.minutes.at(m + d);
+      const total = p.minuteTotal(i, d);
       burst = nginx ? c >= 5 : c >= 3 && (c * 2 >= total || c >= 5 * usual * total);
     }
     const https = (f & PENDING_HTTPS) !== 0;
@@ -171,7 +166,7 @@ function classifyPending(a: AnalyzerState): PendingSummary {
     }
     isolated++;
     raceSlots.add(slot);
-    const gap = nginx ? Infinity : slot.bits.gapBefore(p.reqMs[i]);
+    const gap = nginx ? Infinity : p.gapBefore(i);
     const afterIdle = gap >= N && gap <= idle;
     gaps502[gapBucket(gap)]++;
     if (afterIdle) {
@@ -211,6 +206,14 @@ function keepalive(a: AnalyzerState, c: PendingSummary): KeepaliveSignature {
       if (gap >= N && gap <= idle) okAfterGap++;
       else if (gap < N) okShortGap++;
     });
+    // Hours folded away to keep within the memory budget gave their gaps here.
+    const folded = slot.bits.folded;
+    if (folded) {
+      seconds += folded.seconds;
+      for (let i = 0; i < gapsOk.length; i++) gapsOk[i] += folded.gapsOk[i];
+      okAfterGap += folded.okAfterGap;
+      okShortGap += folded.okShortGap;
+    }
     // Further requests that ended in an already-marked second followed no gap.
     const sameSecond = slot.bits.marks - seconds;
     gapsOk[0] += sameSecond;
@@ -322,6 +325,7 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     for (const ex of a.tallies.get(cause.cause)?.examples ?? []) examples.push({ cause: cause.cause, ref: ex.ref, line: ex.line });
   }
   const formats = [...a.formats];
+  const notes = historyNotes(a);
   return {
     format: formats.length === 0 ? 'none' : formats.length === 1 ? formats[0] : 'mixed',
     window: {
@@ -345,13 +349,14 @@ export function concludeAnalysis(a: AnalyzerState): LogAnalysis {
     verdict: verdictOf(a, causes, ka),
     byTarget,
     topTargetShare: round(a.count502 && byTarget.length ? byTarget[0].count502 / a.count502 : 0),
-    targetsSeen: a.targets.size,
+    targetsSeen: a.targetsSeen,
     byTargetGroup: a.breakdown(a.group502s, top),
     byPath: a.breakdown(a.path502s, top),
     byClient: a.breakdown(a.client502s, top),
     keepalive: ka,
     examples,
     partial: a.partial,
+    ...(notes.length ? { notes } : {}),
     nginxKinds: Object.fromEntries(a.nginxKinds),
     ...(a.nginxMethods.size ? { nginxMethods: Object.fromEntries(a.nginxMethods) } : {}),
   };

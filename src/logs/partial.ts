@@ -4,6 +4,7 @@
  * of the thread that concludes. Merging keeps every cap the single-thread path keeps.
  */
 import { MAX_REFS, MAX_SAMPLES, type AnalyzerState, type Tally, type TargetSlot } from './analyzer.js';
+import type { HistoryCompaction } from './history-budget.js';
 import { PackReader, PackWriter, type Packed } from './target-timeline.js';
 import type { LineRef, LogCause, LogFormat, MalformedSample, SourceError } from './types.js';
 import type { NginxKind } from './nginx-error.js';
@@ -32,6 +33,9 @@ interface PendingPart {
   held: Float64Array;
   file: Int32Array;
   line: Int32Array;
+  /** Per 502, four values kept before its history was folded: gap, minutes m-1, m, m+1 (NaN: none). */
+  resolved: Float64Array;
+  late: number;
   text: Map<number, string>;
   overflow: { target: string; count: number; refs: LineRef[]; minutes: Map<number, number> }[];
 }
@@ -68,6 +72,17 @@ export interface AnalyzerPartial {
   nginxMethods: Map<string, number>;
   fileNames: string[];
   pending: PendingPart;
+  compaction: HistoryCompaction;
+  targetSketch: Uint8Array;
+}
+
+function resolvedColumns(p: AnalyzerState['pending']): Float64Array {
+  const out = new Float64Array(p.n * 4);
+  for (let i = 0; i < p.n; i++) {
+    out[i * 4] = p.gap[i];
+    for (let d = 0; d < 3; d++) out[i * 4 + 1 + d] = p.minutes[d][i];
+  }
+  return out;
 }
 
 export function toPartial(s: AnalyzerState): AnalyzerPartial {
@@ -93,9 +108,13 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
     targets, slots, packed: w.finish(),
     target502s: s.target502s, group502s: s.group502s, path502s: s.path502s, client502s: s.client502s,
     tallies: s.tallies, nginxKinds: s.nginxKinds, nginxMethods: s.nginxMethods, fileNames: s.fileNames,
+    // The meter is this thread's; its late lines travel with the rest.
+    targetSketch: s.targetSketch.registers,
+    compaction: { ...s.compaction, lateLines: s.compaction.lateLines + s.meter.late, peakBytes: s.peakHistoryBytes },
     pending: {
       n: p.n, slot: Int32Array.from(p.slot, (x) => slotIndex.get(x) as number), reqMs: Float64Array.from(p.reqMs), endMs: Float64Array.from(p.endMs),
-      flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line), text: p.text,
+      flags: Int32Array.from(p.flags), held: Float64Array.from(p.held), file: Int32Array.from(p.file), line: Int32Array.from(p.line),
+      resolved: resolvedColumns(p), late: p.late, text: p.text,
       overflow: [...p.overflow].map(([st, o]) => ({ target: st.key, ...o })),
     },
   };
@@ -104,7 +123,7 @@ export function toPartial(s: AnalyzerState): AnalyzerPartial {
 /** The typed arrays of a partial, to transfer instead of copy when posting it. */
 export function transferables(p: AnalyzerPartial): ArrayBuffer[] {
   const q = p.pending;
-  return [p.packed.ints, p.packed.u8, p.packed.u32, q.slot, q.reqMs, q.endMs, q.flags, q.held, q.file, q.line].map((a) => a.buffer as ArrayBuffer);
+  return [p.packed.ints, p.packed.u8, p.packed.u32, q.slot, q.reqMs, q.endMs, q.flags, q.held, q.file, q.line, q.resolved].map((a) => a.buffer as ArrayBuffer);
 }
 
 function addCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
@@ -137,6 +156,13 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
       c[1] += bad;
     } else s.minutes.set(m, [req, bad]);
   }
+  const seams = w.compaction.foldedBeforeHour >= 0;
+  // The worker folded hours away: bring this thread's history to the same cut first, so
+  // folded gaps join in time order (its files come after the ones merged so far).
+  if (seams) {
+    addSeamMinutes(s, w);
+    s.foldHistoryBefore(w.compaction.foldedBeforeHour);
+  }
   const r = new PackReader(w.packed);
   for (const t of w.targets) {
     const st = s.target(t.key);
@@ -146,11 +172,10 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
     st.lastSeenMs = Math.max(st.lastSeenMs, t.lastSeenMs);
     st.minutes.unpack(r);
   }
-  const slots = w.slots.map((x) => {
-    const slot = s.slot(x.node, x.target);
-    slot.bits.unpack(r);
-    return slot;
-  });
+  const slots = w.slots.map((x) => s.slot(x.node, x.target));
+  if (seams) addSeamGaps(slots, w.pending);
+  const rule = { idleGap: s.opts.idleGapSeconds, idle: s.opts.lbIdleTimeoutSeconds };
+  for (const slot of slots) slot.bits.unpack(r, rule);
   for (const [map, from] of [[s.target502s, w.target502s], [s.group502s, w.group502s], [s.path502s, w.path502s], [s.client502s, w.client502s]] as const) {
     for (const [k, n] of from) s.bumpKey(map, k, n);
   }
@@ -163,8 +188,11 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
   for (let i = 0; i < p.n; i++) {
     const file = p.file[i] + fileOffset;
     const ref = (): LineRef => `${s.fileNames[file]}:${p.line[i]}`;
-    s.pending.push(slots[p.slot[i]], p.reqMs[i], p.endMs[i], p.flags[i], file, p.line[i], ref, p.text.get(i) ?? null, p.held[i]);
+    const resolved = p.resolved.subarray(i * 4, i * 4 + 4);
+    const kept = resolved.some((v) => v === v) ? resolved : undefined;
+    s.pending.push(slots[p.slot[i]], p.reqMs[i], p.endMs[i], p.flags[i], file, p.line[i], ref, p.text.get(i) ?? null, p.held[i], kept);
   }
+  s.pending.late += p.late;
   for (const o of p.overflow) {
     const st = s.target(o.target);
     const mine = s.pending.overflow.get(st) ?? { count: 0, refs: [], minutes: new Map<number, number>() };
@@ -173,4 +201,47 @@ export function mergePartial(s: AnalyzerState, w: AnalyzerPartial): void {
     addCounts(mine.minutes, o.minutes);
     s.pending.overflow.set(st, mine);
   }
+  mergeCompaction(s.compaction, w.compaction);
+  s.targetSketch.merge(w.targetSketch);
+  s.keepWithinBudget();
+}
+
+/**
+ * The worker kept minute counts of its 502s from its own lines; lines of the same minutes
+ * merged so far (other nodes' files of the same 5 minutes) count too.
+ */
+function addSeamMinutes(s: AnalyzerState, w: AnalyzerPartial): void {
+  const p = w.pending;
+  for (let i = 0; i < p.n; i++) {
+    const st = s.targets.get(w.slots[p.slot[i]].target);
+    if (!st) continue;
+    const m = Math.floor(p.reqMs[i] / 60000);
+    for (let d = -1; d <= 1; d++) {
+      const k = i * 4 + 2 + d;
+      if (p.resolved[k] === p.resolved[k]) p.resolved[k] += st.minutes.at(m + d);
+    }
+  }
+}
+
+/** A 502 the worker found no earlier response for may have one in the files merged so far. */
+function addSeamGaps(slots: TargetSlot[], p: PendingPart): void {
+  for (let i = 0; i < p.n; i++) {
+    if (p.resolved[i * 4] === Infinity) p.resolved[i * 4] = slots[p.slot[i]].bits.gapBefore(p.reqMs[i]);
+  }
+}
+
+function mergeCompaction(c: HistoryCompaction, w: HistoryCompaction): void {
+  c.tight ||= w.tight;
+  c.spilledSlots += w.spilledSlots;
+  c.spilledTargets += w.spilledTargets;
+  c.other.responses += w.other.responses;
+  c.other.requests += w.other.requests;
+  for (let i = 0; i < c.other.gapsOk.length; i++) c.other.gapsOk[i] += w.other.gapsOk[i];
+  c.other.okAfterGap += w.other.okAfterGap;
+  c.other.okShortGap += w.other.okShortGap;
+  c.lateLines += w.lateLines;
+  c.overBudget ||= w.overBudget;
+  // Minute counts where its share meets the one before are what both kept, not all.
+  c.mergedFolded ||= w.mergedFolded || w.foldedBeforeHour >= 0;
+  c.peakBytes = Math.max(c.peakBytes, w.peakBytes);
 }

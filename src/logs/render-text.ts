@@ -52,6 +52,7 @@ export function renderAnalysis(a: LogAnalysis): string {
   const note = FORMAT_NOTES[a.format];
   if (note) out.push(note);
   if (a.partial) for (const e of a.files.errors) out.push(`warning: ${e.message}${e.nextStep ? ` — ${e.nextStep}` : ''}`);
+  for (const n of a.notes ?? []) out.push(`note: ${n}`);
   const rate = a.requests ? ` (${pct(a.rate502)} of requests)` : '';
   out.push(`502s: ${a.count502}${rate}; ${a.lb502} made by the load balancer/proxy, ${a.target502} passed through from targets`);
   if (a.perMinute.errors502.length > 1 && a.count502 > 0) {

@@ -209,6 +209,8 @@ export interface LogAnalysis {
   examples: { cause: LogCause; ref: LineRef; line: string }[];
   /** True when a source failed part-way: the counts cover only what was read. */
   partial: boolean;
+  /** Present when the memory budget for per-target history was reached: what became approximate. */
+  notes?: string[];
   /** nginx error-log lines by kind (refused, reset, …), timeouts and non-502 kinds included. */
   nginxKinds: Record<string, number>;
   /** nginx error logs: the upstream failures that make a 502, by request method (`POST: 12`). */

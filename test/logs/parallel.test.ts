@@ -127,7 +127,7 @@ describe('worker threads', () => {
 
   it("a worker's partial result carries every field of the analyzer state but its settings and caches", () => {
     const partial = toPartial(new AnalyzerState({}));
-    const perThread = ['opts', 'https', 'slotCaches'];
+    const perThread = ['opts', 'https', 'slotCaches', 'meter', 'compactAt', 'nextTargetId'];
     for (const field of Object.keys(new AnalyzerState({}))) if (!perThread.includes(field)) expect(partial).toHaveProperty(field);
   });
 
