@@ -1,5 +1,5 @@
 /**
- * The memory budget of the per-target history (issue 15) and the record of what keeping
+ * The memory budget of the per-target history and the record of what keeping
  * within it did. Within the budget the analysis is exact. Past it (analyzer.ts,
  * compactHistory): hours that ended 2 h before the newest line are folded into per-record
  * gap summaries, after pending 502s keep their idle gap and minute counts from them, which
