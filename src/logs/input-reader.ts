@@ -15,6 +15,7 @@ import type { LogInput } from './local-source.js';
 import { describeIoError } from './errors.js';
 import type { LogProgress } from './types.js';
 import type { RunOptions } from './run-options.js';
+import { sizeClass } from './unzip-batch.js';
 
 
 /**
@@ -103,7 +104,7 @@ function readPooled(file: string): Buffer {
 function outputChunk(raw: Buffer): number {
   const isize = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
   const guess = isize > 0 ? isize + 64 : raw.length * 16;
-  return Math.min(64 << 20, Math.max(1 << 10, guess));
+  return sizeClass(Math.min(64 << 20, guess));
 }
 
 function readWholeSync(input: LogInput & { path: string }, opts: RunOptions): { text: Buffer; compressed: number } | undefined {

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { gunzipCap } from './input-reader.js';
-import { unzipBatch, type RawFile } from './unzip-batch.js';
+import { sizeClass, unzipBatch, type RawFile } from './unzip-batch.js';
 import { BATCH, CTRL, MAX_IN_FLIGHT, type UnzipJob, type UnzipMessage } from './read-ahead-protocol.js';
 
 const job = workerData as UnzipJob;
@@ -25,11 +25,15 @@ function claim(): { from: number; to: number } | null {
   }
 }
 
+let readPool = Buffer.allocUnsafe(BATCH.rawBytes);
+
 /** The files' bytes, read into one buffer; a file that cannot be read is left to the other thread, which reports why. */
 function readRun(from: number, to: number): { files: RawFile[]; joined: Buffer | undefined; unread: number[] } {
   let total = 0;
   for (let i = from; i < to; i++) total += job.files[i].size;
-  const buf = Buffer.allocUnsafe(total);
+  // One read buffer for every batch: a batch is unzipped (and its plain files copied out) before the next is read.
+  if (total > readPool.length) readPool = Buffer.allocUnsafe(sizeClass(total));
+  const buf = readPool.subarray(0, total);
   const files: RawFile[] = [];
   const unread: number[] = [];
   let at = 0;
