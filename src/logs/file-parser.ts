@@ -184,22 +184,28 @@ export class LogFileParser {
       this.bad(lineNo, 'bad elb_status_code', buf, s, e);
       return;
     }
-    // The rest holds the quoted fields. Count fields and quotes in one pass: a line cut
-    // short has too few fields or an odd number of (unescaped) quotes.
+    // The rest holds the quoted fields. Count fields and quotes in one pass, field by field: a
+    // line cut short has too few fields or a quoted field that never closes. Each field is
+    // skipped natively, to its closing quote or to the next space: a byte loop in JS cost more
+    // than the rest of the line's parsing (ALB fields hold no quote but around a quoted value).
     let more = 1;
     let open = false;
-    for (let q = p; q < e; q++) {
-      const b = buf[q];
-      if (b === SPACE) more++;
-      else if (b === QUOTE) {
-        // Inside quotes only the closing quote matters: jump to it natively (user agents and
-        // request lines are most of a line's bytes).
+    for (let q = p; q < e;) {
+      if (buf[q] === QUOTE) {
         const close = closingQuote(buf, q + 1, e);
         if (close < 0) {
           open = true;
           break;
         }
-        q = close;
+        q = close + 1;
+      } else {
+        const sp = buf.indexOf(SPACE, q);
+        if (sp < 0 || sp >= e) break;
+        q = sp;
+      }
+      if (q < e && buf[q] === SPACE) {
+        more++;
+        q++;
       }
     }
     if (open) {
