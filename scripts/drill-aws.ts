@@ -8,6 +8,18 @@ import { newAccount, startMoto, type MotoAccount } from '../test/helpers/moto-se
 
 export const DRILL_ACCOUNT = '123456789012';
 
+/** A drill's metrics cover the hour before its clock, a point a minute. */
+export const MINUTES = 60;
+
+export function flat(v: number): number[] {
+  return Array.from({ length: MINUTES }, () => v);
+}
+
+/** Series that change at minute `changeAt` (the incident): `before` until then, `after(i)` from it. */
+export function changingAt(changeAt: number): (before: number, after: (i: number) => number) => number[] {
+  return (before, after) => Array.from({ length: MINUTES }, (_, i) => (i < changeAt ? before : after(i)));
+}
+
 /** A fresh moto state with a fixed random seed, so the ids a briefing names come out the same on every run. */
 export async function resetMoto(endpoint: string, seed: number): Promise<void> {
   for (const path of ['/moto-api/reset', `/moto-api/seed?a=${seed}`]) {

@@ -8,14 +8,13 @@ import type { AwsReader } from '../src/aws/reader.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
-import { recordDrills } from './drill-aws.js';
+import { MINUTES, changingAt, recordDrills } from './drill-aws.js';
 import type { MotoAccount } from '../test/helpers/moto-server.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { seedRestApi, type SeededApi } from '../test/helpers/seed-apigw.js';
 import { seedLogGroup } from '../test/helpers/seed-logs.js';
 import { execRequest, LAMBDA } from '../test/logs/apigw-lambda-logs.fixtures.js';
 
-const MINUTES = 60;
 const ORDER = ['sts.whoami', 'apigw.resolve', 'apigw.integration', 'lambda.function', 'apigw.stage', 'logs.apigw-execution', 'logs.lambda-errors', 'apigw.gateway-responses', 'cloudwatch.apigw-metrics'];
 
 interface ApigwDrill {
@@ -42,7 +41,7 @@ const DRILLS: Record<string, ApigwDrill> = {
     async seed(account, clock) {
       const api = await seedRestApi(account, { name: 'menu-api', pathPart: 'menu', integration: { type: 'AWS_PROXY', fn: { name: 'menu', timeoutSeconds: 10 } }, loggingLevel: 'ERROR' });
       const after = (i: number) => i >= 38;
-      const series = (before: number, late: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (after(i) ? late(i) : before));
+      const series = changingAt(38);
       await seedMetrics(account, { ApiName: api.name, Stage: api.stage }, {
         Count: series(540, (i) => 530 + (i % 13)),
         '5XXError': series(0, (i) => 170 + (i % 9)),
@@ -71,7 +70,7 @@ const DRILLS: Record<string, ApigwDrill> = {
     async seed(account, clock) {
       const api = await seedRestApi(account, { name: 'pricing-api', pathPart: 'prices', integration: { type: 'AWS_PROXY', fn: { name: 'pricing', timeoutSeconds: 3 } }, loggingLevel: 'ERROR' });
       const after = (i: number) => i >= 40;
-      const series = (before: number, late: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (after(i) ? late(i) : before));
+      const series = changingAt(40);
       await seedMetrics(account, { ApiName: api.name, Stage: api.stage }, {
         Count: series(320, (i) => 310 + (i % 9)),
         '5XXError': series(0, (i) => 72 + (i % 11)),

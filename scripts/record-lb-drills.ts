@@ -8,14 +8,13 @@ import type { AwsReader } from '../src/aws/reader.js';
 import { getCheck } from '../src/checks/registry.js';
 import type { Facts } from '../src/engine/vocabulary.js';
 import { runCheckResult, testContext } from '../test/helpers/check-context.js';
-import { recordDrills } from './drill-aws.js';
+import { changingAt, flat, MINUTES, recordDrills } from './drill-aws.js';
 import type { MotoAccount } from '../test/helpers/moto-server.js';
 import { seedClb, seedClbMetrics } from '../test/helpers/seed-clb.js';
 import { seedNlb } from '../test/helpers/seed-nlb.js';
 import { seedMetrics } from '../test/helpers/seed-alb.js';
 import { lbDimension, tgDimension } from '../src/checks/elbv2-common.js';
 
-const MINUTES = 60;
 
 interface LbDrill {
   note: string;
@@ -33,7 +32,7 @@ const DRILLS: Record<string, LbDrill> = {
     async seed(account, clock) {
       const seeded = await seedClb(account, { name: 'legacy-api', instances: 3, port: 8080 });
       // Since the 09:20 deploy (minute 40): a steady share of CLB-made 5xx, nothing from the instances.
-      const series = (before: number, after: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (i < 40 ? before : after(i)));
+      const series = changingAt(40);
       await seedClbMetrics(account, seeded.name, {
         RequestCount: series(310, (i) => 300 + (i % 7)),
         HTTPCode_ELB_5XX: series(0, (i) => 14 + (i % 4)),
@@ -51,7 +50,6 @@ const DRILLS: Record<string, LbDrill> = {
     async seed(account, clock) {
       const seeded = await seedNlb(account, { ingress: 'nlb-subnets', name: 'payments-nlb' });
       // The clients' SYNs are dropped by the targets' group: flows start, nobody resets, every target stays healthy.
-      const flat = (v: number) => Array.from({ length: MINUTES }, () => v);
       const lb = lbDimension(seeded.lbArn);
       await seedMetrics(account, { LoadBalancer: lb }, { NewFlowCount: flat(240), TCP_Target_Reset_Count: flat(0), TCP_ELB_Reset_Count: flat(0), TCP_Client_Reset_Count: flat(0) }, clock, 'AWS/NetworkELB');
       await seedMetrics(account, { LoadBalancer: lb, TargetGroup: tgDimension(seeded.tgArn) }, { UnHealthyHostCount: flat(0), HealthyHostCount: flat(2) }, clock, 'AWS/NetworkELB');
@@ -64,7 +62,7 @@ const DRILLS: Record<string, LbDrill> = {
     params: { 'cloudwatch.clb-metrics': { since: '3h' } },
     async seed(account, clock) {
       const seeded = await seedClb(account, { name: 'booking-web', instances: 2, port: 80 });
-      const series = (before: number, after: (i: number) => number) => Array.from({ length: MINUTES }, (_, i) => (i < 35 ? before : after(i)));
+      const series = changingAt(35);
       await seedClbMetrics(account, seeded.name, {
         RequestCount: series(420, (i) => 410 + (i % 5)),
         HTTPCode_ELB_5XX: series(0, () => 0),
@@ -83,7 +81,6 @@ const DRILLS: Record<string, LbDrill> = {
     params: { 'elbv2.resolve': { type: 'network' }, 'cloudwatch.nlb-resets': { since: '3h' } },
     async seed(account, clock) {
       const seeded = await seedNlb(account, { ingress: 'clients', name: 'tiles-nlb', idleTimeoutSeconds: 120 });
-      const flat = (v: number) => Array.from({ length: MINUTES }, () => v);
       // Since minute 20 (the change): the edge reuses pooled flows idle past 120 s, and the NLB resets them.
       const resets = Array.from({ length: MINUTES }, (_, i) => (i < 20 ? 0 : i % 3 === 0 ? 4 : i % 2 === 0 ? 2 : 1));
       const lb = lbDimension(seeded.lbArn);
